@@ -1,0 +1,93 @@
+import { test, expect, Page } from '@playwright/test';
+
+// Waits until the WASM bundle has loaded and hydrated the page.
+async function hydrated(page: Page) {
+  await page.waitForFunction(() => (window as any).__portolanHydrated === true, null, { timeout: 15_000 });
+}
+
+test.describe('server-side rendering', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('home page renders without JavaScript', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByRole('heading', { name: 'Welcome to Portolan' })).toBeVisible();
+    const nav = page.getByRole('navigation', { name: 'Portal' });
+    await expect(nav.getByRole('link', { name: 'Services' })).toBeVisible();
+    await expect(nav.getByRole('link', { name: 'Engineering overview' })).toBeVisible();
+    await expect(page.locator('.stat').first()).toContainText('Entities');
+  });
+
+  test('catalog page reads, sorts, searches and pages without JavaScript', async ({ page }) => {
+    await page.goto('/catalog/services');
+    await expect(page.getByRole('heading', { name: 'Services', level: 1 })).toBeVisible();
+    await expect(page.locator('.result-count')).toHaveText('Showing 1–50 of 80');
+    await expect(page.locator('tbody tr')).toHaveCount(50);
+
+    await page.getByRole('link', { name: 'Next →' }).click();
+    await expect(page.locator('.result-count')).toHaveText('Showing 51–80 of 80');
+
+    await page.getByRole('searchbox').fill('cart');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect(page).toHaveURL(/q=cart/);
+    await expect(page.locator('tbody tr')).toHaveCount(4);
+  });
+
+  test('unknown pages answer 404 with a real page', async ({ page }) => {
+    const response = await page.goto('/no/such/page');
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+    await expect(page.getByRole('link', { name: 'Back to the home page' })).toBeVisible();
+  });
+});
+
+test.describe('hydration', () => {
+  test('sidebar toggle works once hydrated', async ({ page }) => {
+    await page.goto('/');
+    await hydrated(page);
+    const layout = page.locator('.layout');
+    await expect(layout).not.toHaveClass(/collapsed/);
+    await page.getByRole('button', { name: 'Collapse sidebar' }).click();
+    await expect(layout).toHaveClass(/collapsed/);
+    await page.getByRole('button', { name: 'Expand sidebar' }).click();
+    await expect(layout).not.toHaveClass(/collapsed/);
+  });
+
+  test('navigation and sorting happen in the browser after hydration', async ({ page }) => {
+    await page.goto('/');
+    await hydrated(page);
+    // A marker on window survives client-side navigation, not a page load.
+    await page.evaluate(() => ((window as any).__sameDocument = true));
+    await page.getByRole('navigation', { name: 'Portal' }).getByRole('link', { name: 'Deployments' }).click();
+    await expect(page.getByRole('heading', { name: 'Deployments', level: 1 })).toBeVisible();
+    await page.getByRole('link', { name: 'Identifier' }).click();
+    await expect(page).toHaveURL(/sort=%24identifier|sort=\$identifier/);
+    const ids = await page.locator('tbody tr td:nth-child(2)').allInnerTexts();
+    expect(ids.length).toBe(50);
+    expect([...ids].sort()).toEqual(ids);
+    expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+  });
+
+  test('pages log no console errors', async ({ page }) => {
+    const errors: string[] = [];
+    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+    page.on('pageerror', (err) => errors.push(err.message));
+    for (const path of ['/', '/catalog/services', '/entity/service/cart-api', '/dashboard/overview', '/users-teams', '/users-teams?tab=teams', '/builder']) {
+      await page.goto(path);
+      await hydrated(page);
+    }
+    expect(errors).toEqual([]);
+  });
+
+  test('screenshots of every page', async ({ page }, testInfo) => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    for (const [name, path] of [
+      ['home', '/'], ['catalog', '/catalog/services'], ['entity', '/entity/service/cart-api'],
+      ['dashboard', '/dashboard/overview'], ['users', '/users-teams'], ['teams', '/users-teams?tab=teams'],
+      ['builder', '/builder'], ['not-found', '/nowhere'], ['empty-search', '/catalog/services?q=zzzz'],
+    ]) {
+      await page.goto(path);
+      await hydrated(page);
+      await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: false });
+    }
+  });
+});

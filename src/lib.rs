@@ -1,0 +1,41 @@
+//! Portolan: a self-hostable internal developer portal.
+//!
+//! One crate built twice: with `ssr` it is the server (axum, Leptos SSR,
+//! storage); with `hydrate` it is the WASM bundle that hydrates the same
+//! components in the browser. Modules that touch the database, secrets or
+//! the network compile only with `ssr`. See `ARCHITECTURE.md` in the shared
+//! folder for the layering: pages/components → server functions / api →
+//! services → authz + store (+ query).
+
+pub mod app;
+pub mod authz;
+pub mod components;
+pub mod model;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod query;
+#[cfg(feature = "ssr")]
+pub mod server;
+#[cfg(feature = "ssr")]
+pub mod services;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+/// Entry point of the browser bundle: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+    // A flag for the end-to-end tests: event handlers are attached now.
+    let _ = js_sys::Reflect::set(
+        &leptos::prelude::window(),
+        &"__portolanHydrated".into(),
+        &true.into(),
+    );
+}

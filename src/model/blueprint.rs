@@ -1,0 +1,148 @@
+//! Blueprints: the admin-defined types of the catalog (data-model.md §2).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Blueprint {
+    pub identifier: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub schema: BlueprintSchema,
+    #[serde(default)]
+    pub relations: BTreeMap<String, RelationSchema>,
+    /// Keys we do not model yet (mirror, calculation, ownership…): Port's
+    /// clients send them and expect them echoed back unchanged.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BlueprintSchema {
+    #[serde(default)]
+    pub properties: BTreeMap<String, PropertySchema>,
+    #[serde(default)]
+    pub required: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PropertyType {
+    String,
+    Number,
+    Boolean,
+    Object,
+    Array,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PropertySchema {
+    #[serde(rename = "type")]
+    pub kind: PropertyType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    #[serde(default, rename = "enum", skip_serializing_if = "Option::is_none")]
+    pub enum_values: Option<Vec<Value>>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub enum_colors: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
+    /// Validation keywords and anything else of JSON Schema we keep verbatim.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl PropertySchema {
+    pub fn new(kind: PropertyType, title: &str) -> Self {
+        PropertySchema {
+            kind,
+            title: Some(title.to_string()),
+            description: None,
+            icon: None,
+            format: None,
+            enum_values: None,
+            enum_colors: BTreeMap::new(),
+            default: None,
+            extra: Map::new(),
+        }
+    }
+
+    pub fn with_format(mut self, format: &str) -> Self {
+        self.format = Some(format.to_string());
+        self
+    }
+
+    /// An enum of strings, each with its colour (Port's colour names).
+    pub fn with_enum(mut self, values: &[(&str, &str)]) -> Self {
+        self.enum_values = Some(values.iter().map(|(v, _)| Value::from(*v)).collect());
+        self.enum_colors = values
+            .iter()
+            .map(|(v, c)| (v.to_string(), c.to_string()))
+            .collect();
+        self
+    }
+
+    /// The colour of an enum value, if the schema gives one.
+    pub fn color_of(&self, value: &str) -> Option<&str> {
+        self.enum_colors.get(value).map(String::as_str)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelationSchema {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub target: String,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub many: bool,
+}
+
+impl Blueprint {
+    /// The title a column or label shows for a property key.
+    pub fn property_title<'a>(&'a self, key: &'a str) -> &'a str {
+        self.schema
+            .properties
+            .get(key)
+            .and_then(|p| p.title.as_deref())
+            .unwrap_or(key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blueprint_round_trips_port_json_with_unknown_keys() {
+        let json = serde_json::json!({
+            "identifier": "service", "title": "Service", "icon": "Microservice",
+            "schema": {"properties": {"tier": {"type": "string", "title": "Tier",
+                "enum": ["gold", "silver"], "enumColors": {"gold": "yellow"}, "minLength": 1}},
+                "required": ["tier"]},
+            "relations": {"squad": {"title": "Squad", "target": "squad", "required": false, "many": false}},
+            "includeInGlobalSearch": true
+        });
+        let bp: Blueprint = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(bp.schema.properties["tier"].kind, PropertyType::String);
+        assert_eq!(bp.schema.properties["tier"].color_of("gold"), Some("yellow"));
+        assert_eq!(bp.extra["includeInGlobalSearch"], true);
+        assert_eq!(serde_json::to_value(&bp).unwrap(), json);
+    }
+}

@@ -1,0 +1,22 @@
+//! Plain serde types shared by the server and the browser bundle.
+//!
+//! Everything here compiles for both `ssr` and `hydrate`: no database, no
+//! axum, no secrets. The UI renders these types and the server stores and
+//! serves them, so a field name written here is the field name on the wire
+//! (Port's spelling, see `shared/spec/data-model.md`).
+
+pub mod blueprint;
+pub mod entity;
+pub mod error;
+pub mod identifier;
+pub mod page;
+pub mod user;
+
+pub use blueprint::{Blueprint, BlueprintSchema, PropertySchema, PropertyType, RelationSchema};
+pub use entity::{Entity, EntityList, EntitySort, SortOrder};
+pub use error::AppError;
+pub use page::{
+    BlueprintSummary, CatalogPageData, DashboardData, EntityPageData, HomeData, Page, PageType,
+    Reference, SidebarItem, Slice, UsersAndTeams, WidgetData,
+};
+pub use user::{Team, TeamProvider, User, UserRole, UserStatus};

@@ -1,0 +1,158 @@
+//! Pages (catalog pages and dashboards) and what the UI needs to draw them
+//! (pages.md).
+
+use super::{Blueprint, EntityList, EntitySort, Team, User};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PageType {
+    /// A catalog page: one table of a blueprint's entities.
+    #[serde(rename = "blueprint-entities")]
+    BlueprintEntities,
+    #[serde(rename = "dashboard")]
+    Dashboard,
+}
+
+impl PageType {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PageType::BlueprintEntities => "blueprint-entities",
+            PageType::Dashboard => "dashboard",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "blueprint-entities" => Some(PageType::BlueprintEntities),
+            "dashboard" => Some(PageType::Dashboard),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Page {
+    pub identifier: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: PageType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blueprint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Dashboard widgets in Port's JSON shape (`entities-number-chart`,
+    /// `entities-pie-chart`, …).
+    #[serde(default)]
+    pub widgets: Vec<Value>,
+}
+
+impl Page {
+    /// The portal URL of this page.
+    pub fn href(&self) -> String {
+        match self.kind {
+            PageType::BlueprintEntities => format!("/catalog/{}", self.identifier),
+            PageType::Dashboard => format!("/dashboard/{}", self.identifier),
+        }
+    }
+}
+
+/// One entry of the sidebar.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SidebarItem {
+    pub identifier: String,
+    pub title: String,
+    pub icon: Option<String>,
+    pub kind: PageType,
+    pub href: String,
+}
+
+/// Everything a catalog page renders in one round trip.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CatalogPageData {
+    pub page: Page,
+    pub blueprint: Blueprint,
+    pub list: EntityList,
+    pub sort: EntitySort,
+    pub search: String,
+}
+
+/// A dashboard with its widgets already computed on the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DashboardData {
+    pub page: Page,
+    pub widgets: Vec<WidgetData>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum WidgetData {
+    /// `entities-number-chart` counting a blueprint's entities.
+    Number {
+        title: String,
+        value: f64,
+        unit: Option<String>,
+        href: Option<String>,
+    },
+    /// `entities-pie-chart`: entities of a blueprint by a property's value.
+    Breakdown {
+        title: String,
+        slices: Vec<Slice>,
+    },
+    /// A widget whose configuration could not be used, shown as such.
+    Invalid { title: String, reason: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Slice {
+    pub label: String,
+    pub count: i64,
+    pub color: Option<String>,
+}
+
+/// The home page's overview.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HomeData {
+    pub blueprints: Vec<BlueprintSummary>,
+    pub teams: i64,
+    pub users: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BlueprintSummary {
+    pub identifier: String,
+    pub title: String,
+    pub icon: Option<String>,
+    pub description: Option<String>,
+    pub entities: i64,
+    pub href: Option<String>,
+}
+
+/// The users & teams page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UsersAndTeams {
+    pub users: Vec<User>,
+    pub teams: Vec<Team>,
+}
+
+/// An entity page: the entity, its blueprint, and the entities it relates to
+/// and that relate to it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EntityPageData {
+    pub entity: super::Entity,
+    pub blueprint: Blueprint,
+    /// Entities that point at this one: (blueprint title, relation title, entity).
+    pub referenced_by: Vec<Reference>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reference {
+    pub blueprint: String,
+    pub blueprint_title: String,
+    pub relation: String,
+    pub identifier: String,
+    pub title: Option<String>,
+}

@@ -1,0 +1,13 @@
+//! One module per page of the portal. Each page declares the typed server
+//! functions it calls (their bodies run on the server and call `services`),
+//! and renders with `components`. Every page reads fully before hydration:
+//! links and GET forms carry the state in the URL.
+
+pub mod builder;
+pub mod catalog;
+pub mod dashboard;
+pub mod entity;
+pub mod home;
+pub mod layout;
+pub mod not_found;
+pub mod users_teams;

@@ -1,0 +1,165 @@
+//! Wiring: settings, database, routes, layers, and the process lifecycle.
+
+pub mod config;
+mod headers;
+
+use crate::app::{shell, App};
+use crate::model::AppError;
+use crate::store::Store;
+use axum::extract::FromRef;
+use axum::Router;
+use config::Settings;
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::process::ExitCode;
+
+/// What every handler can reach.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: Store,
+}
+
+/// The store of the current request, for server functions.
+pub fn store() -> Result<Store, AppError> {
+    leptos::prelude::use_context::<Store>()
+        .ok_or_else(|| AppError::Internal("the database is not available to this request".into()))
+}
+
+/// Where cargo-leptos put the browser bundle. `LEPTOS_SITE_ROOT` overrides
+/// it (cargo-leptos sets it when it runs the server itself).
+fn leptos_options(settings: &Settings) -> LeptosOptions {
+    let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
+    let env = match std::env::var("LEPTOS_ENV").as_deref() {
+        Ok("DEV") | Ok("dev") | Ok("development") => Env::DEV,
+        _ => Env::PROD,
+    };
+    LeptosOptions::builder()
+        .output_name("portolan")
+        .site_root(site_root)
+        .site_pkg_dir(std::env::var("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|_| "pkg".into()))
+        .site_addr(settings.addr)
+        .env(env)
+        .build()
+}
+
+/// The whole application: pages, server functions, REST API and static files.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let store = state.store.clone();
+    let context = move || provide_context(store.clone());
+    let options = state.leptos_options.clone();
+    Router::new()
+        .merge(crate::api::router())
+        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(crate::auth::session_layer(state.store.clone(), false))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(headers::SecurityHeaders::layer())
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Runs the server until SIGTERM or Ctrl-C. Every failure to start is one
+/// line on stderr and a non-zero exit code, never a panic.
+pub async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+        )
+        .init();
+
+    let settings = match Settings::load() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("portolan: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let store = match Store::connect(&settings.database_url).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("portolan: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if let Err(e) = store.migrate().await {
+        eprintln!("portolan: {e}");
+        return ExitCode::from(1);
+    }
+    if settings.demo_data {
+        match crate::services::demo::seed_if_empty(&store).await {
+            Ok(Some(s)) => tracing::info!(
+                blueprints = s.blueprints,
+                entities = s.entities,
+                teams = s.teams,
+                users = s.users,
+                pages = s.pages,
+                "seeded demo data into the empty database"
+            ),
+            Ok(None) => tracing::info!("database already holds a catalog; demo data not seeded"),
+            Err(e) => {
+                eprintln!("portolan: could not seed demo data: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
+
+    let leptos_options = leptos_options(&settings);
+    let bundle = std::path::Path::new(leptos_options.site_root.as_ref())
+        .join(leptos_options.site_pkg_dir.as_ref())
+        .join("portolan.wasm");
+    if !bundle.exists() {
+        tracing::warn!(
+            path = %bundle.display(),
+            "browser bundle not found: pages render but will not be interactive; build with `cargo leptos build --release`"
+        );
+    }
+    crate::auth::spawn_expired_session_cleanup(store.clone(), std::time::Duration::from_secs(3600));
+
+    let app = router(AppState {
+        leptos_options,
+        store: store.clone(),
+    });
+    let listener = match tokio::net::TcpListener::bind(settings.addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("portolan: cannot listen on {}: {e}", settings.addr);
+            return ExitCode::from(1);
+        }
+    };
+    tracing::info!(database = store.backend(), "Portolan is listening on http://{}", settings.addr);
+    println!("Portolan is running at http://{}", settings.addr);
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    store.close().await;
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("portolan: server error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

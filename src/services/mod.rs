@@ -1,0 +1,12 @@
+//! The domain rules, one module per area (catalog, identity, pages, actions).
+//!
+//! Server functions and REST handlers call these functions and nothing below
+//! them. A read loads what it needs from the store and shapes it for the
+//! caller; a write validates input against the blueprint schema, asks `authz`,
+//! and writes the change with its audit record in one transaction. Errors are
+//! `AppError`s whose messages say what was wrong.
+
+pub mod catalog;
+pub mod dashboard;
+pub mod demo;
+pub mod directory;

@@ -1,0 +1,233 @@
+//! Entity rows, with their `entity_teams` and `entity_relations` side tables
+//! kept in step in the same transaction.
+
+use super::{bind_all, with_pool, Store, StoreError};
+use crate::model::{Entity, EntityList, Reference};
+use crate::query::{compile_listing, listing::ENTITY_COLUMNS, Bind, EntityListing, Sql};
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+use sqlx::types::Json;
+
+#[derive(sqlx::FromRow)]
+struct EntityRow {
+    identifier: String,
+    title: Option<String>,
+    icon: Option<String>,
+    blueprint: String,
+    teams: Json<Vec<String>>,
+    properties: Json<Map<String, Value>>,
+    relations: Json<Map<String, Value>>,
+    created_at: DateTime<Utc>,
+    created_by: Option<String>,
+    updated_at: DateTime<Utc>,
+    updated_by: Option<String>,
+    version: i64,
+}
+
+impl From<EntityRow> for Entity {
+    fn from(row: EntityRow) -> Self {
+        Entity {
+            identifier: row.identifier,
+            title: row.title,
+            icon: row.icon,
+            blueprint: row.blueprint,
+            team: row.teams.0,
+            properties: row.properties.0,
+            relations: row.relations.0,
+            created_at: row.created_at,
+            created_by: row.created_by,
+            updated_at: row.updated_at,
+            updated_by: row.updated_by,
+            version: row.version,
+        }
+    }
+}
+
+/// A relation value of an entity, resolved to its target blueprint, as the
+/// `entity_relations` side table stores it.
+pub struct RelationLink {
+    pub relation: String,
+    pub target_blueprint: String,
+    pub target: String,
+}
+
+/// An entity to insert, with its relation links already resolved.
+pub struct NewEntity {
+    pub entity: Entity,
+    pub links: Vec<RelationLink>,
+}
+
+impl Store {
+    /// One page of a blueprint's entities and the total that matches.
+    pub async fn list_entities(&self, listing: &EntityListing) -> Result<EntityList, StoreError> {
+        let compiled = compile_listing(self.dialect(), listing);
+        let (rows, total) = with_pool!(self, pool => {
+            let rows: Vec<EntityRow> =
+                bind_all!(sqlx::query_as::<_, EntityRow>(&compiled.rows.text), &compiled.rows.binds)
+                    .fetch_all(pool)
+                    .await?;
+            let (total,): (i64,) =
+                bind_all!(sqlx::query_as::<_, (i64,)>(&compiled.count.text), &compiled.count.binds)
+                    .fetch_one(pool)
+                    .await?;
+            (rows, total)
+        });
+        Ok(EntityList {
+            entities: rows.into_iter().map(Entity::from).collect(),
+            total,
+            offset: listing.offset,
+            limit: listing.limit,
+        })
+    }
+
+    pub async fn get_entity(
+        &self,
+        blueprint: &str,
+        identifier: &str,
+    ) -> Result<Option<Entity>, StoreError> {
+        let sql = format!(
+            "SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.blueprint = $1 AND e.identifier = $2"
+        );
+        let row: Option<EntityRow> = with_pool!(self, pool => {
+            sqlx::query_as(&sql).bind(blueprint).bind(identifier).fetch_optional(pool).await?
+        });
+        Ok(row.map(Entity::from))
+    }
+
+    pub async fn count_entities(&self, blueprint: &str) -> Result<i64, StoreError> {
+        let (count,): (i64,) = with_pool!(self, pool => {
+            sqlx::query_as("SELECT COUNT(*) FROM entities WHERE blueprint = $1")
+                .bind(blueprint)
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(count)
+    }
+
+    /// How many entities of a blueprint have each value of a property
+    /// (missing values count under `None`), most frequent first.
+    pub async fn count_by_property(
+        &self,
+        blueprint: &str,
+        key: &str,
+    ) -> Result<Vec<(Option<String>, i64)>, StoreError> {
+        let mut sql = Sql::default();
+        sql.push("SELECT v, COUNT(*) FROM (SELECT ");
+        match self.dialect() {
+            // Text form of the JSON value, so numbers and booleans group too.
+            crate::query::Dialect::Sqlite => {
+                sql.push("CAST(json_extract(e.properties, ")
+                    .push_bind(Bind::Text(format!("$.\"{key}\"")))
+                    .push(") AS TEXT)");
+            }
+            crate::query::Dialect::Postgres => {
+                sql.push("(e.properties ->> ")
+                    .push_bind(Bind::Text(key.to_string()))
+                    .push(")");
+            }
+        }
+        sql.push(" AS v FROM entities e WHERE e.blueprint = ")
+            .push_bind(Bind::Text(blueprint.to_string()))
+            .push(") t GROUP BY v ORDER BY COUNT(*) DESC, v");
+        let rows: Vec<(Option<String>, i64)> = with_pool!(self, pool => {
+            bind_all!(sqlx::query_as::<_, (Option<String>, i64)>(&sql.text), &sql.binds)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows)
+    }
+
+    /// Entities whose relations point at this one.
+    pub async fn entities_referencing(
+        &self,
+        blueprint: &str,
+        identifier: &str,
+    ) -> Result<Vec<Reference>, StoreError> {
+        let rows: Vec<(String, String, String, String, Option<String>)> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT e.blueprint, b.title, r.relation, e.identifier, e.title \
+                 FROM entity_relations r \
+                 JOIN entities e ON e.id = r.entity_id \
+                 JOIN blueprints b ON b.identifier = e.blueprint \
+                 WHERE r.target_blueprint = $1 AND r.target = $2 \
+                 ORDER BY b.position, e.blueprint, e.title, e.identifier \
+                 LIMIT 500",
+            )
+            .bind(blueprint)
+            .bind(identifier)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(blueprint, blueprint_title, relation, identifier, title)| Reference {
+                blueprint,
+                blueprint_title,
+                relation,
+                identifier,
+                title,
+            })
+            .collect())
+    }
+
+    /// Inserts entities of one blueprint in one transaction: all or none.
+    pub async fn insert_entities(&self, entities: &[NewEntity]) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for new in entities {
+                let e = &new.entity;
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO entities (blueprint, identifier, title, icon, teams, properties, \
+                     relations, created_at, created_by, updated_at, updated_by, version) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                )
+                .bind(&e.blueprint)
+                .bind(&e.identifier)
+                .bind(&e.title)
+                .bind(&e.icon)
+                .bind(Json(&e.team))
+                .bind(Json(&e.properties))
+                .bind(Json(&e.relations))
+                .bind(e.created_at)
+                .bind(&e.created_by)
+                .bind(e.updated_at)
+                .bind(&e.updated_by)
+                .bind(e.version)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|err| {
+                    let err = StoreError::from(err);
+                    if err.is_unique_violation() {
+                        StoreError::Conflict(format!(
+                            "entity `{}` of blueprint `{}` already exists",
+                            e.identifier, e.blueprint
+                        ))
+                    } else {
+                        err
+                    }
+                })?;
+                for team in &e.team {
+                    sqlx::query("INSERT INTO entity_teams (entity_id, team) VALUES ($1, $2)")
+                        .bind(id)
+                        .bind(team)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                for link in &new.links {
+                    sqlx::query(
+                        "INSERT INTO entity_relations (entity_id, relation, target_blueprint, target) \
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(id)
+                    .bind(&link.relation)
+                    .bind(&link.target_blueprint)
+                    .bind(&link.target)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}

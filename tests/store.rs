@@ -1,0 +1,231 @@
+//! Storage and catalog-reading tests, each run on SQLite and PostgreSQL.
+
+mod support;
+
+use portolan::model::{AppError, SortOrder};
+use portolan::query::EntityListing;
+use portolan::services::{catalog, demo};
+use portolan::store::{Store, StoreError};
+
+async fn seeded(store: &Store) {
+    demo::seed_if_empty(store)
+        .await
+        .expect("seed demo data")
+        .expect("database was empty");
+}
+
+fn listing(blueprint: &str, sort: &str, search: Option<&str>, offset: i64) -> EntityListing {
+    EntityListing {
+        blueprint: blueprint.into(),
+        search: search.map(str::to_string),
+        sort: portolan::model::EntitySort::from_url(sort),
+        offset,
+        limit: 50,
+    }
+}
+
+both_databases!(fresh_database_migrates_and_answers, |store, _url| {
+    store.ping().await.unwrap();
+    assert!(store.catalog_is_empty().await.unwrap());
+    // Running migrations again is a no-op, as at every restart.
+    store.migrate().await.unwrap();
+    assert!(matches!(store.backend(), "sqlite" | "postgres"));
+});
+
+both_databases!(demo_data_is_seeded_once_and_never_overwritten, |store, _url| {
+    let first = demo::seed_if_empty(&store).await.unwrap().expect("seeded");
+    assert_eq!(first.blueprints, 4);
+    assert!(first.entities >= 300, "{} entities", first.entities);
+    assert_eq!(first.teams, 5);
+    assert!(first.users >= 3);
+    assert_eq!(first.pages, 5);
+    assert_eq!(demo::seed_if_empty(&store).await.unwrap(), None);
+    let total: i64 = {
+        let mut n = 0;
+        for bp in store.list_blueprints().await.unwrap() {
+            n += store.count_entities(&bp.identifier).await.unwrap();
+        }
+        n
+    };
+    assert_eq!(total as usize, first.entities);
+});
+
+both_databases!(tables_sort_by_title_and_page_without_overlap, |store, _url| {
+    seeded(&store).await;
+    let expected: Vec<String> = {
+        let mut titles: Vec<String> = demo::entities(chrono::Utc::now())
+            .into_iter()
+            .filter(|e| e.entity.blueprint == "service")
+            .map(|e| e.entity.title.unwrap())
+            .collect();
+        titles.sort();
+        titles
+    };
+    let first = store.list_entities(&listing("service", "", None, 0)).await.unwrap();
+    let second = store.list_entities(&listing("service", "", None, 50)).await.unwrap();
+    assert_eq!(first.total, expected.len() as i64);
+    assert_eq!(first.entities.len(), 50);
+    let got: Vec<String> = first
+        .entities
+        .iter()
+        .chain(second.entities.iter())
+        .map(|e| e.title.clone().unwrap())
+        .collect();
+    assert_eq!(got, expected);
+});
+
+both_databases!(tables_sort_by_a_number_property_descending, |store, _url| {
+    seeded(&store).await;
+    let list = store
+        .list_entities(&listing("service", "-monthlyCost", None, 0))
+        .await
+        .unwrap();
+    let costs: Vec<f64> = list
+        .entities
+        .iter()
+        .map(|e| e.properties["monthlyCost"].as_f64().unwrap())
+        .collect();
+    let mut sorted = costs.clone();
+    sorted.sort_by(|a, b| b.partial_cmp(a).unwrap());
+    assert_eq!(costs, sorted);
+    assert_eq!(list.entities.len(), 50);
+});
+
+both_databases!(search_matches_title_or_identifier_ignoring_case, |store, _url| {
+    seeded(&store).await;
+    let list = store
+        .list_entities(&listing("service", "$identifier", Some("CART"), 0))
+        .await
+        .unwrap();
+    let ids: Vec<&str> = list.entities.iter().map(|e| e.identifier.as_str()).collect();
+    assert_eq!(ids, vec!["cart-api", "cart-jobs", "cart-web", "cart-worker"]);
+    assert_eq!(list.total, 4);
+    // Wildcards in the search are literal characters.
+    let none = store
+        .list_entities(&listing("service", "", Some("%"), 0))
+        .await
+        .unwrap();
+    assert_eq!(none.total, 0);
+});
+
+both_databases!(entities_read_back_in_ports_shape, |store, _url| {
+    seeded(&store).await;
+    let cart = store.get_entity("service", "cart-api").await.unwrap().expect("cart-api");
+    assert_eq!(cart.team, vec!["checkout".to_string()]);
+    assert_eq!(cart.title.as_deref(), Some("Cart Api"));
+    assert!(cart.properties["tier"].is_string());
+    let json = serde_json::to_value(&cart).unwrap();
+    assert!(json["team"].is_array(), "team is always an array on read");
+    assert!(json["createdAt"].is_string());
+    assert!(store.get_entity("service", "no-such").await.unwrap().is_none());
+
+    let deployment = store
+        .list_entities(&listing("deployment", "", None, 0))
+        .await
+        .unwrap()
+        .entities
+        .remove(0);
+    let service = deployment.related("service").remove(0);
+    let refs = store.entities_referencing("service", &service).await.unwrap();
+    assert!(refs.iter().any(|r| r.identifier == deployment.identifier && r.relation == "service"));
+});
+
+both_databases!(property_breakdown_counts_every_entity, |store, _url| {
+    seeded(&store).await;
+    let counts = store.count_by_property("service", "tier").await.unwrap();
+    let total: i64 = counts.iter().map(|(_, n)| n).sum();
+    assert_eq!(total, store.count_entities("service").await.unwrap());
+    assert!(counts.iter().all(|(v, _)| matches!(v.as_deref(), Some("gold" | "silver" | "bronze"))));
+    let booleans = store.count_by_property("service", "hasRunbook").await.unwrap();
+    assert!(booleans.len() <= 2 && !booleans.is_empty());
+});
+
+both_databases!(taken_identifiers_are_conflicts, |store, _url| {
+    seeded(&store).await;
+    let bp = demo::blueprints().remove(0);
+    match store.insert_blueprint(&bp, 9, None).await {
+        Err(StoreError::Conflict(m)) => assert!(m.contains("already taken"), "{m}"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    let err: AppError = store.insert_blueprint(&bp, 9, None).await.unwrap_err().into();
+    assert_eq!(err.status(), 409);
+});
+
+both_databases!(users_and_teams_list_their_memberships, |store, _url| {
+    seeded(&store).await;
+    let users = store.list_users().await.unwrap();
+    let admin = users.iter().find(|u| u.email == "admin@portolan.dev").unwrap();
+    assert_eq!(admin.role, portolan::model::UserRole::Admin);
+    assert_eq!(admin.teams, vec!["platform".to_string()]);
+    let teams = store.list_teams().await.unwrap();
+    assert_eq!(teams.len(), 5);
+    let platform = teams.iter().find(|t| t.name == "platform").unwrap();
+    assert!(platform.users.contains(&"mo@portolan.dev".to_string()));
+});
+
+both_databases!(catalog_page_errors_say_what_is_wrong, |store, _url| {
+    seeded(&store).await;
+    let ok = catalog::catalog_page(&store, "services", "-tier", "", 0).await.unwrap();
+    assert_eq!(ok.sort.order, SortOrder::Desc);
+    assert_eq!(ok.list.entities.len(), 50);
+    match catalog::catalog_page(&store, "nope", "", "", 0).await {
+        Err(AppError::NotFound(m)) => assert!(m.contains("nope")),
+        other => panic!("{other:?}"),
+    }
+    match catalog::catalog_page(&store, "services", "colour", "", 0).await {
+        Err(AppError::Invalid(m)) => assert!(m.contains("`colour`"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        catalog::catalog_page(&store, "services", "", "", -5).await,
+        Err(AppError::BadRequest(_))
+    ));
+    // A dashboard is not a catalog page.
+    assert!(matches!(
+        catalog::catalog_page(&store, "overview", "", "", 0).await,
+        Err(AppError::NotFound(_))
+    ));
+    match catalog::entity_page(&store, "service", "ghost").await {
+        Err(AppError::NotFound(m)) => assert!(m.contains("ghost")),
+        other => panic!("{other:?}"),
+    }
+});
+
+both_databases!(dashboard_widgets_are_computed, |store, _url| {
+    seeded(&store).await;
+    let dash = portolan::services::dashboard::dashboard(&store, "overview").await.unwrap();
+    let services = store.count_entities("service").await.unwrap() as f64;
+    assert!(dash.widgets.iter().any(|w| matches!(
+        w, portolan::model::WidgetData::Number { title, value, .. } if title == "Services" && *value == services
+    )));
+    assert!(dash.widgets.iter().any(|w| matches!(
+        w, portolan::model::WidgetData::Breakdown { slices, .. } if slices.iter().map(|s| s.count).sum::<i64>() as f64 == services
+    )));
+});
+
+both_databases!(sessions_round_trip_and_expire, |store, _url| {
+    use tower_sessions::session::{Id, Record};
+    use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
+    let mut record = Record {
+        id: Id::default(),
+        data: [("user".to_string(), serde_json::json!("admin@portolan.dev"))].into(),
+        expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+    };
+    store.create(&mut record).await.unwrap();
+    let loaded = store.load(&record.id).await.unwrap().expect("session");
+    assert_eq!(loaded.data["user"], "admin@portolan.dev");
+    record.data.insert("n".into(), serde_json::json!(2));
+    store.save(&record).await.unwrap();
+    assert_eq!(store.load(&record.id).await.unwrap().unwrap().data["n"], 2);
+    store.delete(&record.id).await.unwrap();
+    assert!(store.load(&record.id).await.unwrap().is_none());
+
+    let mut expired = Record {
+        id: Id::default(),
+        data: Default::default(),
+        expiry_date: time::OffsetDateTime::now_utc() - time::Duration::seconds(1),
+    };
+    store.create(&mut expired).await.unwrap();
+    assert!(store.load(&expired.id).await.unwrap().is_none(), "expired sessions don't load");
+    store.delete_expired().await.unwrap();
+});

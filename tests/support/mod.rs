@@ -1,0 +1,172 @@
+//! One harness for every storage and API test: the same test body runs on
+//! an embedded SQLite file and on a fresh PostgreSQL database.
+//!
+//! PostgreSQL comes from `PORTOLAN_TEST_PG_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`); each test creates its own
+//! database and drops it afterwards, even when the test fails. When no
+//! PostgreSQL answers, its half of each test is skipped with a loud notice,
+//! unless `PORTOLAN_REQUIRE_PG=1`, which turns that into a failure.
+
+#![allow(dead_code)]
+
+use portolan::store::Store;
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique_name() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "portolan_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        nanos
+    )
+}
+
+/// The admin URL of the test PostgreSQL server.
+pub fn pg_admin_url() -> String {
+    std::env::var("PORTOLAN_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+fn pg_required() -> bool {
+    std::env::var("PORTOLAN_REQUIRE_PG").as_deref() == Ok("1")
+}
+
+/// A database made for one test; `drop_database` removes it.
+pub enum TestDb {
+    Sqlite { path: std::path::PathBuf },
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    pub fn url(&self) -> String {
+        match self {
+            TestDb::Sqlite { path } => format!("sqlite://{}", path.display()),
+            TestDb::Postgres { admin_url, name } => {
+                // Replace the database name at the end of the admin URL.
+                let base = admin_url.split('?').next().unwrap_or(admin_url);
+                let cut = base.rfind('/').unwrap_or(base.len());
+                format!("{}/{}", &base[..cut], name)
+            }
+        }
+    }
+
+    pub async fn drop_database(&self) {
+        match self {
+            TestDb::Sqlite { path } => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{}", path.display(), suffix));
+                }
+            }
+            TestDb::Postgres { admin_url, name } => {
+                if let Ok(admin) = Store::connect(admin_url).await {
+                    if let Store::Postgres(pool) = &admin {
+                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                            .execute(pool)
+                            .await;
+                    }
+                    admin.close().await;
+                }
+            }
+        }
+    }
+}
+
+/// A fresh, empty SQLite database file.
+pub fn sqlite_db() -> TestDb {
+    TestDb::Sqlite {
+        path: std::env::temp_dir().join(format!("{}.db", unique_name())),
+    }
+}
+
+/// A fresh PostgreSQL database, or `None` (after a loud notice) when no
+/// PostgreSQL answers and it is not required.
+pub async fn postgres_db() -> Option<TestDb> {
+    let admin_url = pg_admin_url();
+    let admin = match Store::connect(&admin_url).await {
+        Ok(store) => store,
+        Err(e) => {
+            if pg_required() {
+                panic!("PORTOLAN_REQUIRE_PG=1 but PostgreSQL does not answer: {e}");
+            }
+            eprintln!(
+                "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
+                 !!! SKIPPING the PostgreSQL half of this test: {e}\n\
+                 !!! Start PostgreSQL or set PORTOLAN_TEST_PG_URL; set PORTOLAN_REQUIRE_PG=1 to fail instead.\n\
+                 !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+            );
+            return None;
+        }
+    };
+    let name = unique_name();
+    if let Store::Postgres(pool) = &admin {
+        sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+            .execute(pool)
+            .await
+            .expect("create the test database");
+    }
+    admin.close().await;
+    Some(TestDb::Postgres { admin_url, name })
+}
+
+/// Runs `body` against a migrated store on `db`, then drops the database,
+/// also when the body panics (the panic is re-raised afterwards).
+pub async fn run_on<F, Fut>(db: TestDb, body: F)
+where
+    F: FnOnce(Store, String) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let url = db.url();
+    let outcome = tokio::spawn(async move {
+        let store = Store::connect(&url).await.expect("connect to the test database");
+        store.migrate().await.expect("migrate the test database");
+        body(store.clone(), url).await;
+        store.close().await;
+    })
+    .await;
+    db.drop_database().await;
+    if let Err(e) = outcome {
+        if e.is_panic() {
+            std::panic::resume_unwind(e.into_panic());
+        }
+        panic!("test task failed: {e}");
+    }
+}
+
+/// Declares one test that runs its body on SQLite and one on PostgreSQL:
+/// `both_databases!(name, |store, url| async move { … });`
+#[macro_export]
+macro_rules! both_databases {
+    ($name:ident, |$store:ident, $url:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                $crate::support::run_on($crate::support::sqlite_db(), |$store, $url| async move {
+                    let _ = &$url;
+                    $body
+                })
+                .await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(db) = $crate::support::postgres_db().await {
+                    $crate::support::run_on(db, |$store, $url| async move {
+                        let _ = &$url;
+                        $body
+                    })
+                    .await;
+                }
+            }
+        }
+    };
+}
