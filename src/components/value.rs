@@ -65,7 +65,7 @@ pub fn PropertyValue(schema: Option<PropertySchema>, value: Option<Value>) -> im
         }
         (Some(PropertyType::Boolean), _, Value::Bool(b)) => {
             let (label, color) = if *b { ("Yes", "green") } else { ("No", "lightGray") };
-            EitherOf7::B(view! { <Badge label=label color=color.to_string()/> })
+            EitherOf7::B(view! { <Badge label=label color=Some(color.to_string())/> })
         }
         (_, _, Value::Array(items)) => EitherOf7::F(view! {
             <span class="chips">

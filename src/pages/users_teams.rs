@@ -41,7 +41,7 @@ fn users_table(users: Vec<User>) -> impl IntoView {
                                 <td>{u.email.clone()}</td>
                                 <td>{roles}</td>
                                 <td><span class="chips">{u.teams.iter().map(|t| view! { <TeamChip name=t.clone()/> }).collect_view()}</span></td>
-                                <td><Badge label=u.status.as_str() color=status_color(u.status).to_string()/></td>
+                                <td><Badge label=u.status.as_str() color=Some(status_color(u.status).to_string())/></td>
                             </tr>
                         }
                     }).collect_view()}

@@ -287,7 +287,7 @@ pub fn entities(now: DateTime<Utc>) -> Vec<NewEntity> {
     let tiers = ["gold", "silver", "silver", "bronze"];
     let lifecycles = ["production", "production", "production", "experimental", "deprecated"];
     let tag_pool = ["pci", "public", "internal", "grpc", "rest", "kafka", "postgres", "redis", "ml"];
-    let mut services = Vec::new();
+    let mut services: Vec<String> = Vec::new();
     for kind in kinds {
         for (domain, owner) in domains {
             let id = format!("{domain}-{kind}");

@@ -51,9 +51,10 @@ impl Store {
             .bind(actor)
             .execute(pool)
             .await
+            .map(|_| ())
         });
         match result {
-            Ok(_) => Ok(()),
+            Ok(()) => Ok(()),
             Err(e) => {
                 let err = StoreError::from(e);
                 if err.is_unique_violation() {

@@ -163,8 +163,9 @@ impl Store {
             .bind(user.last_login_at)
             .execute(pool)
             .await
+            .map(|_| ())
         });
-        result.map(|_| ()).map_err(|e| {
+        result.map_err(|e| {
             let err = StoreError::from(e);
             if err.is_unique_violation() {
                 StoreError::Conflict(format!("a user with e-mail `{}` already exists", user.email))

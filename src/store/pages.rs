@@ -74,8 +74,9 @@ impl Store {
             .bind(now)
             .execute(pool)
             .await
+            .map(|_| ())
         });
-        result.map(|_| ()).map_err(|e| {
+        result.map_err(|e| {
             let err = StoreError::from(e);
             if err.is_unique_violation() {
                 StoreError::Conflict(format!("page identifier `{}` is already taken", page.identifier))
