@@ -14,7 +14,10 @@ fn app(store: Store) -> axum::Router {
         .output_name("portolan")
         .site_root("target/site")
         .build();
-    router(AppState { leptos_options, store })
+    router(AppState {
+        leptos_options,
+        store,
+    })
 }
 
 async fn get(store: &Store, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
@@ -24,7 +27,9 @@ async fn get(store: &Store, path: &str) -> (StatusCode, axum::http::HeaderMap, S
         .unwrap();
     let status = response.status();
     let headers = response.headers().clone();
-    let body = axum::body::to_bytes(response.into_body(), 10 * 1024 * 1024).await.unwrap();
+    let body = axum::body::to_bytes(response.into_body(), 10 * 1024 * 1024)
+        .await
+        .unwrap();
     (status, headers, String::from_utf8_lossy(&body).into_owned())
 }
 
@@ -35,7 +40,10 @@ both_databases!(healthz_reports_the_database, |store, _url| {
     assert_eq!(json["status"], "ok");
     assert_eq!(json["database"], store.backend());
     assert_eq!(headers["x-content-type-options"], "nosniff");
-    assert!(headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert!(headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("frame-ancestors 'none'"));
 
     // A closed pool stands in for a database that stopped answering.
     store.close().await;
@@ -45,15 +53,24 @@ both_databases!(healthz_reports_the_database, |store, _url| {
 });
 
 both_databases!(pages_render_on_the_server_with_their_data, |store, _url| {
-    portolan::services::demo::seed_if_empty(&store).await.unwrap();
+    portolan::services::demo::seed_if_empty(&store)
+        .await
+        .unwrap();
     let (status, _, html) = get(&store, "/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Welcome to Portolan"));
-    assert!(html.contains("Engineering overview"), "sidebar lists the dashboard");
+    assert!(
+        html.contains("Engineering overview"),
+        "sidebar lists the dashboard"
+    );
 
     let (status, _, html) = get(&store, "/catalog/services?sort=-%24identifier&q=cart").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Showing 1–4 of 4"), "{}", &html[..html.len().min(3000)]);
+    assert!(
+        html.contains("Showing 1–4 of 4"),
+        "{}",
+        &html[..html.len().min(3000)]
+    );
     let worker = html.find("cart-worker").expect("cart-worker row");
     let api = html.find(">cart-api<").expect("cart-api row");
     assert!(worker < api, "rows sorted by identifier, descending");
@@ -62,15 +79,27 @@ both_databases!(pages_render_on_the_server_with_their_data, |store, _url| {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Cart Api") && html.contains("Referenced by"));
 
-    for path in ["/dashboard/overview", "/users-teams", "/users-teams?tab=teams", "/builder"] {
+    for path in [
+        "/dashboard/overview",
+        "/users-teams",
+        "/users-teams?tab=teams",
+        "/builder",
+    ] {
         let (status, _, _) = get(&store, path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
     }
 });
 
 both_databases!(unknown_things_answer_404_with_a_page, |store, _url| {
-    portolan::services::demo::seed_if_empty(&store).await.unwrap();
-    for path in ["/no/such/page", "/entity/service/ghost", "/catalog/ghost", "/dashboard/services"] {
+    portolan::services::demo::seed_if_empty(&store)
+        .await
+        .unwrap();
+    for path in [
+        "/no/such/page",
+        "/entity/service/ghost",
+        "/catalog/ghost",
+        "/dashboard/services",
+    ] {
         let (status, _, html) = get(&store, path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(html.contains("Not found"), "{path}");
@@ -93,7 +122,10 @@ fn binary() -> std::process::Command {
 fn bad_database_urls_end_the_process_with_one_clear_line() {
     for (url, expected) in [
         ("ftp://example/db", "unsupported database URL"),
-        ("postgres://postgres@127.0.0.1:1/nowhere", "cannot connect to PostgreSQL"),
+        (
+            "postgres://postgres@127.0.0.1:1/nowhere",
+            "cannot connect to PostgreSQL",
+        ),
         ("sqlite:///proc/portolan-cannot-write-here/x.db", "cannot"),
     ] {
         let out = binary().args(["--database-url", url]).output().unwrap();
@@ -101,9 +133,20 @@ fn bad_database_urls_end_the_process_with_one_clear_line() {
         assert!(!out.status.success(), "{url}");
         assert!(stderr.contains(expected), "{url}: {stderr}");
         assert!(!stderr.contains("panicked"), "{url}: {stderr}");
-        assert_eq!(stderr.trim().lines().filter(|l| l.starts_with("portolan:")).count(), 1, "{stderr}");
+        assert_eq!(
+            stderr
+                .trim()
+                .lines()
+                .filter(|l| l.starts_with("portolan:"))
+                .count(),
+            1,
+            "{stderr}"
+        );
     }
-    let out = binary().args(["--addr", "not-an-address"]).output().unwrap();
+    let out = binary()
+        .args(["--addr", "not-an-address"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not an address"));
 }
@@ -115,7 +158,12 @@ fn sigterm_shuts_the_server_down_gracefully() {
     drop(listener);
     let db = std::env::temp_dir().join(format!("portolan-sigterm-{}.db", std::process::id()));
     let mut child = binary()
-        .args(["--addr", &addr.to_string(), "--database-url", &format!("sqlite://{}", db.display())])
+        .args([
+            "--addr",
+            &addr.to_string(),
+            "--database-url",
+            &format!("sqlite://{}", db.display()),
+        ])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()

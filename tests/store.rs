@@ -32,92 +32,125 @@ both_databases!(fresh_database_migrates_and_answers, |store, _url| {
     assert!(matches!(store.backend(), "sqlite" | "postgres"));
 });
 
-both_databases!(demo_data_is_seeded_once_and_never_overwritten, |store, _url| {
-    let first = demo::seed_if_empty(&store).await.unwrap().expect("seeded");
-    assert_eq!(first.blueprints, 4);
-    assert!(first.entities >= 300, "{} entities", first.entities);
-    assert_eq!(first.teams, 5);
-    assert!(first.users >= 3);
-    assert_eq!(first.pages, 5);
-    assert_eq!(demo::seed_if_empty(&store).await.unwrap(), None);
-    let total: i64 = {
-        let mut n = 0;
-        for bp in store.list_blueprints().await.unwrap() {
-            n += store.count_entities(&bp.identifier).await.unwrap();
-        }
-        n
-    };
-    assert_eq!(total as usize, first.entities);
-});
+both_databases!(
+    demo_data_is_seeded_once_and_never_overwritten,
+    |store, _url| {
+        let first = demo::seed_if_empty(&store).await.unwrap().expect("seeded");
+        assert_eq!(first.blueprints, 4);
+        assert!(first.entities >= 300, "{} entities", first.entities);
+        assert_eq!(first.teams, 5);
+        assert!(first.users >= 3);
+        assert_eq!(first.pages, 5);
+        assert_eq!(demo::seed_if_empty(&store).await.unwrap(), None);
+        let total: i64 = {
+            let mut n = 0;
+            for bp in store.list_blueprints().await.unwrap() {
+                n += store.count_entities(&bp.identifier).await.unwrap();
+            }
+            n
+        };
+        assert_eq!(total as usize, first.entities);
+    }
+);
 
-both_databases!(tables_sort_by_title_and_page_without_overlap, |store, _url| {
-    seeded(&store).await;
-    let expected: Vec<String> = {
-        let mut titles: Vec<String> = demo::entities(chrono::Utc::now())
-            .into_iter()
-            .filter(|e| e.entity.blueprint == "service")
-            .map(|e| e.entity.title.unwrap())
+both_databases!(
+    tables_sort_by_title_and_page_without_overlap,
+    |store, _url| {
+        seeded(&store).await;
+        let expected: Vec<String> = {
+            let mut titles: Vec<String> = demo::entities(chrono::Utc::now())
+                .into_iter()
+                .filter(|e| e.entity.blueprint == "service")
+                .map(|e| e.entity.title.unwrap())
+                .collect();
+            titles.sort();
+            titles
+        };
+        let first = store
+            .list_entities(&listing("service", "", None, 0))
+            .await
+            .unwrap();
+        let second = store
+            .list_entities(&listing("service", "", None, 50))
+            .await
+            .unwrap();
+        assert_eq!(first.total, expected.len() as i64);
+        assert_eq!(first.entities.len(), 50);
+        let got: Vec<String> = first
+            .entities
+            .iter()
+            .chain(second.entities.iter())
+            .map(|e| e.title.clone().unwrap())
             .collect();
-        titles.sort();
-        titles
-    };
-    let first = store.list_entities(&listing("service", "", None, 0)).await.unwrap();
-    let second = store.list_entities(&listing("service", "", None, 50)).await.unwrap();
-    assert_eq!(first.total, expected.len() as i64);
-    assert_eq!(first.entities.len(), 50);
-    let got: Vec<String> = first
-        .entities
-        .iter()
-        .chain(second.entities.iter())
-        .map(|e| e.title.clone().unwrap())
-        .collect();
-    assert_eq!(got, expected);
-});
+        assert_eq!(got, expected);
+    }
+);
 
-both_databases!(tables_sort_by_a_number_property_descending, |store, _url| {
-    seeded(&store).await;
-    let list = store
-        .list_entities(&listing("service", "-monthlyCost", None, 0))
-        .await
-        .unwrap();
-    let costs: Vec<f64> = list
-        .entities
-        .iter()
-        .map(|e| e.properties["monthlyCost"].as_f64().unwrap())
-        .collect();
-    let mut sorted = costs.clone();
-    sorted.sort_by(|a, b| b.partial_cmp(a).unwrap());
-    assert_eq!(costs, sorted);
-    assert_eq!(list.entities.len(), 50);
-});
+both_databases!(
+    tables_sort_by_a_number_property_descending,
+    |store, _url| {
+        seeded(&store).await;
+        let list = store
+            .list_entities(&listing("service", "-monthlyCost", None, 0))
+            .await
+            .unwrap();
+        let costs: Vec<f64> = list
+            .entities
+            .iter()
+            .map(|e| e.properties["monthlyCost"].as_f64().unwrap())
+            .collect();
+        let mut sorted = costs.clone();
+        sorted.sort_by(|a, b| b.partial_cmp(a).unwrap());
+        assert_eq!(costs, sorted);
+        assert_eq!(list.entities.len(), 50);
+    }
+);
 
-both_databases!(search_matches_title_or_identifier_ignoring_case, |store, _url| {
-    seeded(&store).await;
-    let list = store
-        .list_entities(&listing("service", "$identifier", Some("CART"), 0))
-        .await
-        .unwrap();
-    let ids: Vec<&str> = list.entities.iter().map(|e| e.identifier.as_str()).collect();
-    assert_eq!(ids, vec!["cart-api", "cart-jobs", "cart-web", "cart-worker"]);
-    assert_eq!(list.total, 4);
-    // Wildcards in the search are literal characters.
-    let none = store
-        .list_entities(&listing("service", "", Some("%"), 0))
-        .await
-        .unwrap();
-    assert_eq!(none.total, 0);
-});
+both_databases!(
+    search_matches_title_or_identifier_ignoring_case,
+    |store, _url| {
+        seeded(&store).await;
+        let list = store
+            .list_entities(&listing("service", "$identifier", Some("CART"), 0))
+            .await
+            .unwrap();
+        let ids: Vec<&str> = list
+            .entities
+            .iter()
+            .map(|e| e.identifier.as_str())
+            .collect();
+        assert_eq!(
+            ids,
+            vec!["cart-api", "cart-jobs", "cart-web", "cart-worker"]
+        );
+        assert_eq!(list.total, 4);
+        // Wildcards in the search are literal characters.
+        let none = store
+            .list_entities(&listing("service", "", Some("%"), 0))
+            .await
+            .unwrap();
+        assert_eq!(none.total, 0);
+    }
+);
 
 both_databases!(entities_read_back_in_ports_shape, |store, _url| {
     seeded(&store).await;
-    let cart = store.get_entity("service", "cart-api").await.unwrap().expect("cart-api");
+    let cart = store
+        .get_entity("service", "cart-api")
+        .await
+        .unwrap()
+        .expect("cart-api");
     assert_eq!(cart.team, vec!["checkout".to_string()]);
     assert_eq!(cart.title.as_deref(), Some("Cart Api"));
     assert!(cart.properties["tier"].is_string());
     let json = serde_json::to_value(&cart).unwrap();
     assert!(json["team"].is_array(), "team is always an array on read");
     assert!(json["createdAt"].is_string());
-    assert!(store.get_entity("service", "no-such").await.unwrap().is_none());
+    assert!(store
+        .get_entity("service", "no-such")
+        .await
+        .unwrap()
+        .is_none());
 
     let deployment = store
         .list_entities(&listing("deployment", "", None, 0))
@@ -126,8 +159,13 @@ both_databases!(entities_read_back_in_ports_shape, |store, _url| {
         .entities
         .remove(0);
     let service = deployment.related("service").remove(0);
-    let refs = store.entities_referencing("service", &service).await.unwrap();
-    assert!(refs.iter().any(|r| r.identifier == deployment.identifier && r.relation == "service"));
+    let refs = store
+        .entities_referencing("service", &service)
+        .await
+        .unwrap();
+    assert!(refs
+        .iter()
+        .any(|r| r.identifier == deployment.identifier && r.relation == "service"));
 });
 
 both_databases!(property_breakdown_counts_every_entity, |store, _url| {
@@ -135,8 +173,13 @@ both_databases!(property_breakdown_counts_every_entity, |store, _url| {
     let counts = store.count_by_property("service", "tier").await.unwrap();
     let total: i64 = counts.iter().map(|(_, n)| n).sum();
     assert_eq!(total, store.count_entities("service").await.unwrap());
-    assert!(counts.iter().all(|(v, _)| matches!(v.as_deref(), Some("gold" | "silver" | "bronze"))));
-    let booleans = store.count_by_property("service", "hasRunbook").await.unwrap();
+    assert!(counts
+        .iter()
+        .all(|(v, _)| matches!(v.as_deref(), Some("gold" | "silver" | "bronze"))));
+    let booleans = store
+        .count_by_property("service", "hasRunbook")
+        .await
+        .unwrap();
     assert!(booleans.len() <= 2 && !booleans.is_empty());
 });
 
@@ -147,14 +190,21 @@ both_databases!(taken_identifiers_are_conflicts, |store, _url| {
         Err(StoreError::Conflict(m)) => assert!(m.contains("already taken"), "{m}"),
         other => panic!("expected a conflict, got {other:?}"),
     }
-    let err: AppError = store.insert_blueprint(&bp, 9, None).await.unwrap_err().into();
+    let err: AppError = store
+        .insert_blueprint(&bp, 9, None)
+        .await
+        .unwrap_err()
+        .into();
     assert_eq!(err.status(), 409);
 });
 
 both_databases!(users_and_teams_list_their_memberships, |store, _url| {
     seeded(&store).await;
     let users = store.list_users().await.unwrap();
-    let admin = users.iter().find(|u| u.email == "admin@portolan.dev").unwrap();
+    let admin = users
+        .iter()
+        .find(|u| u.email == "admin@portolan.dev")
+        .unwrap();
     assert_eq!(admin.role, portolan::model::UserRole::Admin);
     assert_eq!(admin.teams, vec!["platform".to_string()]);
     let teams = store.list_teams().await.unwrap();
@@ -165,7 +215,9 @@ both_databases!(users_and_teams_list_their_memberships, |store, _url| {
 
 both_databases!(catalog_page_errors_say_what_is_wrong, |store, _url| {
     seeded(&store).await;
-    let ok = catalog::catalog_page(&store, "services", "-tier", "", 0).await.unwrap();
+    let ok = catalog::catalog_page(&store, "services", "-tier", "", 0)
+        .await
+        .unwrap();
     assert_eq!(ok.sort.order, SortOrder::Desc);
     assert_eq!(ok.list.entities.len(), 50);
     match catalog::catalog_page(&store, "nope", "", "", 0).await {
@@ -193,7 +245,9 @@ both_databases!(catalog_page_errors_say_what_is_wrong, |store, _url| {
 
 both_databases!(dashboard_widgets_are_computed, |store, _url| {
     seeded(&store).await;
-    let dash = portolan::services::dashboard::dashboard(&store, "overview").await.unwrap();
+    let dash = portolan::services::dashboard::dashboard(&store, "overview")
+        .await
+        .unwrap();
     let services = store.count_entities("service").await.unwrap() as f64;
     assert!(dash.widgets.iter().any(|w| matches!(
         w, portolan::model::WidgetData::Number { title, value, .. } if title == "Services" && *value == services
@@ -226,6 +280,9 @@ both_databases!(sessions_round_trip_and_expire, |store, _url| {
         expiry_date: time::OffsetDateTime::now_utc() - time::Duration::seconds(1),
     };
     store.create(&mut expired).await.unwrap();
-    assert!(store.load(&expired.id).await.unwrap().is_none(), "expired sessions don't load");
+    assert!(
+        store.load(&expired.id).await.unwrap().is_none(),
+        "expired sessions don't load"
+    );
     store.delete_expired().await.unwrap();
 });

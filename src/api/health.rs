@@ -18,12 +18,16 @@ pub async fn healthz(State(store): State<Store>) -> (StatusCode, Json<Value>) {
             tracing::warn!(error = %e, "health check: database error");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "unavailable", "database": store.backend(), "message": "the database does not answer"})),
+                Json(
+                    json!({"status": "unavailable", "database": store.backend(), "message": "the database does not answer"}),
+                ),
             )
         }
         Err(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({"status": "unavailable", "database": store.backend(), "message": "the database did not answer within 3 seconds"})),
+            Json(
+                json!({"status": "unavailable", "database": store.backend(), "message": "the database did not answer within 3 seconds"}),
+            ),
         ),
     }
 }

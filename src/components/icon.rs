@@ -5,7 +5,9 @@
 use leptos::prelude::*;
 
 fn hue(name: &str) -> u32 {
-    name.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32)) % 360
+    name.bytes()
+        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))
+        % 360
 }
 
 fn monogram(name: &str) -> String {

@@ -21,7 +21,11 @@ pub fn format_datetime(value: &str) -> String {
 fn plain(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
+        // Whole numbers stored as floats (`2251.0`) read as `2251`.
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+            _ => n.to_string(),
+        },
         Value::Bool(b) => b.to_string(),
         Value::Null => String::new(),
         other => other.to_string(),
@@ -44,14 +48,19 @@ pub fn PropertyValue(schema: Option<PropertySchema>, value: Option<Value>) -> im
     let kind = schema.as_ref().map(|s| s.kind);
     if let (Some(schema), Value::String(s)) = (&schema, &value) {
         if schema.enum_values.is_some() {
-            return EitherOf7::B(view! { <Badge label=s.clone() color=schema.color_of(s).map(str::to_string)/> });
+            return EitherOf7::B(
+                view! { <Badge label=s.clone() color=schema.color_of(s).map(str::to_string)/> },
+            );
         }
     }
     match (kind, format.as_deref(), &value) {
         (_, Some("url"), Value::String(s)) => match safe_href(s) {
-            Some(href) => EitherOf7::C(view! {
-                <a href=href target="_blank" rel="noopener noreferrer">{s.clone()}</a>
-            }.into_any()),
+            Some(href) => EitherOf7::C(
+                view! {
+                    <a href=href target="_blank" rel="noopener noreferrer">{s.clone()}</a>
+                }
+                .into_any(),
+            ),
             None => EitherOf7::C(view! { <span>{s.clone()}</span> }.into_any()),
         },
         (_, Some("email"), Value::String(s)) => {
@@ -64,7 +73,11 @@ pub fn PropertyValue(schema: Option<PropertySchema>, value: Option<Value>) -> im
             EitherOf7::E(view! { <time datetime=iso>{text}</time> })
         }
         (Some(PropertyType::Boolean), _, Value::Bool(b)) => {
-            let (label, color) = if *b { ("Yes", "green") } else { ("No", "lightGray") };
+            let (label, color) = if *b {
+                ("Yes", "green")
+            } else {
+                ("No", "lightGray")
+            };
             EitherOf7::B(view! { <Badge label=label color=Some(color.to_string())/> })
         }
         (_, _, Value::Array(items)) => EitherOf7::F(view! {
@@ -88,8 +101,18 @@ mod tests {
     }
 
     #[test]
+    fn whole_numbers_lose_their_trailing_zero() {
+        assert_eq!(plain(&serde_json::json!(2251.0)), "2251");
+        assert_eq!(plain(&serde_json::json!(2.5)), "2.5");
+        assert_eq!(plain(&serde_json::json!(7)), "7");
+    }
+
+    #[test]
     fn dates_are_shown_in_utc() {
-        assert_eq!(format_datetime("2026-11-23T10:52:00+01:00"), "2026-11-23 09:52 UTC");
+        assert_eq!(
+            format_datetime("2026-11-23T10:52:00+01:00"),
+            "2026-11-23 09:52 UTC"
+        );
         assert_eq!(format_datetime("not a date"), "not a date");
     }
 }

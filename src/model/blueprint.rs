@@ -141,7 +141,10 @@ mod tests {
         });
         let bp: Blueprint = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(bp.schema.properties["tier"].kind, PropertyType::String);
-        assert_eq!(bp.schema.properties["tier"].color_of("gold"), Some("yellow"));
+        assert_eq!(
+            bp.schema.properties["tier"].color_of("gold"),
+            Some("yellow")
+        );
         assert_eq!(bp.extra["includeInGlobalSearch"], true);
         assert_eq!(serde_json::to_value(&bp).unwrap(), json);
     }

@@ -9,7 +9,9 @@ fn check(kind: &str, value: &str, max: usize, extra: &str) -> Result<(), Identif
         return Err(format!("{kind} identifier must not be empty"));
     }
     if value.chars().count() > max {
-        return Err(format!("{kind} identifier must be at most {max} characters"));
+        return Err(format!(
+            "{kind} identifier must be at most {max} characters"
+        ));
     }
     if value == "." || value == ".." {
         return Err(format!("{kind} identifier must not be `.` or `..`"));
@@ -20,7 +22,11 @@ fn check(kind: &str, value: &str, max: usize, extra: &str) -> Result<(), Identif
     {
         return Err(format!(
             "{kind} identifier `{value}` contains `{bad}`; use letters, digits and {}",
-            extra.chars().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" ")
+            extra
+                .chars()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(" ")
         ));
     }
     Ok(())
@@ -39,7 +45,9 @@ pub fn validate_entity_identifier(value: &str) -> Result<(), IdentifierError> {
 /// `^[A-Za-z0-9@_=\-]+$`, at most 100 characters (property and relation keys).
 pub fn validate_property_key(value: &str) -> Result<(), IdentifierError> {
     if value.is_empty() || value.len() > 100 {
-        return Err(format!("property key `{value}` must be 1 to 100 characters"));
+        return Err(format!(
+            "property key `{value}` must be 1 to 100 characters"
+        ));
     }
     match value
         .chars()

@@ -98,10 +98,7 @@ pub enum WidgetData {
         href: Option<String>,
     },
     /// `entities-pie-chart`: entities of a blueprint by a property's value.
-    Breakdown {
-        title: String,
-        slices: Vec<Slice>,
-    },
+    Breakdown { title: String, slices: Vec<Slice> },
     /// A widget whose configuration could not be used, shown as such.
     Invalid { title: String, reason: String },
 }
@@ -144,7 +141,9 @@ pub struct UsersAndTeams {
 pub struct EntityPageData {
     pub entity: super::Entity,
     pub blueprint: Blueprint,
-    /// Entities that point at this one: (blueprint title, relation title, entity).
+    /// The catalog page of the entity's blueprint, when there is one.
+    pub catalog_href: Option<String>,
+    /// Entities whose relations point at this one.
     pub referenced_by: Vec<Reference>,
 }
 

@@ -31,9 +31,18 @@ struct Column {
 
 fn columns(blueprint: &Blueprint) -> Vec<Column> {
     let mut cols = vec![
-        Column { key: "$title".into(), title: "Title".into() },
-        Column { key: "$identifier".into(), title: "Identifier".into() },
-        Column { key: "$team".into(), title: "Owning teams".into() },
+        Column {
+            key: "$title".into(),
+            title: "Title".into(),
+        },
+        Column {
+            key: "$identifier".into(),
+            title: "Identifier".into(),
+        },
+        Column {
+            key: "$team".into(),
+            title: "Owning teams".into(),
+        },
     ];
     // Long text (markdown, yaml) and objects belong on the entity page.
     cols.extend(
@@ -54,7 +63,10 @@ fn columns(blueprint: &Blueprint) -> Vec<Column> {
         key: format!("relation:{key}"),
         title: r.title.clone().unwrap_or_else(|| key.clone()),
     }));
-    cols.push(Column { key: "$updatedAt".into(), title: "Last update".into() });
+    cols.push(Column {
+        key: "$updatedAt".into(),
+        title: "Last update".into(),
+    });
     cols
 }
 
@@ -135,14 +147,30 @@ fn sort_header(page: &str, data: &CatalogPageData, column: &Column) -> AnyView {
     let active = data.sort.property == column.key;
     let next = EntitySort {
         property: column.key.clone(),
-        order: if active && data.sort.order == SortOrder::Asc { SortOrder::Desc } else { SortOrder::Asc },
+        order: if active && data.sort.order == SortOrder::Asc {
+            SortOrder::Desc
+        } else {
+            SortOrder::Asc
+        },
     };
     let aria = if active {
-        if data.sort.order == SortOrder::Asc { "ascending" } else { "descending" }
+        if data.sort.order == SortOrder::Asc {
+            "ascending"
+        } else {
+            "descending"
+        }
     } else {
         "none"
     };
-    let arrow = if active { if data.sort.order == SortOrder::Asc { "▲" } else { "▼" } } else { "" };
+    let arrow = if active {
+        if data.sort.order == SortOrder::Asc {
+            "▲"
+        } else {
+            "▼"
+        }
+    } else {
+        ""
+    };
     let href = page_href(page, &next, &data.search, 0);
     view! {
         <th scope="col" aria-sort=aria>
@@ -157,8 +185,16 @@ fn catalog_table(page_id: String, data: CatalogPageData) -> impl IntoView {
     let list = &data.list;
     let first = if list.total == 0 { 0 } else { list.offset + 1 };
     let last = (list.offset + list.entities.len() as i64).min(list.total);
-    let prev = (list.offset > 0).then(|| page_href(&page_id, &data.sort, &data.search, (list.offset - list.limit).max(0)));
-    let next = (last < list.total).then(|| page_href(&page_id, &data.sort, &data.search, list.offset + list.limit));
+    let prev = (list.offset > 0).then(|| {
+        page_href(
+            &page_id,
+            &data.sort,
+            &data.search,
+            (list.offset - list.limit).max(0),
+        )
+    });
+    let next = (last < list.total)
+        .then(|| page_href(&page_id, &data.sort, &data.search, list.offset + list.limit));
     let noun = data.blueprint.title.to_lowercase();
     let empty = if data.search.is_empty() {
         format!("No {noun} entities yet.")
@@ -262,7 +298,13 @@ mod tests {
     #[test]
     fn page_links_carry_sort_search_and_offset() {
         let sort = EntitySort::from_url("-tier");
-        assert_eq!(page_href("services", &sort, "a b&c", 50), "/catalog/services?sort=-tier&q=a%20b%26c&offset=50");
-        assert_eq!(page_href("services", &EntitySort::default(), "", 0), "/catalog/services");
+        assert_eq!(
+            page_href("services", &sort, "a b&c", 50),
+            "/catalog/services?sort=-tier&q=a%20b%26c&offset=50"
+        );
+        assert_eq!(
+            page_href("services", &EntitySort::default(), "", 0),
+            "/catalog/services"
+        );
     }
 }

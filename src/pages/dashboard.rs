@@ -14,8 +14,17 @@ pub async fn get_dashboard(page: String) -> Result<DashboardData, AppError> {
 
 fn widget_view(widget: WidgetData) -> AnyView {
     match widget {
-        WidgetData::Number { title, value, unit, href } => {
-            let figure = if value.fract() == 0.0 { format!("{value:.0}") } else { format!("{value:.2}") };
+        WidgetData::Number {
+            title,
+            value,
+            unit,
+            href,
+        } => {
+            let figure = if value.fract() == 0.0 {
+                format!("{value:.0}")
+            } else {
+                format!("{value:.2}")
+            };
             let body = view! {
                 <h2 class="widget-title">{title}</h2>
                 <p class="widget-number">{figure}<span class="unit">{unit.unwrap_or_default()}</span></p>
@@ -61,7 +70,10 @@ fn widget_view(widget: WidgetData) -> AnyView {
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let params = use_params_map();
-    let data = Resource::new(move || params.read().get("page").unwrap_or_default(), get_dashboard);
+    let data = Resource::new(
+        move || params.read().get("page").unwrap_or_default(),
+        get_dashboard,
+    );
     view! {
         <Suspense fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {

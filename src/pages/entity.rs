@@ -11,21 +11,37 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 #[server]
-pub async fn get_entity_page(blueprint: String, identifier: String) -> Result<EntityPageData, AppError> {
+pub async fn get_entity_page(
+    blueprint: String,
+    identifier: String,
+) -> Result<EntityPageData, AppError> {
     crate::services::catalog::entity_page(&crate::server::store()?, &blueprint, &identifier).await
 }
 
 fn entity_view(data: EntityPageData) -> impl IntoView {
-    let EntityPageData { entity, blueprint, referenced_by } = data;
+    let EntityPageData {
+        entity,
+        blueprint,
+        catalog_href,
+        referenced_by,
+    } = data;
     let title = entity.display_title().to_string();
-    let icon = entity.icon.clone().or(blueprint.icon.clone()).unwrap_or_else(|| blueprint.title.clone());
+    let icon = entity
+        .icon
+        .clone()
+        .or(blueprint.icon.clone())
+        .unwrap_or_else(|| blueprint.title.clone());
     let markdown: Vec<(String, String)> = blueprint
         .schema
         .properties
         .iter()
         .filter(|(_, p)| p.format.as_deref() == Some("markdown"))
         .filter_map(|(k, _)| {
-            entity.properties.get(k).and_then(|v| v.as_str()).map(|text| (blueprint.property_title(k).to_string(), text.to_string()))
+            entity
+                .properties
+                .get(k)
+                .and_then(|v| v.as_str())
+                .map(|text| (blueprint.property_title(k).to_string(), text.to_string()))
         })
         .collect();
     let properties = blueprint
@@ -74,7 +90,7 @@ fn entity_view(data: EntityPageData) -> impl IntoView {
         .collect_view();
     let created = format_datetime(&entity.created_at.to_rfc3339());
     let updated = format_datetime(&entity.updated_at.to_rfc3339());
-    let catalog_href = format!("/builder#{}", blueprint.identifier);
+    let catalog_href = catalog_href.unwrap_or_else(|| format!("/builder#{}", blueprint.identifier));
     view! {
         <Title text=title.clone()/>
         <nav class="breadcrumbs" aria-label="Breadcrumb">
@@ -154,7 +170,10 @@ pub fn EntityPage() -> impl IntoView {
     let data = Resource::new(
         move || {
             let p = params.read();
-            (p.get("blueprint").unwrap_or_default(), p.get("identifier").unwrap_or_default())
+            (
+                p.get("blueprint").unwrap_or_default(),
+                p.get("identifier").unwrap_or_default(),
+            )
         },
         |(blueprint, identifier)| get_entity_page(blueprint, identifier),
     );

@@ -21,7 +21,12 @@ fn status_color(status: UserStatus) -> &'static str {
 }
 
 fn initials(user: &User) -> String {
-    user.first_name.chars().take(1).chain(user.last_name.chars().take(1)).collect::<String>().to_uppercase()
+    user.first_name
+        .chars()
+        .take(1)
+        .chain(user.last_name.chars().take(1))
+        .collect::<String>()
+        .to_uppercase()
 }
 
 fn users_table(users: Vec<User>) -> impl IntoView {

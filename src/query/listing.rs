@@ -107,7 +107,10 @@ mod tests {
     fn postgres_search_ignores_case_and_escapes_wildcards() {
         let q = compile_listing(Dialect::Postgres, &listing(Some("50%"), "-$updatedAt"));
         assert!(q.rows.text.contains("ILIKE $2 ESCAPE"), "{}", q.rows.text);
-        assert!(q.rows.text.contains("ORDER BY e.updated_at DESC, e.identifier DESC"));
+        assert!(q
+            .rows
+            .text
+            .contains("ORDER BY e.updated_at DESC, e.identifier DESC"));
         assert_eq!(q.rows.binds[1], Bind::Text("%50\\%%".into()));
         assert_eq!(q.rows.binds.len(), 5);
         assert_eq!(q.count.binds.len(), 3);

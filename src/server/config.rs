@@ -10,7 +10,11 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/portolan.db";
 
 #[derive(Debug, Parser)]
-#[command(name = "portolan", version, about = "Portolan, a self-hostable internal developer portal")]
+#[command(
+    name = "portolan",
+    version,
+    about = "Portolan, a self-hostable internal developer portal"
+)]
 struct Flags {
     /// Address to listen on.
     #[arg(long, env = "PORTOLAN_ADDR")]
@@ -65,7 +69,9 @@ impl Settings {
         let file = match std::fs::read_to_string(&path) {
             Ok(text) => toml::from_str::<FileSettings>(&text)
                 .map_err(|e| format!("{}: {}", path.display(), e.message()))?,
-            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => FileSettings::default(),
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+                FileSettings::default()
+            }
             Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
         };
         let addr_text = flags
@@ -118,7 +124,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("portolan-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("portolan.toml");
-        std::fs::write(&path, "database_url = \"postgres://x@h/db\"\ndemo_data = 1\n").unwrap();
+        std::fs::write(
+            &path,
+            "database_url = \"postgres://x@h/db\"\ndemo_data = 1\n",
+        )
+        .unwrap();
         let settings = Settings::from_flags(flags(&[
             "--addr",
             "127.0.0.1:4000",
@@ -140,7 +150,8 @@ mod tests {
 
     #[test]
     fn demo_flag_must_be_a_boolean() {
-        let err = Settings::from_flags(flags(&["--demo-data", "maybe", "--config", "/dev/null"])).unwrap_err();
+        let err = Settings::from_flags(flags(&["--demo-data", "maybe", "--config", "/dev/null"]))
+            .unwrap_err();
         assert!(err.contains("PORTOLAN_DEMO_DATA"), "{err}");
     }
 }

@@ -18,7 +18,10 @@ type Layers = tower::layer::util::Stack<
         SetResponseHeaderLayer<HeaderValue>,
         tower::layer::util::Stack<
             SetResponseHeaderLayer<HeaderValue>,
-            tower::layer::util::Stack<SetResponseHeaderLayer<HeaderValue>, tower::layer::util::Identity>,
+            tower::layer::util::Stack<
+                SetResponseHeaderLayer<HeaderValue>,
+                tower::layer::util::Identity,
+            >,
         >,
     >,
 >;

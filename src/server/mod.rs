@@ -52,8 +52,13 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .merge(crate::api::router())
-        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         .layer(crate::auth::session_layer(state.store.clone(), false))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
         .layer(headers::SecurityHeaders::layer())
@@ -149,11 +154,18 @@ pub async fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    tracing::info!(database = store.backend(), "Portolan is listening on http://{}", settings.addr);
+    tracing::info!(
+        database = store.backend(),
+        "Portolan is listening on http://{}",
+        settings.addr
+    );
     println!("Portolan is running at http://{}", settings.addr);
-    let served = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await;
     store.close().await;
     match served {
         Ok(()) => ExitCode::SUCCESS,

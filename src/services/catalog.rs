@@ -29,14 +29,25 @@ pub async fn sidebar(store: &Store) -> Result<Vec<SidebarItem>, AppError> {
         .collect())
 }
 
+/// The first catalog page showing a blueprint's entities.
+pub(crate) fn catalog_page_in(pages: &[Page], blueprint: &str) -> Option<String> {
+    pages
+        .iter()
+        .find(|p| {
+            p.kind == PageType::BlueprintEntities && p.blueprint.as_deref() == Some(blueprint)
+        })
+        .map(Page::href)
+}
+
+async fn catalog_page_of(store: &Store, blueprint: &str) -> Result<Option<String>, AppError> {
+    Ok(catalog_page_in(&store.list_pages().await?, blueprint))
+}
+
 pub async fn home(store: &Store) -> Result<HomeData, AppError> {
     let pages = store.list_pages().await?;
     let mut blueprints = Vec::new();
     for bp in store.list_blueprints().await? {
-        let href = pages
-            .iter()
-            .find(|p| p.kind == PageType::BlueprintEntities && p.blueprint.as_deref() == Some(&bp.identifier))
-            .map(Page::href);
+        let href = catalog_page_in(&pages, &bp.identifier);
         blueprints.push(BlueprintSummary {
             entities: store.count_entities(&bp.identifier).await?,
             identifier: bp.identifier,
@@ -98,7 +109,9 @@ pub async fn catalog_page(
     let sort = EntitySort::from_url(sort);
     validate_sort(&blueprint, &sort)?;
     if offset < 0 {
-        return Err(AppError::BadRequest("the row offset cannot be negative".into()));
+        return Err(AppError::BadRequest(
+            "the row offset cannot be negative".into(),
+        ));
     }
     let search = search.trim().to_string();
     let list = store
@@ -136,9 +149,11 @@ pub async fn entity_page(
             ))
         })?;
     let referenced_by = store.entities_referencing(blueprint_id, identifier).await?;
+    let catalog_href = catalog_page_of(store, blueprint_id).await?;
     Ok(EntityPageData {
         entity,
         blueprint,
+        catalog_href,
         referenced_by,
     })
 }

@@ -45,11 +45,10 @@ async fn widget(
         Some("entities-number-chart") => Ok(WidgetData::Number {
             title,
             value: store.count_entities(&blueprint_id).await? as f64,
-            unit: text("unitCustom").or_else(|| text("unit")).filter(|u| u != "none"),
-            href: pages
-                .iter()
-                .find(|p| p.blueprint.as_deref() == Some(&blueprint_id))
-                .map(|p| p.href()),
+            unit: text("unitCustom")
+                .or_else(|| text("unit"))
+                .filter(|u| u != "none"),
+            href: super::catalog::catalog_page_in(pages, &blueprint_id),
         }),
         Some("entities-pie-chart") => {
             let Some(property) = text("property") else {
@@ -71,7 +70,10 @@ async fn widget(
                 .iter()
                 .take(MAX_SLICES)
                 .map(|(value, count)| Slice {
-                    color: value.as_deref().and_then(|v| schema.color_of(v)).map(str::to_string),
+                    color: value
+                        .as_deref()
+                        .and_then(|v| schema.color_of(v))
+                        .map(str::to_string),
                     label: value.clone().unwrap_or_else(|| "No value".into()),
                     count: *count,
                 })

@@ -105,7 +105,14 @@ pub fn blueprints() -> Vec<Blueprint> {
             "Cluster",
             "Kubernetes clusters the company runs",
             vec![
-                ("provider", prop(String, "Cloud provider").with_enum(&[("aws", "orange"), ("gcp", "blue"), ("azure", "turquoise")])),
+                (
+                    "provider",
+                    prop(String, "Cloud provider").with_enum(&[
+                        ("aws", "orange"),
+                        ("gcp", "blue"),
+                        ("azure", "turquoise"),
+                    ]),
+                ),
                 ("region", prop(String, "Region")),
                 ("kubernetesVersion", prop(String, "Kubernetes version")),
                 ("nodeCount", prop(Number, "Nodes")),
@@ -120,7 +127,14 @@ pub fn blueprints() -> Vec<Blueprint> {
             "Environment",
             "Where services run: production, staging, development",
             vec![
-                ("type", prop(String, "Type").with_enum(&[("production", "red"), ("staging", "orange"), ("development", "green")])),
+                (
+                    "type",
+                    prop(String, "Type").with_enum(&[
+                        ("production", "red"),
+                        ("staging", "orange"),
+                        ("development", "green"),
+                    ]),
+                ),
                 ("region", prop(String, "Region")),
                 ("onCall", prop(String, "On call").with_format("email")),
                 ("locked", prop(Boolean, "Deploys locked")),
@@ -134,19 +148,49 @@ pub fn blueprints() -> Vec<Blueprint> {
             "Microservice",
             "Microservices and the teams that own them",
             vec![
-                ("tier", prop(String, "Tier").with_enum(&[("gold", "yellow"), ("silver", "lightGray"), ("bronze", "bronze")])),
-                ("language", prop(String, "Language").with_enum(&[("Go", "turquoise"), ("Rust", "orange"), ("Python", "blue"), ("TypeScript", "purple"), ("Java", "red"), ("Kotlin", "pink")])),
-                ("lifecycle", prop(String, "Lifecycle").with_enum(&[("production", "green"), ("experimental", "blue"), ("deprecated", "darkGray")])),
+                (
+                    "tier",
+                    prop(String, "Tier").with_enum(&[
+                        ("gold", "yellow"),
+                        ("silver", "lightGray"),
+                        ("bronze", "bronze"),
+                    ]),
+                ),
+                (
+                    "language",
+                    prop(String, "Language").with_enum(&[
+                        ("Go", "turquoise"),
+                        ("Rust", "orange"),
+                        ("Python", "blue"),
+                        ("TypeScript", "purple"),
+                        ("Java", "red"),
+                        ("Kotlin", "pink"),
+                    ]),
+                ),
+                (
+                    "lifecycle",
+                    prop(String, "Lifecycle").with_enum(&[
+                        ("production", "green"),
+                        ("experimental", "blue"),
+                        ("deprecated", "darkGray"),
+                    ]),
+                ),
                 ("repository", prop(String, "Repository").with_format("url")),
                 ("onCall", prop(String, "On call").with_format("email")),
                 ("monthlyCost", prop(Number, "Monthly cost (USD)")),
                 ("hasRunbook", prop(Boolean, "Has runbook")),
-                ("lastIncident", prop(String, "Last incident").with_format("date-time")),
+                (
+                    "lastIncident",
+                    prop(String, "Last incident").with_format("date-time"),
+                ),
                 ("tags", prop(Array, "Tags")),
                 ("readme", prop(String, "README").with_format("markdown")),
             ],
             &["tier", "lifecycle"],
-            vec![("dependencies", relation("Depends on", "service", false, true))],
+            vec![(
+                "dependencies",
+                relation("Depends on", "service", false, true),
+            )],
         ),
         blueprint(
             "deployment",
@@ -155,15 +199,29 @@ pub fn blueprints() -> Vec<Blueprint> {
             "A version of a service running in an environment",
             vec![
                 ("version", prop(String, "Version")),
-                ("status", prop(String, "Status").with_enum(&[("success", "green"), ("failed", "red"), ("in-progress", "blue"), ("rolled-back", "orange")])),
-                ("deployedAt", prop(String, "Deployed at").with_format("date-time")),
+                (
+                    "status",
+                    prop(String, "Status").with_enum(&[
+                        ("success", "green"),
+                        ("failed", "red"),
+                        ("in-progress", "blue"),
+                        ("rolled-back", "orange"),
+                    ]),
+                ),
+                (
+                    "deployedAt",
+                    prop(String, "Deployed at").with_format("date-time"),
+                ),
                 ("durationSeconds", prop(Number, "Duration (s)")),
                 ("commit", prop(String, "Commit").with_format("url")),
             ],
             &["version", "status"],
             vec![
                 ("service", relation("Service", "service", true, false)),
-                ("environment", relation("Environment", "environment", true, false)),
+                (
+                    "environment",
+                    relation("Environment", "environment", true, false),
+                ),
             ],
         ),
     ]
@@ -187,7 +245,8 @@ impl Builder {
     ) {
         let age_minutes = self.rng.below(60 * 24 * 120) as i64;
         let created_at = self.now - Duration::minutes(age_minutes);
-        let updated_at = created_at + Duration::minutes(self.rng.below(age_minutes.max(1) as usize) as i64);
+        let updated_at =
+            created_at + Duration::minutes(self.rng.below(age_minutes.max(1) as usize) as i64);
         let mut relation_values = Map::new();
         let mut links = Vec::new();
         for (key, target_blueprint, targets) in relations {
@@ -236,7 +295,7 @@ fn single(mut entities: Vec<NewEntity>) -> Vec<NewEntity> {
 
 pub fn entities(now: DateTime<Utc>) -> Vec<NewEntity> {
     let mut b = Builder {
-        rng: Rng(0x5eed_0f_9047_01a),
+        rng: Rng(0x0005_eed0_f904_701a),
         now,
         out: Vec::new(),
     };
@@ -254,15 +313,31 @@ pub fn entities(now: DateTime<Utc>) -> Vec<NewEntity> {
                 "nodeCount": 3 + b.rng.below(40),
                 "console": format!("https://console.example.com/clusters/{id}"),
             });
-            b.entity("cluster", id.clone(), format!("{} {stage} ({region})", providers[i].to_uppercase()), team("platform"), props, vec![]);
+            b.entity(
+                "cluster",
+                id.clone(),
+                format!("{} {stage} ({region})", providers[i].to_uppercase()),
+                team("platform"),
+                props,
+                vec![],
+            );
             clusters.push(id);
         }
     }
 
     let mut environments = Vec::new();
     for (i, region) in regions.iter().enumerate() {
-        for (kind, cluster_stage) in [("production", "prod"), ("staging", "nonprod"), ("development", "nonprod"), ("preview", "nonprod")] {
-            let env_type = if kind == "preview" { "development" } else { kind };
+        for (kind, cluster_stage) in [
+            ("production", "prod"),
+            ("staging", "nonprod"),
+            ("development", "nonprod"),
+            ("preview", "nonprod"),
+        ] {
+            let env_type = if kind == "preview" {
+                "development"
+            } else {
+                kind
+            };
             let id = format!("{kind}-{region}");
             let cluster = format!("{}-{cluster_stage}-{region}", providers[i]);
             let props = json!({
@@ -270,23 +345,53 @@ pub fn entities(now: DateTime<Utc>) -> Vec<NewEntity> {
                 "onCall": format!("oncall-{kind}@example.com"),
                 "locked": kind == "production" && i == 2,
             });
-            b.entity("environment", id.clone(), format!("{} {region}", capitalise(kind)), team("platform"), props, vec![("cluster", "cluster", vec![cluster])]);
+            b.entity(
+                "environment",
+                id.clone(),
+                format!("{} {region}", capitalise(kind)),
+                team("platform"),
+                props,
+                vec![("cluster", "cluster", vec![cluster])],
+            );
             environments.push(id);
         }
     }
 
     let domains = [
-        ("cart", "checkout"), ("checkout", "checkout"), ("orders", "checkout"), ("shipping", "checkout"),
-        ("payments", "payments"), ("billing", "payments"), ("ledger", "payments"), ("pricing", "payments"),
-        ("search", "search"), ("catalog", "search"), ("recommendations", "search"), ("reviews", "search"),
-        ("analytics", "data"), ("fraud", "data"), ("events", "data"), ("reporting", "data"),
-        ("gateway", "platform"), ("auth", "platform"), ("notifications", "platform"), ("media", "platform"),
+        ("cart", "checkout"),
+        ("checkout", "checkout"),
+        ("orders", "checkout"),
+        ("shipping", "checkout"),
+        ("payments", "payments"),
+        ("billing", "payments"),
+        ("ledger", "payments"),
+        ("pricing", "payments"),
+        ("search", "search"),
+        ("catalog", "search"),
+        ("recommendations", "search"),
+        ("reviews", "search"),
+        ("analytics", "data"),
+        ("fraud", "data"),
+        ("events", "data"),
+        ("reporting", "data"),
+        ("gateway", "platform"),
+        ("auth", "platform"),
+        ("notifications", "platform"),
+        ("media", "platform"),
     ];
     let kinds = ["api", "worker", "web", "jobs"];
     let languages = ["Go", "Rust", "Python", "TypeScript", "Java", "Kotlin"];
     let tiers = ["gold", "silver", "silver", "bronze"];
-    let lifecycles = ["production", "production", "production", "experimental", "deprecated"];
-    let tag_pool = ["pci", "public", "internal", "grpc", "rest", "kafka", "postgres", "redis", "ml"];
+    let lifecycles = [
+        "production",
+        "production",
+        "production",
+        "experimental",
+        "deprecated",
+    ];
+    let tag_pool = [
+        "pci", "public", "internal", "grpc", "rest", "kafka", "postgres", "redis", "ml",
+    ];
     let mut services: Vec<String> = Vec::new();
     for kind in kinds {
         for (domain, owner) in domains {
@@ -319,12 +424,27 @@ pub fn entities(now: DateTime<Utc>) -> Vec<NewEntity> {
                     deps.push(dep);
                 }
             }
-            b.entity("service", id.clone(), title_of(&id), team(owner), props, vec![("dependencies", "service", deps)]);
+            b.entity(
+                "service",
+                id.clone(),
+                title_of(&id),
+                team(owner),
+                props,
+                vec![("dependencies", "service", deps)],
+            );
             services.push(id);
         }
     }
 
-    let statuses = ["success", "success", "success", "success", "failed", "in-progress", "rolled-back"];
+    let statuses = [
+        "success",
+        "success",
+        "success",
+        "success",
+        "failed",
+        "in-progress",
+        "rolled-back",
+    ];
     for n in 0..220 {
         let service = b.rng.pick(&services).clone();
         let environment = b.rng.pick(&environments).clone();
@@ -333,7 +453,12 @@ pub fn entities(now: DateTime<Utc>) -> Vec<NewEntity> {
             .find(|(d, _)| service.starts_with(&format!("{d}-")))
             .map(|(_, o)| *o)
             .unwrap_or("platform");
-        let version = format!("{}.{}.{}", 1 + b.rng.below(3), b.rng.below(20), b.rng.below(10));
+        let version = format!(
+            "{}.{}.{}",
+            1 + b.rng.below(3),
+            b.rng.below(20),
+            b.rng.below(10)
+        );
         let at = now - Duration::minutes(b.rng.below(60 * 24 * 60) as i64);
         let props = json!({
             "version": version, "status": b.rng.pick(&statuses),
@@ -348,7 +473,10 @@ pub fn entities(now: DateTime<Utc>) -> Vec<NewEntity> {
             format!("{} {version} → {environment}", title_of(&service)),
             team(owner),
             props,
-            vec![("service", "service", vec![service]), ("environment", "environment", vec![environment])],
+            vec![
+                ("service", "service", vec![service]),
+                ("environment", "environment", vec![environment]),
+            ],
         );
     }
     single(b.out)
@@ -363,11 +491,20 @@ fn capitalise(s: &str) -> String {
 }
 
 fn title_of(identifier: &str) -> String {
-    identifier.split('-').map(capitalise).collect::<Vec<_>>().join(" ")
+    identifier
+        .split('-')
+        .map(capitalise)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 pub fn users(now: DateTime<Utc>) -> Vec<(User, Vec<&'static str>)> {
-    let user = |email: &str, first: &str, last: &str, role: UserRole, moderated: &[&str], status: UserStatus| User {
+    let user = |email: &str,
+                first: &str,
+                last: &str,
+                role: UserRole,
+                moderated: &[&str],
+                status: UserStatus| User {
         email: email.into(),
         first_name: first.into(),
         last_name: last.into(),
@@ -380,13 +517,83 @@ pub fn users(now: DateTime<Utc>) -> Vec<(User, Vec<&'static str>)> {
         last_login_at: None,
     };
     vec![
-        (user("admin@portolan.dev", "Ada", "Admin", UserRole::Admin, &[], UserStatus::Active), vec!["platform"]),
-        (user("mo@portolan.dev", "Mo", "Reyes", UserRole::Moderator, &["service", "deployment"], UserStatus::Active), vec!["platform", "checkout"]),
-        (user("priya@portolan.dev", "Priya", "Natarajan", UserRole::Member, &[], UserStatus::Active), vec!["payments"]),
-        (user("jonas@portolan.dev", "Jonas", "Berg", UserRole::Member, &[], UserStatus::Active), vec!["checkout"]),
-        (user("lena@portolan.dev", "Lena", "Fischer", UserRole::Member, &[], UserStatus::Active), vec!["search", "data"]),
-        (user("sam@portolan.dev", "Sam", "Okafor", UserRole::Member, &[], UserStatus::Invited), vec!["data"]),
-        (user("kim@portolan.dev", "Kim", "Larsen", UserRole::Member, &[], UserStatus::Disabled), vec!["search"]),
+        (
+            user(
+                "admin@portolan.dev",
+                "Ada",
+                "Admin",
+                UserRole::Admin,
+                &[],
+                UserStatus::Active,
+            ),
+            vec!["platform"],
+        ),
+        (
+            user(
+                "mo@portolan.dev",
+                "Mo",
+                "Reyes",
+                UserRole::Moderator,
+                &["service", "deployment"],
+                UserStatus::Active,
+            ),
+            vec!["platform", "checkout"],
+        ),
+        (
+            user(
+                "priya@portolan.dev",
+                "Priya",
+                "Natarajan",
+                UserRole::Member,
+                &[],
+                UserStatus::Active,
+            ),
+            vec!["payments"],
+        ),
+        (
+            user(
+                "jonas@portolan.dev",
+                "Jonas",
+                "Berg",
+                UserRole::Member,
+                &[],
+                UserStatus::Active,
+            ),
+            vec!["checkout"],
+        ),
+        (
+            user(
+                "lena@portolan.dev",
+                "Lena",
+                "Fischer",
+                UserRole::Member,
+                &[],
+                UserStatus::Active,
+            ),
+            vec!["search", "data"],
+        ),
+        (
+            user(
+                "sam@portolan.dev",
+                "Sam",
+                "Okafor",
+                UserRole::Member,
+                &[],
+                UserStatus::Invited,
+            ),
+            vec!["data"],
+        ),
+        (
+            user(
+                "kim@portolan.dev",
+                "Kim",
+                "Larsen",
+                UserRole::Member,
+                &[],
+                UserStatus::Disabled,
+            ),
+            vec!["search"],
+        ),
     ]
 }
 
@@ -435,7 +642,10 @@ pub async fn seed_if_empty(store: &Store) -> Result<Option<Seeded>, AppError> {
     let now = Utc::now();
     let mut seeded = Seeded::default();
     for (position, bp) in blueprints().iter().enumerate() {
-        match store.insert_blueprint(bp, position as i64, Some("demo-data")).await {
+        match store
+            .insert_blueprint(bp, position as i64, Some("demo-data"))
+            .await
+        {
             Ok(()) => seeded.blueprints += 1,
             // Another instance on the same PostgreSQL got there first.
             Err(StoreError::Conflict(_)) if position == 0 => return Ok(None),

@@ -160,13 +160,15 @@ impl Store {
         });
         Ok(rows
             .into_iter()
-            .map(|(blueprint, blueprint_title, relation, identifier, title)| Reference {
-                blueprint,
-                blueprint_title,
-                relation,
-                identifier,
-                title,
-            })
+            .map(
+                |(blueprint, blueprint_title, relation, identifier, title)| Reference {
+                    blueprint,
+                    blueprint_title,
+                    relation,
+                    identifier,
+                    title,
+                },
+            )
             .collect())
     }
 

@@ -23,10 +23,16 @@ impl UserRow {
     fn into_user(self, teams: Vec<String>) -> Result<User, StoreError> {
         Ok(User {
             role: UserRole::parse(&self.role).ok_or_else(|| {
-                StoreError::Corrupt(format!("user `{}` has unknown role `{}`", self.email, self.role))
+                StoreError::Corrupt(format!(
+                    "user `{}` has unknown role `{}`",
+                    self.email, self.role
+                ))
             })?,
             status: UserStatus::parse(&self.status).ok_or_else(|| {
-                StoreError::Corrupt(format!("user `{}` has unknown status `{}`", self.email, self.status))
+                StoreError::Corrupt(format!(
+                    "user `{}` has unknown status `{}`",
+                    self.email, self.status
+                ))
             })?,
             email: self.email,
             first_name: self.first_name,
@@ -85,7 +91,9 @@ impl Store {
             .map(|(name, description, provider, created_at)| {
                 Ok(Team {
                     provider: TeamProvider::parse(&provider).ok_or_else(|| {
-                        StoreError::Corrupt(format!("team `{name}` has unknown provider `{provider}`"))
+                        StoreError::Corrupt(format!(
+                            "team `{name}` has unknown provider `{provider}`"
+                        ))
                     })?,
                     users: members.remove(&name).unwrap_or_default(),
                     name,
@@ -168,7 +176,10 @@ impl Store {
         result.map_err(|e| {
             let err = StoreError::from(e);
             if err.is_unique_violation() {
-                StoreError::Conflict(format!("a user with e-mail `{}` already exists", user.email))
+                StoreError::Conflict(format!(
+                    "a user with e-mail `{}` already exists",
+                    user.email
+                ))
             } else {
                 err
             }

@@ -83,7 +83,9 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await
-                .map_err(|e| StoreError::Connect(format!("cannot open SQLite database `{url}`: {e}")))?;
+                .map_err(|e| {
+                    StoreError::Connect(format!("cannot open SQLite database `{url}`: {e}"))
+                })?;
             Ok(Store::Sqlite(pool))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url).map_err(|e| {
@@ -174,6 +176,9 @@ mod tests {
             super::redact("postgres://app:s3cret@db:5432/portolan"),
             "postgres://app:***@db:5432/portolan"
         );
-        assert_eq!(super::redact("sqlite://data/portolan.db"), "sqlite://data/portolan.db");
+        assert_eq!(
+            super::redact("sqlite://data/portolan.db"),
+            "sqlite://data/portolan.db"
+        );
     }
 }

@@ -16,12 +16,20 @@ struct PageDocument {
     widgets: Vec<Value>,
 }
 
-type PageRow = (String, String, String, Option<String>, Option<String>, Json<PageDocument>);
+type PageRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Json<PageDocument>,
+);
 
 fn page_from_row(row: PageRow) -> Result<Page, StoreError> {
     let (identifier, kind, title, icon, blueprint, Json(doc)) = row;
-    let kind = PageType::parse(&kind)
-        .ok_or_else(|| StoreError::Corrupt(format!("page `{identifier}` has unknown type `{kind}`")))?;
+    let kind = PageType::parse(&kind).ok_or_else(|| {
+        StoreError::Corrupt(format!("page `{identifier}` has unknown type `{kind}`"))
+    })?;
     Ok(Page {
         identifier,
         title,
@@ -79,7 +87,10 @@ impl Store {
         result.map_err(|e| {
             let err = StoreError::from(e);
             if err.is_unique_violation() {
-                StoreError::Conflict(format!("page identifier `{}` is already taken", page.identifier))
+                StoreError::Conflict(format!(
+                    "page identifier `{}` is already taken",
+                    page.identifier
+                ))
             } else {
                 err
             }

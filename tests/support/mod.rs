@@ -67,9 +67,11 @@ impl TestDb {
             TestDb::Postgres { admin_url, name } => {
                 if let Ok(admin) = Store::connect(admin_url).await {
                     if let Store::Postgres(pool) = &admin {
-                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                            .execute(pool)
-                            .await;
+                        let _ = sqlx::query(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .execute(pool)
+                        .await;
                     }
                     admin.close().await;
                 }
@@ -124,7 +126,9 @@ where
 {
     let url = db.url();
     let outcome = tokio::spawn(async move {
-        let store = Store::connect(&url).await.expect("connect to the test database");
+        let store = Store::connect(&url)
+            .await
+            .expect("connect to the test database");
         store.migrate().await.expect("migrate the test database");
         body(store.clone(), url).await;
         store.close().await;
