@@ -18,7 +18,10 @@ say "clippy (browser build)"
 cargo clippy --features hydrate --lib --target wasm32-unknown-unknown -- -D warnings
 
 say "Rust tests on SQLite and PostgreSQL (PORTOLAN_REQUIRE_PG=${PORTOLAN_REQUIRE_PG:-0})"
-cargo test --features ssr -- --test-threads 4
+# One test at a time: each test has its own tokio runtime, and Leptos' SSR
+# executor is process-global, so SSR tests on parallel runtimes can stall
+# (a test-harness artifact: one server under concurrent load is unaffected).
+cargo test --features ssr -- --test-threads 1
 
 say "building the release server and bundle for the end-to-end suite"
 cargo leptos build --release

@@ -184,3 +184,159 @@ fn sigterm_shuts_the_server_down_gracefully() {
         let _ = std::fs::remove_file(format!("{}{}", db.display(), suffix));
     }
 }
+
+async fn call(
+    store: &Store,
+    method: &str,
+    path: &str,
+    body: Option<String>,
+) -> (StatusCode, serde_json::Value) {
+    let mut request = Request::builder().method(method).uri(path);
+    if body.is_some() {
+        request = request.header("content-type", "application/json");
+    }
+    let response = app(store.clone())
+        .oneshot(
+            request
+                .body(body.map(Body::from).unwrap_or_else(Body::empty))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024 * 1024)
+        .await
+        .unwrap();
+    let json = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+        panic!(
+            "{method} {path}: not JSON ({e}): {}",
+            String::from_utf8_lossy(&bytes)
+        )
+    });
+    (status, json)
+}
+
+both_databases!(api_speaks_ports_envelope, |store, _url| {
+    portolan::services::demo::seed_if_empty(&store)
+        .await
+        .unwrap();
+    let (status, json) = call(&store, "GET", "/v1/blueprints", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["blueprints"].as_array().unwrap().len(), 4);
+
+    let (status, json) = call(&store, "GET", "/v1/blueprints/service", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        json["blueprint"]["schema"]["properties"]["tier"]["enumColors"]["gold"],
+        "yellow"
+    );
+
+    let (status, json) = call(&store, "GET", "/v1/blueprints/ghost", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        json,
+        serde_json::json!({"ok": false, "error": "not_found", "message": "there is no blueprint `ghost`"})
+    );
+
+    let (status, json) = call(
+        &store,
+        "GET",
+        "/v1/blueprints/service/entities/cart-api",
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json["entity"]["team"], serde_json::json!(["checkout"]));
+    let (status, json) = call(&store, "GET", "/v1/blueprints/service/entities/ghost", None).await;
+    assert_eq!(
+        (status, json["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
+
+    let (status, json) = call(&store, "GET", "/v1/blueprints/service/entities-count", None).await;
+    assert_eq!((status, json["count"].as_i64()), (StatusCode::OK, Some(80)));
+    let (_, json) = call(&store, "GET", "/v1/blueprints/cluster/entities", None).await;
+    assert_eq!(json["entities"].as_array().unwrap().len(), 6);
+
+    let body = r#"{"combinator":"and","rules":[{"property":"$blueprint","operator":"=","value":"cluster"},{"property":"provider","operator":"=","value":"aws"}]}"#;
+    let (status, json) = call(&store, "POST", "/v1/entities/search", Some(body.into())).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["matchingBlueprints"], serde_json::json!(["cluster"]));
+    assert_eq!(json["entities"].as_array().unwrap().len(), 2);
+
+    let (status, json) = call(
+        &store,
+        "POST",
+        "/v1/blueprints/service/entities/search",
+        Some(r#"{"limit": 50}"#.into()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json["entities"].as_array().unwrap().len(), 50);
+    let next = json["next"].as_str().expect("a next cursor").to_string();
+    let (_, json) = call(
+        &store,
+        "POST",
+        "/v1/blueprints/service/entities/search",
+        Some(format!(r#"{{"limit": 50, "from": "{next}"}}"#)),
+    )
+    .await;
+    assert_eq!(json["entities"].as_array().unwrap().len(), 30);
+    assert!(json.get("next").is_none());
+
+    // Bad input: each with its status and a message that says what is wrong.
+    let (status, json) = call(
+        &store,
+        "POST",
+        "/v1/entities/search",
+        Some(
+            r#"{"combinator":"and","rules":[{"property":"tier","operator":"eq","value":1}]}"#
+                .into(),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(json["ok"], false);
+    assert!(
+        json["message"]
+            .as_str()
+            .unwrap()
+            .contains("rules[0].operator: unknown operator \"eq\""),
+        "{json}"
+    );
+    let (status, json) = call(
+        &store,
+        "POST",
+        "/v1/entities/search",
+        Some("{not json".into()),
+    )
+    .await;
+    assert_eq!(
+        (status, json["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_request"))
+    );
+    let (status, _) = call(
+        &store,
+        "POST",
+        "/v1/blueprints/service/entities/search",
+        Some(r#"{"limt": 5}"#.into()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, json) = call(&store, "GET", "/v1/no/such/route", None).await;
+    assert_eq!(
+        (status, json["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
+    let huge = format!(
+        r#"{{"combinator":"and","rules":[],"pad":"{}"}}"#,
+        "x".repeat(1024 * 1024 + 10)
+    );
+    let (status, json) = call(&store, "POST", "/v1/entities/search", Some(huge)).await;
+    assert_eq!(
+        (status, json["error"].as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")),
+        "{json}"
+    );
+});

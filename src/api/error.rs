@@ -9,6 +9,12 @@ use axum::Json;
 #[derive(Debug)]
 pub struct ApiError(pub AppError);
 
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ApiError(e.into())
+    }
+}
+
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         ApiError(e)

@@ -5,14 +5,39 @@
 //! envelope: `{"ok": true, …}` or `{"ok": false, "error", "message"}` with
 //! the status of the `AppError`. They hold no domain rule and no SQL.
 
+mod blueprints;
+mod entities;
 mod error;
 mod health;
+mod json;
 
 pub use error::ApiError;
 
 use crate::server::AppState;
-use axum::{routing::get, Router};
+use axum::routing::{any, get, post};
+use axum::{Json, Router};
+use serde_json::Value;
+
+/// What every handler answers: Port's `{"ok": true, …}` or its error envelope.
+pub type ApiResult = Result<Json<Value>, ApiError>;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(health::healthz))
+    let v1 = Router::new()
+        .route("/blueprints", get(blueprints::list))
+        .route("/blueprints/{id}", get(blueprints::get))
+        .route(
+            "/blueprints/{id}/entities-count",
+            get(blueprints::entities_count),
+        )
+        .route("/blueprints/{bp}/entities", get(entities::list))
+        .route(
+            "/blueprints/{bp}/entities/search",
+            post(entities::search_blueprint),
+        )
+        .route("/blueprints/{bp}/entities/{id}", get(entities::get))
+        .route("/entities/search", post(entities::search))
+        .fallback(any(blueprints::unknown_route));
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .nest("/v1", v1)
 }

@@ -24,6 +24,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
         AppError::Unauthorized(_) => "Please sign in",
         AppError::Invalid(_) | AppError::BadRequest(_) => "This request can't be shown",
         AppError::Conflict(_) => "Conflict",
+        AppError::PayloadTooLarge(_) => "Too large",
         AppError::Unavailable(_) => "The portal can't reach its database",
         AppError::Internal(_) => "Something went wrong",
     };

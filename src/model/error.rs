@@ -24,6 +24,9 @@ pub enum AppError {
     /// Someone else changed it first, or it already exists (409).
     #[error("{0}")]
     Conflict(String),
+    /// The body is larger than the limit (413).
+    #[error("{0}")]
+    PayloadTooLarge(String),
     /// Well-formed but breaks a schema rule (422).
     #[error("{0}")]
     Invalid(String),
@@ -44,6 +47,7 @@ impl AppError {
             AppError::Forbidden(_) => 403,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
+            AppError::PayloadTooLarge(_) => 413,
             AppError::Invalid(_) => 422,
             AppError::Unavailable(_) => 503,
             AppError::Internal(_) => 500,
@@ -58,6 +62,7 @@ impl AppError {
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
             AppError::Conflict(_) => "conflict",
+            AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::Invalid(_) => "invalid_request",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal_error",
@@ -71,6 +76,7 @@ impl AppError {
             | AppError::Forbidden(m)
             | AppError::NotFound(m)
             | AppError::Conflict(m)
+            | AppError::PayloadTooLarge(m)
             | AppError::Invalid(m)
             | AppError::Unavailable(m)
             | AppError::Internal(m) => m,

@@ -10,7 +10,9 @@ pub mod entity;
 pub mod error;
 pub mod identifier;
 pub mod page;
+pub mod query;
 pub mod user;
+pub mod validate;
 
 pub use blueprint::{Blueprint, BlueprintSchema, PropertySchema, PropertyType, RelationSchema};
 pub use entity::{Entity, EntityList, EntitySort, SortOrder};

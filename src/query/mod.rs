@@ -8,9 +8,11 @@
 //! builder.
 
 pub mod dialect;
+pub mod filter;
 pub mod listing;
 
 pub use dialect::Dialect;
+pub use filter::{compile_filter, Scope, Viewer};
 pub use listing::{compile_listing, EntityListing};
 
 /// A value bound to a `$n` placeholder.
@@ -18,6 +20,8 @@ pub use listing::{compile_listing, EntityListing};
 pub enum Bind {
     Text(String),
     Int(i64),
+    Float(f64),
+    Time(chrono::DateTime<chrono::Utc>),
 }
 
 /// SQL text under construction with its bind values; `push_bind` hands out

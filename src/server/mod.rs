@@ -14,6 +14,9 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::process::ExitCode;
 
+/// Largest request body accepted (Port: 1 MiB).
+pub const MAX_BODY: usize = 1024 * 1024;
+
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -50,8 +53,7 @@ pub fn router(state: AppState) -> Router {
     let store = state.store.clone();
     let context = move || provide_context(store.clone());
     let options = state.leptos_options.clone();
-    Router::new()
-        .merge(crate::api::router())
+    let pages = Router::new()
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
@@ -59,8 +61,14 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY));
+    // The API reads bodies through its own extractor, which answers an
+    // oversized body with Port's 413 envelope rather than a bare status.
+    let api = crate::api::router().layer(axum::extract::DefaultBodyLimit::max(MAX_BODY));
+    Router::new()
+        .merge(api)
+        .merge(pages)
         .layer(crate::auth::session_layer(state.store.clone(), false))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
         .layer(headers::SecurityHeaders::layer())
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

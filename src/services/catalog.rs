@@ -68,7 +68,7 @@ pub async fn blueprints(store: &Store) -> Result<Vec<Blueprint>, AppError> {
     Ok(store.list_blueprints().await?)
 }
 
-async fn blueprint(store: &Store, identifier: &str) -> Result<Blueprint, AppError> {
+pub async fn blueprint(store: &Store, identifier: &str) -> Result<Blueprint, AppError> {
     store
         .get_blueprint(identifier)
         .await?

@@ -10,3 +10,4 @@ pub mod catalog;
 pub mod dashboard;
 pub mod demo;
 pub mod directory;
+pub mod search;

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use sqlx::types::Json;
 
 #[derive(sqlx::FromRow)]
-struct EntityRow {
+pub(super) struct EntityRow {
     identifier: String,
     title: Option<String>,
     icon: Option<String>,

@@ -13,6 +13,7 @@ pub use entities::{NewEntity, RelationLink};
 mod error;
 mod identity;
 mod pages;
+mod search;
 pub mod sessions;
 
 pub use error::StoreError;
@@ -49,6 +50,8 @@ macro_rules! bind_all {
             q = match bind {
                 $crate::query::Bind::Text(s) => q.bind(s.clone()),
                 $crate::query::Bind::Int(i) => q.bind(*i),
+                $crate::query::Bind::Float(f) => q.bind(*f),
+                $crate::query::Bind::Time(t) => q.bind(*t),
             };
         }
         q

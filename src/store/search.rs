@@ -1,0 +1,42 @@
+//! Running compiled search conditions.
+
+use super::{bind_all, with_pool, Store, StoreError};
+use crate::model::Entity;
+use crate::query::{listing::ENTITY_COLUMNS, Bind, Sql};
+
+impl Store {
+    /// Entities matching `condition` (a compiled filter), optionally of one
+    /// blueprint, in (blueprint, identifier) order, after the keyset
+    /// position `after` (an identifier, with `blueprint`), at most `limit`.
+    pub async fn search_entities(
+        &self,
+        condition: Sql,
+        blueprint: Option<&str>,
+        after: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<Entity>, StoreError> {
+        let mut sql = Sql {
+            text: format!(
+                "SELECT {ENTITY_COLUMNS} FROM entities e WHERE {}",
+                condition.text
+            ),
+            binds: condition.binds,
+        };
+        if let Some(bp) = blueprint {
+            sql.push(" AND e.blueprint = ")
+                .push_bind(Bind::Text(bp.to_string()));
+            if let Some(after) = after {
+                sql.push(" AND e.identifier > ")
+                    .push_bind(Bind::Text(after.to_string()));
+            }
+        }
+        sql.push(" ORDER BY e.blueprint, e.identifier LIMIT ")
+            .push_bind(Bind::Int(limit));
+        let rows: Vec<super::entities::EntityRow> = with_pool!(self, pool => {
+            bind_all!(sqlx::query_as::<_, super::entities::EntityRow>(&sql.text), &sql.binds)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().map(Entity::from).collect())
+    }
+}
