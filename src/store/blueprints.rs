@@ -1,7 +1,7 @@
 //! Blueprint rows. The whole blueprint document lives in `definition`; the
 //! columns beside it are what listings sort and show.
 
-use super::{with_pool, Store, StoreError};
+use super::{with_pool, OnConflict, Store, StoreError};
 use crate::model::Blueprint;
 use chrono::Utc;
 use sqlx::types::Json;
@@ -53,20 +53,12 @@ impl Store {
             .await
             .map(|_| ())
         });
-        match result {
-            Ok(()) => Ok(()),
-            Err(e) => {
-                let err = StoreError::from(e);
-                if err.is_unique_violation() {
-                    Err(StoreError::Conflict(format!(
-                        "blueprint identifier `{}` is already taken",
-                        blueprint.identifier
-                    )))
-                } else {
-                    Err(err)
-                }
-            }
-        }
+        result.on_conflict(|| {
+            format!(
+                "blueprint identifier `{}` is already taken",
+                blueprint.identifier
+            )
+        })
     }
 
     /// Whether the catalog has no blueprint at all (a fresh database).

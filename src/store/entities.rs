@@ -1,7 +1,7 @@
 //! Entity rows, with their `entity_teams` and `entity_relations` side tables
 //! kept in step in the same transaction.
 
-use super::{bind_all, with_pool, Store, StoreError};
+use super::{bind_all, with_pool, OnConflict, Store, StoreError};
 use crate::model::{Entity, EntityList, Reference};
 use crate::query::{compile_listing, listing::ENTITY_COLUMNS, Bind, EntityListing, Sql};
 use chrono::{DateTime, Utc};
@@ -197,16 +197,11 @@ impl Store {
                 .bind(e.version)
                 .fetch_one(&mut *tx)
                 .await
-                .map_err(|err| {
-                    let err = StoreError::from(err);
-                    if err.is_unique_violation() {
-                        StoreError::Conflict(format!(
-                            "entity `{}` of blueprint `{}` already exists",
-                            e.identifier, e.blueprint
-                        ))
-                    } else {
-                        err
-                    }
+                .on_conflict(|| {
+                    format!(
+                        "entity `{}` of blueprint `{}` already exists",
+                        e.identifier, e.blueprint
+                    )
                 })?;
                 for team in &e.team {
                     sqlx::query("INSERT INTO entity_teams (entity_id, team) VALUES ($1, $2)")

@@ -29,6 +29,25 @@ impl StoreError {
     }
 }
 
+/// Turns a unique-constraint violation into a `Conflict` that names the
+/// thing already taken; other errors pass through.
+pub(crate) trait OnConflict<T> {
+    fn on_conflict(self, message: impl FnOnce() -> String) -> Result<T, StoreError>;
+}
+
+impl<T> OnConflict<T> for Result<T, sqlx::Error> {
+    fn on_conflict(self, message: impl FnOnce() -> String) -> Result<T, StoreError> {
+        self.map_err(|e| {
+            let err = StoreError::from(e);
+            if err.is_unique_violation() {
+                StoreError::Conflict(message())
+            } else {
+                err
+            }
+        })
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         match err {

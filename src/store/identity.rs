@@ -1,6 +1,6 @@
 //! Users, teams and memberships.
 
-use super::{with_pool, Store, StoreError};
+use super::{with_pool, OnConflict, Store, StoreError};
 use crate::model::{Team, TeamProvider, User, UserRole, UserStatus};
 use chrono::{DateTime, Utc};
 use sqlx::types::Json;
@@ -132,14 +132,7 @@ impl Store {
             .bind(team.created_at)
             .execute(&mut *tx)
             .await
-            .map_err(|e| {
-                let err = StoreError::from(e);
-                if err.is_unique_violation() {
-                    StoreError::Conflict(format!("team name `{}` is already taken", team.name))
-                } else {
-                    err
-                }
-            })?;
+            .on_conflict(|| format!("team name `{}` is already taken", team.name))?;
             for email in &team.users {
                 sqlx::query("INSERT INTO memberships (team, email) VALUES ($1, $2)")
                     .bind(&team.name)
@@ -173,16 +166,6 @@ impl Store {
             .await
             .map(|_| ())
         });
-        result.map_err(|e| {
-            let err = StoreError::from(e);
-            if err.is_unique_violation() {
-                StoreError::Conflict(format!(
-                    "a user with e-mail `{}` already exists",
-                    user.email
-                ))
-            } else {
-                err
-            }
-        })
+        result.on_conflict(|| format!("a user with e-mail `{}` already exists", user.email))
     }
 }

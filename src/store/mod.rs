@@ -16,6 +16,7 @@ mod pages;
 mod search;
 pub mod sessions;
 
+pub(crate) use error::OnConflict;
 pub use error::StoreError;
 
 use crate::query::Dialect;

@@ -1,6 +1,6 @@
 //! Catalog pages and dashboards.
 
-use super::{with_pool, Store, StoreError};
+use super::{with_pool, OnConflict, Store, StoreError};
 use crate::model::{Page, PageType};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
@@ -84,16 +84,6 @@ impl Store {
             .await
             .map(|_| ())
         });
-        result.map_err(|e| {
-            let err = StoreError::from(e);
-            if err.is_unique_violation() {
-                StoreError::Conflict(format!(
-                    "page identifier `{}` is already taken",
-                    page.identifier
-                ))
-            } else {
-                err
-            }
-        })
+        result.on_conflict(|| format!("page identifier `{}` is already taken", page.identifier))
     }
 }
