@@ -1,5 +1,6 @@
 //! Blueprints: the admin-defined types of the catalog (data-model.md §2).
 
+use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -14,8 +15,10 @@ pub struct Blueprint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub schema: BlueprintSchema,
+    /// In the order the blueprint declares them, which is the order pages
+    /// show them in.
     #[serde(default)]
-    pub relations: BTreeMap<String, RelationSchema>,
+    pub relations: IndexMap<String, RelationSchema>,
     /// Keys we do not model yet (mirror, calculation, ownership…): Port's
     /// clients send them and expect them echoed back unchanged.
     #[serde(flatten)]
@@ -24,8 +27,9 @@ pub struct Blueprint {
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BlueprintSchema {
+    /// In declared order (tables and forms show them so).
     #[serde(default)]
-    pub properties: BTreeMap<String, PropertySchema>,
+    pub properties: IndexMap<String, PropertySchema>,
     #[serde(default)]
     pub required: Vec<String>,
 }
