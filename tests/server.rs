@@ -114,6 +114,8 @@ fn binary() -> std::process::Command {
     cmd.env_remove("PORTOLAN_DATABASE_URL")
         .env_remove("PORTOLAN_ADDR")
         .env_remove("PORTOLAN_DEMO_DATA")
+        .env_remove("PORTOLAN_ADMIN_CLIENT_ID")
+        .env_remove("PORTOLAN_ADMIN_CLIENT_SECRET")
         .env("PORTOLAN_CONFIG", "/dev/null");
     cmd
 }

@@ -5,6 +5,7 @@
 //! envelope: `{"ok": true, …}` or `{"ok": false, "error", "message"}` with
 //! the status of the `AppError`. They hold no domain rule and no SQL.
 
+mod auth;
 mod blueprints;
 mod entities;
 mod error;
@@ -21,7 +22,7 @@ use serde_json::Value;
 /// What every handler answers: Port's `{"ok": true, …}` or its error envelope.
 pub type ApiResult = Result<Json<Value>, ApiError>;
 
-pub fn router() -> Router<AppState> {
+pub fn router(store: crate::store::Store) -> Router<AppState> {
     let v1 = Router::new()
         .route("/blueprints", get(blueprints::list))
         .route("/blueprints/{id}", get(blueprints::get))
@@ -36,8 +37,14 @@ pub fn router() -> Router<AppState> {
         )
         .route("/blueprints/{bp}/entities/{id}", get(entities::get))
         .route("/entities/search", post(entities::search))
-        .fallback(any(blueprints::unknown_route));
+        .fallback(any(blueprints::unknown_route))
+        .layer(axum::middleware::from_fn_with_state(
+            store,
+            auth::check_bearer,
+        ));
     Router::new()
         .route("/healthz", get(health::healthz))
+        // Outside the bearer check: this is where tokens come from.
+        .route("/v1/auth/access_token", post(auth::access_token))
         .nest("/v1", v1)
 }

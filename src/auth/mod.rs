@@ -5,6 +5,8 @@
 //! Identity issue lands, password login, OIDC and the `Subject` extractor.
 //! It must not decide what a subject may do; that is `authz`.
 
+pub mod machine;
+
 use crate::store::Store;
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
@@ -22,7 +24,7 @@ pub fn session_layer(store: Store, secure: bool) -> SessionManagerLayer<Store> {
         .with_expiry(Expiry::OnInactivity(SESSION_IDLE))
 }
 
-/// Deletes expired sessions every `period`, on whichever instance runs it
+/// Deletes expired sessions and access tokens every `period`, on whichever instance runs it
 /// (the delete is idempotent, so several instances may run it at once).
 pub fn spawn_expired_session_cleanup(store: Store, period: std::time::Duration) {
     use tower_sessions::session_store::ExpiredDeletion;
@@ -32,6 +34,12 @@ pub fn spawn_expired_session_cleanup(store: Store, period: std::time::Duration) 
             tick.tick().await;
             if let Err(e) = store.delete_expired().await {
                 tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+            if let Err(e) = store
+                .delete_expired_tokens(chrono::Utc::now().timestamp())
+                .await
+            {
+                tracing::warn!(error = %e, "could not delete expired access tokens");
             }
         }
     });

@@ -25,6 +25,12 @@ struct Flags {
     /// 1 seeds demo data into an empty database.
     #[arg(long, env = "PORTOLAN_DEMO_DATA")]
     demo_data: Option<String>,
+    /// With --admin-client-secret: admin machine credentials created (or
+    /// kept) at start, for scripts that bootstrap a portal via the API.
+    #[arg(long, env = "PORTOLAN_ADMIN_CLIENT_ID")]
+    admin_client_id: Option<String>,
+    #[arg(long, env = "PORTOLAN_ADMIN_CLIENT_SECRET", hide_env_values = true)]
+    admin_client_secret: Option<String>,
     /// Settings file; `portolan.toml` in the working folder is read when present.
     #[arg(long, env = "PORTOLAN_CONFIG")]
     config: Option<PathBuf>,
@@ -38,6 +44,8 @@ struct FileSettings {
     addr: Option<String>,
     database_url: Option<String>,
     demo_data: Option<toml::Value>,
+    admin_client_id: Option<String>,
+    admin_client_secret: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -45,6 +53,8 @@ pub struct Settings {
     pub addr: SocketAddr,
     pub database_url: String,
     pub demo_data: bool,
+    /// Admin machine credentials to create at start: (client id, secret).
+    pub admin_credentials: Option<(String, String)>,
 }
 
 fn parse_bool(name: &str, value: &str) -> Result<bool, String> {
@@ -89,7 +99,19 @@ impl Settings {
             (None, Some(other)) => return Err(format!("demo_data must be 1 or 0, not `{other}`")),
             (None, None) => false,
         };
+        let admin_credentials = match (
+            flags.admin_client_id.or(file.admin_client_id),
+            flags.admin_client_secret.or(file.admin_client_secret),
+        ) {
+            (Some(id), Some(secret)) => Some((id, secret)),
+            (None, None) => None,
+            _ => return Err(
+                "set both PORTOLAN_ADMIN_CLIENT_ID and PORTOLAN_ADMIN_CLIENT_SECRET, or neither"
+                    .into(),
+            ),
+        };
         Ok(Settings {
+            admin_credentials,
             addr,
             database_url: flags
                 .database_url
@@ -146,6 +168,23 @@ mod tests {
         let err = Settings::from_flags(flags(&["--config", path.to_str().unwrap()])).unwrap_err();
         assert!(err.contains("unknown field"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn admin_credentials_come_in_pairs() {
+        let err = Settings::from_flags(flags(&["--admin-client-id", "x", "--config", "/dev/null"]))
+            .unwrap_err();
+        assert!(err.contains("both"), "{err}");
+        let s = Settings::from_flags(flags(&[
+            "--admin-client-id",
+            "x",
+            "--admin-client-secret",
+            "y",
+            "--config",
+            "/dev/null",
+        ]))
+        .unwrap();
+        assert_eq!(s.admin_credentials, Some(("x".into(), "y".into())));
     }
 
     #[test]

@@ -64,7 +64,8 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY));
     // The API reads bodies through its own extractor, which answers an
     // oversized body with Port's 413 envelope rather than a bare status.
-    let api = crate::api::router().layer(axum::extract::DefaultBodyLimit::max(MAX_BODY));
+    let api = crate::api::router(state.store.clone())
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY));
     Router::new()
         .merge(api)
         .merge(pages)
@@ -137,6 +138,14 @@ pub async fn main() -> ExitCode {
                 return ExitCode::from(1);
             }
         }
+    }
+
+    if let Some((id, secret)) = &settings.admin_credentials {
+        if let Err(e) = crate::auth::machine::ensure_admin_credentials(&store, id, secret).await {
+            eprintln!("portolan: admin client credentials: {e}");
+            return ExitCode::from(2);
+        }
+        tracing::info!(client_id = %id, "admin client credentials are ready");
     }
 
     let leptos_options = leptos_options(&settings);

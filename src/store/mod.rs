@@ -8,6 +8,8 @@
 //! decides who may do what: callers (services) have asked `authz` first.
 
 mod blueprints;
+mod credentials;
+pub use credentials::Credential;
 mod entities;
 pub use entities::{NewEntity, RelationLink};
 mod error;
