@@ -2,14 +2,11 @@
 
 mod support;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use portolan::auth::machine;
 use portolan::model::AppError;
-use portolan::server::{router, AppState};
 use portolan::store::Store;
 use serde_json::{json, Value};
-use tower::ServiceExt;
 
 const ID: &str = "bootstrap-admin";
 const SECRET: &str = "a-long-enough-test-secret";
@@ -21,31 +18,7 @@ async fn call(
     auth: Option<&str>,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let leptos_options = leptos::config::LeptosOptions::builder()
-        .output_name("portolan")
-        .build();
-    let mut req = Request::builder().method(method).uri(path);
-    if let Some(auth) = auth {
-        req = req.header("authorization", auth);
-    }
-    if body.is_some() {
-        req = req.header("content-type", "application/json");
-    }
-    let body = body
-        .map(|b| Body::from(b.to_string()))
-        .unwrap_or_else(Body::empty);
-    let response = router(AppState {
-        leptos_options,
-        store: store.clone(),
-    })
-    .oneshot(req.body(body).unwrap())
-    .await
-    .unwrap();
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
-    (status, serde_json::from_slice(&bytes).unwrap())
+    support::api_call(store, method, path, auth, body).await
 }
 
 both_databases!(

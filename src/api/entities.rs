@@ -95,3 +95,57 @@ pub async fn search_blueprint(
     }
     Ok(Json(reply))
 }
+
+/// The acting subject of an API write: the machine behind a valid bearer
+/// token (checked by `auth::check_bearer`), or anonymous.
+fn actor(machine: Option<axum::Extension<crate::auth::machine::Machine>>) -> crate::authz::Actor {
+    match machine {
+        Some(axum::Extension(m)) => crate::authz::Actor::Machine {
+            client_id: m.client_id,
+            role: m.role,
+        },
+        None => crate::authz::Actor::Anonymous,
+    }
+}
+
+/// Port's boolean query parameters: `true`/`false`; anything unparsable
+/// (Terraform can send pointer garbage) counts as the default, false.
+fn flag(params: &std::collections::HashMap<String, String>, name: &str) -> bool {
+    params
+        .get(name)
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+}
+
+pub async fn create(
+    State(store): State<Store>,
+    Path(blueprint): Path<String>,
+    axum::extract::Query(params): axum::extract::Query<std::collections::HashMap<String, String>>,
+    machine: Option<axum::Extension<crate::auth::machine::Machine>>,
+    ApiJson(body): ApiJson<crate::services::entities::EntityInput>,
+) -> Result<(axum::http::StatusCode, Json<Value>), super::ApiError> {
+    let options = crate::services::entities::WriteOptions {
+        upsert: flag(&params, "upsert"),
+        merge: flag(&params, "merge"),
+        validation_only: flag(&params, "validation_only"),
+        create_missing_related_entities: flag(&params, "create_missing_related_entities"),
+    };
+    let (entity, created) =
+        crate::services::entities::write_entity(&store, &actor(machine), &blueprint, body, options)
+            .await?;
+    let status = if created {
+        axum::http::StatusCode::CREATED
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok((status, Json(json!({"ok": true, "entity": entity}))))
+}
+
+pub async fn delete(
+    State(store): State<Store>,
+    Path((blueprint, identifier)): Path<(String, String)>,
+    machine: Option<axum::Extension<crate::auth::machine::Machine>>,
+) -> ApiResult {
+    crate::services::entities::delete_entity(&store, &actor(machine), &blueprint, &identifier)
+        .await?;
+    Ok(Json(json!({"ok": true})))
+}

@@ -30,12 +30,18 @@ pub fn router(store: crate::store::Store) -> Router<AppState> {
             "/blueprints/{id}/entities-count",
             get(blueprints::entities_count),
         )
-        .route("/blueprints/{bp}/entities", get(entities::list))
+        .route(
+            "/blueprints/{bp}/entities",
+            get(entities::list).post(entities::create),
+        )
         .route(
             "/blueprints/{bp}/entities/search",
             post(entities::search_blueprint),
         )
-        .route("/blueprints/{bp}/entities/{id}", get(entities::get))
+        .route(
+            "/blueprints/{bp}/entities/{id}",
+            get(entities::get).delete(entities::delete),
+        )
         .route("/entities/search", post(entities::search))
         .fallback(any(blueprints::unknown_route))
         .layer(axum::middleware::from_fn_with_state(

@@ -10,4 +10,5 @@ pub mod catalog;
 pub mod dashboard;
 pub mod demo;
 pub mod directory;
+pub mod entities;
 pub mod search;

@@ -57,6 +57,95 @@ pub struct NewEntity {
     pub links: Vec<RelationLink>,
 }
 
+/// Inserts one entity with its team and relation rows inside transaction
+/// `$tx`; a taken identifier becomes a 409 naming it.
+macro_rules! insert_entity_rows {
+    ($tx:expr, $new:expr) => {{
+        let new: &NewEntity = $new;
+        let e = &new.entity;
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO entities (blueprint, identifier, title, icon, teams, properties, \
+             relations, created_at, created_by, updated_at, updated_by, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        )
+        .bind(&e.blueprint)
+        .bind(&e.identifier)
+        .bind(&e.title)
+        .bind(&e.icon)
+        .bind(Json(&e.team))
+        .bind(Json(&e.properties))
+        .bind(Json(&e.relations))
+        .bind(e.created_at)
+        .bind(&e.created_by)
+        .bind(e.updated_at)
+        .bind(&e.updated_by)
+        .bind(e.version)
+        .fetch_one(&mut **$tx)
+        .await
+        .on_conflict(|| {
+            format!(
+                "entity identifier `{}` is already taken in blueprint `{}`",
+                e.identifier, e.blueprint
+            )
+        })?;
+        insert_side_rows!($tx, id, new);
+        id
+    }};
+}
+
+/// The `entity_teams` and `entity_relations` rows of entity `$id`.
+macro_rules! insert_side_rows {
+    ($tx:expr, $id:expr, $new:expr) => {{
+        for team in &$new.entity.team {
+            sqlx::query("INSERT INTO entity_teams (entity_id, team) VALUES ($1, $2)")
+                .bind($id)
+                .bind(team)
+                .execute(&mut **$tx)
+                .await?;
+        }
+        for link in &$new.links {
+            sqlx::query(
+                "INSERT INTO entity_relations (entity_id, relation, target_blueprint, target) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            )
+            .bind($id)
+            .bind(&link.relation)
+            .bind(&link.target_blueprint)
+            .bind(&link.target)
+            .execute(&mut **$tx)
+            .await?;
+        }
+    }};
+}
+
+/// One audit record, written in the transaction of the change it records.
+pub struct AuditRecord {
+    pub actor: String,
+    pub action: &'static str,
+    pub blueprint: String,
+    pub identifier: String,
+    pub before: Option<Entity>,
+    pub after: Option<Entity>,
+}
+
+macro_rules! insert_audit {
+    ($tx:expr, $audit:expr) => {{
+        let audit: &AuditRecord = $audit;
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, resource_type, action, blueprint, identifier, status, diff) \
+             VALUES ($1, $2, 'entity', $3, $4, $5, 'SUCCESS', $6)",
+        )
+        .bind(Utc::now())
+        .bind(&audit.actor)
+        .bind(audit.action)
+        .bind(&audit.blueprint)
+        .bind(&audit.identifier)
+        .bind(Json(serde_json::json!({"before": audit.before, "after": audit.after})))
+        .execute(&mut **$tx)
+        .await?;
+    }};
+}
+
 impl Store {
     /// One page of a blueprint's entities and the total that matches.
     pub async fn list_entities(&self, listing: &EntityListing) -> Result<EntityList, StoreError> {
@@ -177,54 +266,131 @@ impl Store {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             for new in entities {
-                let e = &new.entity;
-                let (id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO entities (blueprint, identifier, title, icon, teams, properties, \
-                     relations, created_at, created_by, updated_at, updated_by, version) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-                )
-                .bind(&e.blueprint)
-                .bind(&e.identifier)
-                .bind(&e.title)
-                .bind(&e.icon)
-                .bind(Json(&e.team))
-                .bind(Json(&e.properties))
-                .bind(Json(&e.relations))
-                .bind(e.created_at)
-                .bind(&e.created_by)
-                .bind(e.updated_at)
-                .bind(&e.updated_by)
-                .bind(e.version)
-                .fetch_one(&mut *tx)
-                .await
-                .on_conflict(|| {
-                    format!(
-                        "entity `{}` of blueprint `{}` already exists",
-                        e.identifier, e.blueprint
-                    )
-                })?;
-                for team in &e.team {
-                    sqlx::query("INSERT INTO entity_teams (entity_id, team) VALUES ($1, $2)")
-                        .bind(id)
-                        .bind(team)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                for link in &new.links {
-                    sqlx::query(
-                        "INSERT INTO entity_relations (entity_id, relation, target_blueprint, target) \
-                         VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(id)
-                    .bind(&link.relation)
-                    .bind(&link.target_blueprint)
-                    .bind(&link.target)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                insert_entity_rows!(&mut tx, new);
             }
             tx.commit().await?;
         });
         Ok(())
+    }
+}
+
+impl Store {
+    /// Writes an entity and its audit record in one transaction: inserts it
+    /// (with any relation-target stubs first) when `expected_version` is
+    /// `None`, else replaces the stored one only if it still has that version
+    /// (optimistic concurrency: someone else's newer write is a 409).
+    pub async fn save_entity(
+        &self,
+        write: &NewEntity,
+        expected_version: Option<i64>,
+        stubs: &[NewEntity],
+        audit: &AuditRecord,
+    ) -> Result<(), StoreError> {
+        let e = &write.entity;
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for stub in stubs {
+                insert_entity_rows!(&mut tx, stub);
+            }
+            match expected_version {
+                None => {
+                    insert_entity_rows!(&mut tx, write);
+                }
+                Some(version) => {
+                    let row: Option<(i64,)> = sqlx::query_as(
+                        "UPDATE entities SET title = $1, icon = $2, teams = $3, properties = $4, \
+                         relations = $5, updated_at = $6, updated_by = $7, version = version + 1 \
+                         WHERE blueprint = $8 AND identifier = $9 AND version = $10 RETURNING id",
+                    )
+                    .bind(&e.title)
+                    .bind(&e.icon)
+                    .bind(Json(&e.team))
+                    .bind(Json(&e.properties))
+                    .bind(Json(&e.relations))
+                    .bind(e.updated_at)
+                    .bind(&e.updated_by)
+                    .bind(&e.blueprint)
+                    .bind(&e.identifier)
+                    .bind(version)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some((id,)) = row else {
+                        return Err(StoreError::Conflict(format!(
+                            "entity `{}` was changed by someone else since version {version}; reload it and try again",
+                            e.identifier
+                        )));
+                    };
+                    sqlx::query("DELETE FROM entity_teams WHERE entity_id = $1").bind(id).execute(&mut *tx).await?;
+                    sqlx::query("DELETE FROM entity_relations WHERE entity_id = $1").bind(id).execute(&mut *tx).await?;
+                    insert_side_rows!(&mut tx, id, write);
+                }
+            }
+            insert_audit!(&mut tx, audit);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Deletes an entity with its audit record; false when it did not exist.
+    pub async fn delete_entity(&self, audit: &AuditRecord) -> Result<bool, StoreError> {
+        let deleted = with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query("DELETE FROM entities WHERE blueprint = $1 AND identifier = $2")
+                .bind(&audit.blueprint)
+                .bind(&audit.identifier)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n > 0 {
+                insert_audit!(&mut tx, audit);
+            }
+            tx.commit().await?;
+            n > 0
+        });
+        Ok(deleted)
+    }
+
+    /// Which of `identifiers` exist in `blueprint`.
+    pub async fn existing_identifiers(
+        &self,
+        blueprint: &str,
+        identifiers: &[String],
+    ) -> Result<Vec<String>, StoreError> {
+        if identifiers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = Sql::default();
+        sql.push("SELECT identifier FROM entities WHERE blueprint = ")
+            .push_bind(Bind::Text(blueprint.to_string()))
+            .push(" AND identifier IN (");
+        for (i, id) in identifiers.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push_bind(Bind::Text(id.clone()));
+        }
+        sql.push(")");
+        let rows: Vec<(String,)> = with_pool!(self, pool => {
+            bind_all!(sqlx::query_as::<_, (String,)>(&sql.text), &sql.binds).fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// Audit records of one entity, newest first, as (action, actor, diff).
+    pub async fn entity_audit(
+        &self,
+        blueprint: &str,
+        identifier: &str,
+    ) -> Result<Vec<(String, String, serde_json::Value)>, StoreError> {
+        let rows: Vec<(String, String, Json<serde_json::Value>)> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT action, actor, diff FROM audit_log WHERE blueprint = $1 AND identifier = $2 ORDER BY id DESC",
+            )
+            .bind(blueprint)
+            .bind(identifier)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().map(|(a, b, Json(d))| (a, b, d)).collect())
     }
 }

@@ -11,7 +11,7 @@ mod blueprints;
 mod credentials;
 pub use credentials::Credential;
 mod entities;
-pub use entities::{NewEntity, RelationLink};
+pub use entities::{AuditRecord, NewEntity, RelationLink};
 mod error;
 mod identity;
 mod pages;

@@ -174,3 +174,44 @@ macro_rules! both_databases {
         }
     };
 }
+
+/// One request to the whole application (pages, API, static files), as a
+/// client would send it; answers the status and the JSON body.
+pub async fn api_call(
+    store: &Store,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (axum::http::StatusCode, serde_json::Value) {
+    use tower::ServiceExt;
+    let leptos_options = leptos::config::LeptosOptions::builder()
+        .output_name("portolan")
+        .build();
+    let mut req = axum::http::Request::builder().method(method).uri(path);
+    if let Some(auth) = auth {
+        req = req.header("authorization", auth);
+    }
+    if body.is_some() {
+        req = req.header("content-type", "application/json");
+    }
+    let body = body
+        .map(|b| axum::body::Body::from(b.to_string()))
+        .unwrap_or_else(axum::body::Body::empty);
+    let app = portolan::server::router(portolan::server::AppState {
+        leptos_options,
+        store: store.clone(),
+    });
+    let response = app.oneshot(req.body(body).unwrap()).await.unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 64 << 20)
+        .await
+        .unwrap();
+    let json = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+        panic!(
+            "{method} {path}: not JSON ({e}): {}",
+            String::from_utf8_lossy(&bytes)
+        )
+    });
+    (status, json)
+}

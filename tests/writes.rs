@@ -1,0 +1,232 @@
+//! Writing entities through the REST API, on both databases: create,
+//! upsert (replace and merge), validation, relations, delete, audit.
+
+mod support;
+
+use axum::http::StatusCode;
+use portolan::auth::machine;
+use portolan::store::Store;
+use serde_json::{json, Value};
+
+async fn admin_token(store: &Store) -> String {
+    portolan::services::demo::seed_if_empty(store)
+        .await
+        .unwrap();
+    machine::ensure_admin_credentials(store, "writer", "writer-secret-0123456789")
+        .await
+        .unwrap();
+    let token = machine::issue_token(store, "writer", "writer-secret-0123456789", 600)
+        .await
+        .unwrap();
+    format!("Bearer {token}")
+}
+
+async fn post(store: &Store, auth: &str, query: &str, body: Value) -> (StatusCode, Value) {
+    support::api_call(
+        store,
+        "POST",
+        &format!("/v1/blueprints/service/entities{query}"),
+        Some(auth),
+        Some(body),
+    )
+    .await
+}
+
+fn valid_service(id: &str) -> Value {
+    json!({"identifier": id, "title": "Ledger Sync", "team": "payments",
+           "properties": {"tier": "gold", "lifecycle": "production", "language": "Rust", "monthlyCost": 120},
+           "relations": {"dependencies": ["ledger-api"]}})
+}
+
+both_databases!(entities_are_created_upserted_and_merged, |store, _url| {
+    let auth = admin_token(&store).await;
+    let (status, json) = post(&store, &auth, "", valid_service("ledger-sync")).await;
+    assert_eq!(status, StatusCode::CREATED, "{json}");
+    assert_eq!(json["entity"]["team"], json!(["payments"]));
+    assert_eq!(json["entity"]["version"], 1);
+    assert_eq!(json["entity"]["createdBy"], "client:writer");
+
+    // Creating it again without upsert: 409 whose text says "taken".
+    let (status, json) = post(&store, &auth, "", valid_service("ledger-sync")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        json["message"].as_str().unwrap().contains("taken"),
+        "{json}"
+    );
+
+    // Merge changes only the given keys.
+    let (status, json) = post(
+        &store,
+        &auth,
+        "?upsert=true&merge=true",
+        json!({"identifier": "ledger-sync", "properties": {"tier": "silver"}}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["entity"]["properties"]["tier"], "silver");
+    assert_eq!(json["entity"]["properties"]["language"], "Rust");
+    assert_eq!(json["entity"]["team"], json!(["payments"]));
+    assert_eq!(json["entity"]["version"], 2);
+
+    // Upsert without merge replaces: omitted properties are cleared.
+    let (status, json) = post(&store, &auth, "?upsert=true", json!({"identifier": "ledger-sync", "properties": {"tier": "bronze", "lifecycle": "deprecated"}})).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert!(json["entity"]["properties"].get("language").is_none());
+    assert_eq!(json["entity"]["team"], json!([]));
+
+    // The change is searchable right away, and audited in order.
+    let (_, found) = support::api_call(
+        &store,
+        "POST",
+        "/v1/entities/search",
+        None,
+        Some(json!({"combinator": "and", "rules": [
+        {"property": "$identifier", "operator": "=", "value": "ledger-sync"},
+        {"property": "tier", "operator": "=", "value": "bronze"}]})),
+    )
+    .await;
+    assert_eq!(found["entities"].as_array().unwrap().len(), 1);
+    let audit = store.entity_audit("service", "ledger-sync").await.unwrap();
+    let actions: Vec<&str> = audit.iter().map(|(a, _, _)| a.as_str()).collect();
+    assert_eq!(actions, vec!["UPDATE", "UPDATE", "CREATE"]);
+    assert_eq!(audit[0].2["before"]["properties"]["tier"], "silver");
+    assert_eq!(audit[0].2["after"]["properties"]["tier"], "bronze");
+
+    // validation_only answers as if stored and stores nothing.
+    let (status, _) = post(
+        &store,
+        &auth,
+        "?validation_only=true",
+        valid_service("dry-run"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(store
+        .get_entity("service", "dry-run")
+        .await
+        .unwrap()
+        .is_none());
+
+    let (status, _) = support::api_call(
+        &store,
+        "DELETE",
+        "/v1/blueprints/service/entities/ledger-sync",
+        Some(&auth),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, json) = support::api_call(
+        &store,
+        "DELETE",
+        "/v1/blueprints/service/entities/ledger-sync",
+        Some(&auth),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, json["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
+    assert_eq!(
+        store.entity_audit("service", "ledger-sync").await.unwrap()[0].0,
+        "DELETE"
+    );
+});
+
+both_databases!(bad_writes_are_refused_and_change_nothing, |store, _url| {
+    let auth = admin_token(&store).await;
+    let before = store.count_entities("service").await.unwrap();
+
+    let mut bad = valid_service("bad-one");
+    bad["properties"]["tier"] = json!("platinum");
+    bad["properties"]["monthlyCost"] = json!("lots");
+    let (status, json) = post(&store, &auth, "", bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = json["message"].as_str().unwrap();
+    assert!(
+        message.contains("properties.tier: must be one of gold, silver, bronze"),
+        "{message}"
+    );
+    assert!(
+        message.contains("properties.monthlyCost: must be a number, not a string"),
+        "{message}"
+    );
+
+    let mut missing = valid_service("lonely");
+    missing["relations"] = json!({"dependencies": ["ghost-service"]});
+    let (status, json) = post(&store, &auth, "", missing.clone()).await;
+    assert_eq!(
+        (status, json["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found")),
+        "{json}"
+    );
+    assert!(json["message"].as_str().unwrap().contains("ghost-service"));
+
+    let mut unknown_team = valid_service("teamless");
+    unknown_team["team"] = json!(["no-such-team"]);
+    let (status, json) = post(&store, &auth, "", unknown_team).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(json["message"]
+        .as_str()
+        .unwrap()
+        .contains("no team `no-such-team`"));
+
+    let (status, _) = post(&store, &auth, "", json!({"identifier": "has space", "properties": {"tier": "gold", "lifecycle": "production"}})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // No token: 401 that says how to get one.
+    let (status, json) = support::api_call(
+        &store,
+        "POST",
+        "/v1/blueprints/service/entities",
+        None,
+        Some(valid_service("anon")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(json["message"]
+        .as_str()
+        .unwrap()
+        .contains("/v1/auth/access_token"));
+    let (status, _) = support::api_call(
+        &store,
+        "DELETE",
+        "/v1/blueprints/service/entities/cart-api",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    assert_eq!(
+        store.count_entities("service").await.unwrap(),
+        before,
+        "nothing was written"
+    );
+
+    // With create_missing_related_entities the missing target becomes a stub.
+    let (status, json) = post(
+        &store,
+        &auth,
+        "?create_missing_related_entities=true",
+        missing,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{json}");
+    let stub = store
+        .get_entity("service", "ghost-service")
+        .await
+        .unwrap()
+        .expect("stub");
+    assert!(stub.properties.is_empty() && stub.title.is_none());
+    let (status, _) = support::api_call(
+        &store,
+        "POST",
+        "/v1/blueprints/ghost/entities",
+        Some(&auth),
+        Some(valid_service("x")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+});
