@@ -61,6 +61,8 @@ test.describe('hydration', () => {
     await expect(page.getByRole('heading', { name: 'Deployments', level: 1 })).toBeVisible();
     await page.getByRole('link', { name: 'Identifier' }).click();
     await expect(page).toHaveURL(/sort=%24identifier|sort=\$identifier/);
+    // The header's sort state comes with the new rows: wait for it, not just the URL.
+    await expect(page.locator('th[aria-sort="ascending"]')).toHaveText(/Identifier/);
     const ids = await page.locator('tbody tr td:nth-child(2)').allInnerTexts();
     expect(ids.length).toBe(50);
     expect([...ids].sort()).toEqual(ids);
