@@ -181,6 +181,12 @@ both_databases!(property_breakdown_counts_every_entity, |store, _url| {
         .await
         .unwrap();
     assert!(booleans.len() <= 2 && !booleans.is_empty());
+    assert!(
+        booleans
+            .iter()
+            .all(|(v, _)| matches!(v.as_deref(), Some("true" | "false"))),
+        "booleans read the same on both databases: {booleans:?}"
+    );
 });
 
 both_databases!(taken_identifiers_are_conflicts, |store, _url| {

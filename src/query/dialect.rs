@@ -60,6 +60,21 @@ impl Dialect {
         }
     }
 
+    /// Any scalar property as text, the same on both databases: booleans
+    /// read `true`/`false` (SQLite's json_extract would give 1/0).
+    pub fn push_property_as_text(&self, sql: &mut Sql, key: &str) {
+        match self {
+            Dialect::Sqlite => {
+                sql.push("(CASE json_type(e.properties, ")
+                    .push_bind(Bind::Text(format!("$.\"{key}\"")))
+                    .push(") WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(json_extract(e.properties, ")
+                    .push_bind(Bind::Text(format!("$.\"{key}\"")))
+                    .push(") AS TEXT) END)");
+            }
+            Dialect::Postgres => self.push_property_text(sql, key),
+        }
+    }
+
     /// A property as a number; NULL when absent or not a number.
     pub fn push_property_number(&self, sql: &mut Sql, key: &str) {
         match self {

@@ -202,19 +202,8 @@ impl Store {
     ) -> Result<Vec<(Option<String>, i64)>, StoreError> {
         let mut sql = Sql::default();
         sql.push("SELECT v, COUNT(*) FROM (SELECT ");
-        match self.dialect() {
-            // Text form of the JSON value, so numbers and booleans group too.
-            crate::query::Dialect::Sqlite => {
-                sql.push("CAST(json_extract(e.properties, ")
-                    .push_bind(Bind::Text(format!("$.\"{key}\"")))
-                    .push(") AS TEXT)");
-            }
-            crate::query::Dialect::Postgres => {
-                sql.push("(e.properties ->> ")
-                    .push_bind(Bind::Text(key.to_string()))
-                    .push(")");
-            }
-        }
+        // Text form of the JSON value, so numbers and booleans group too.
+        self.dialect().push_property_as_text(&mut sql, key);
         sql.push(" AS v FROM entities e WHERE e.blueprint = ")
             .push_bind(Bind::Text(blueprint.to_string()))
             .push(") t GROUP BY v ORDER BY COUNT(*) DESC, v");
