@@ -124,12 +124,7 @@ pub async fn write_entity(
         (None, Some(base)) => base.team.clone(),
         (None, None) => Vec::new(),
     };
-    let known_teams: Vec<String> = store
-        .list_teams()
-        .await?
-        .into_iter()
-        .map(|t| t.name)
-        .collect();
+    let known_teams = store.existing_teams(&team).await?;
     if let Some(unknown) = team.iter().find(|t| !known_teams.contains(t)) {
         return Err(AppError::Invalid(format!(
             "team: there is no team `{unknown}`"

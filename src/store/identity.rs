@@ -104,6 +104,28 @@ impl Store {
             .collect()
     }
 
+    /// Which of `names` are teams (one query, for checks on every write).
+    pub async fn existing_teams(&self, names: &[String]) -> Result<Vec<String>, StoreError> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = crate::query::Sql::default();
+        sql.push("SELECT name FROM teams WHERE name IN (");
+        for (i, name) in names.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push_bind(crate::query::Bind::Text(name.clone()));
+        }
+        sql.push(")");
+        let rows: Vec<(String,)> = with_pool!(self, pool => {
+            super::bind_all!(sqlx::query_as::<_, (String,)>(&sql.text), &sql.binds)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().map(|(n,)| n).collect())
+    }
+
     pub async fn count_users(&self) -> Result<i64, StoreError> {
         let (n,): (i64,) = with_pool!(self, pool => {
             sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(pool).await?
