@@ -5,36 +5,21 @@ mod support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use portolan::server::{router, AppState};
 use portolan::store::Store;
 use tower::ServiceExt;
 
 fn app(store: Store) -> axum::Router {
-    let leptos_options = leptos::config::LeptosOptions::builder()
-        .output_name("portolan")
-        .site_root("target/site")
-        .build();
-    router(AppState {
-        leptos_options,
-        store,
-    })
+    support::app(&store)
 }
 
+/// GET as the signed-in admin (pages need a session now).
 async fn get(store: &Store, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-    let response = app(store.clone())
-        .oneshot(Request::get(path).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = axum::body::to_bytes(response.into_body(), 10 * 1024 * 1024)
-        .await
-        .unwrap();
-    (status, headers, String::from_utf8_lossy(&body).into_owned())
+    let cookie = support::admin_cookie(store).await;
+    support::get_page(store, path, Some(&cookie)).await
 }
 
 both_databases!(healthz_reports_the_database, |store, _url| {
-    let (status, headers, body) = get(&store, "/healthz").await;
+    let (status, headers, body) = support::get_page(&store, "/healthz", None).await;
     assert_eq!(status, StatusCode::OK);
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(json["status"], "ok");
@@ -47,7 +32,7 @@ both_databases!(healthz_reports_the_database, |store, _url| {
 
     // A closed pool stands in for a database that stopped answering.
     store.close().await;
-    let (status, _, body) = get(&store, "/healthz").await;
+    let (status, _, body) = support::get_page(&store, "/healthz", None).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert!(body.contains("\"unavailable\""));
 });
@@ -194,8 +179,9 @@ async fn call(
     body: Option<String>,
 ) -> (StatusCode, serde_json::Value) {
     // Bodies here are raw text, so malformed JSON can be sent too.
+    let auth = support::admin_bearer(store).await;
     let Some(text) = body else {
-        return support::api_call(store, method, path, None, None).await;
+        return support::api_call(store, method, path, Some(&auth), None).await;
     };
     let response = app(store.clone())
         .oneshot(
@@ -203,6 +189,7 @@ async fn call(
                 .method(method)
                 .uri(path)
                 .header("content-type", "application/json")
+                .header("authorization", &auth)
                 .body(Body::from(text))
                 .unwrap(),
         )

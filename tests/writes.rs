@@ -79,7 +79,7 @@ both_databases!(entities_are_created_upserted_and_merged, |store, _url| {
         &store,
         "POST",
         "/v1/entities/search",
-        None,
+        Some(&auth),
         Some(json!({"combinator": "and", "rules": [
         {"property": "$identifier", "operator": "=", "value": "ledger-sync"},
         {"property": "tier", "operator": "=", "value": "bronze"}]})),

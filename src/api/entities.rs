@@ -5,18 +5,13 @@ use super::json::ApiJson;
 use super::ApiResult;
 use crate::model::query::Query;
 use crate::model::AppError;
+use crate::model::Subject;
 use crate::query::Viewer;
 use crate::store::Store;
 use axum::extract::{Path, State};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
-
-/// The caller's dynamic-value context. Until sign-in exists (the Identity
-/// issue) every caller is anonymous: `My Teams` and `user` match nothing.
-fn viewer() -> Viewer {
-    Viewer::default()
-}
 
 pub async fn get(
     State(store): State<Store>,
@@ -26,10 +21,14 @@ pub async fn get(
     Ok(Json(json!({"ok": true, "entity": page.entity})))
 }
 
-pub async fn list(State(store): State<Store>, Path(blueprint): Path<String>) -> ApiResult {
+pub async fn list(
+    State(store): State<Store>,
+    subject: Subject,
+    Path(blueprint): Path<String>,
+) -> ApiResult {
     let (_, entities) = crate::services::search::search(
         &store,
-        &viewer(),
+        &Viewer::of(&subject),
         &Query::from_json(&json!({"combinator": "and", "rules": [
             {"property": "$blueprint", "operator": "=", "value": blueprint}]}))
         .map_err(|e| AppError::Internal(e.to_string()))?,
@@ -42,10 +41,15 @@ pub async fn list(State(store): State<Store>, Path(blueprint): Path<String>) -> 
     Ok(Json(json!({"ok": true, "entities": entities})))
 }
 
-pub async fn search(State(store): State<Store>, ApiJson(body): ApiJson<Value>) -> ApiResult {
+pub async fn search(
+    State(store): State<Store>,
+    subject: Subject,
+    ApiJson(body): ApiJson<Value>,
+) -> ApiResult {
     let query =
         Query::from_json(&body).map_err(|e| AppError::Invalid(format!("invalid query: {e}")))?;
-    let (matching, entities) = crate::services::search::search(&store, &viewer(), &query).await?;
+    let (matching, entities) =
+        crate::services::search::search(&store, &Viewer::of(&subject), &query).await?;
     Ok(Json(
         json!({"ok": true, "matchingBlueprints": matching, "entities": entities}),
     ))
@@ -71,6 +75,7 @@ pub struct BlueprintSearch {
 
 pub async fn search_blueprint(
     State(store): State<Store>,
+    subject: Subject,
     Path(blueprint): Path<String>,
     ApiJson(body): ApiJson<BlueprintSearch>,
 ) -> ApiResult {
@@ -82,7 +87,7 @@ pub async fn search_blueprint(
         .map_err(|e| AppError::Invalid(format!("invalid query: {e}")))?;
     let (entities, next) = crate::services::search::search_blueprint(
         &store,
-        &viewer(),
+        &Viewer::of(&subject),
         &blueprint,
         query.as_ref(),
         body.limit,
@@ -94,18 +99,6 @@ pub async fn search_blueprint(
         reply["next"] = json!(next);
     }
     Ok(Json(reply))
-}
-
-/// The acting subject of an API write: the machine behind a valid bearer
-/// token (checked by `auth::check_bearer`), or anonymous.
-fn actor(machine: Option<axum::Extension<crate::auth::machine::Machine>>) -> crate::authz::Actor {
-    match machine {
-        Some(axum::Extension(m)) => crate::authz::Actor::Machine {
-            client_id: m.client_id,
-            role: m.role,
-        },
-        None => crate::authz::Actor::Anonymous,
-    }
 }
 
 /// Port's boolean query parameters: `true`/`false`; anything unparsable
@@ -120,7 +113,7 @@ pub async fn create(
     State(store): State<Store>,
     Path(blueprint): Path<String>,
     axum::extract::Query(params): axum::extract::Query<std::collections::HashMap<String, String>>,
-    machine: Option<axum::Extension<crate::auth::machine::Machine>>,
+    subject: Subject,
     ApiJson(body): ApiJson<crate::services::entities::EntityInput>,
 ) -> Result<(axum::http::StatusCode, Json<Value>), super::ApiError> {
     let options = crate::services::entities::WriteOptions {
@@ -130,7 +123,7 @@ pub async fn create(
         create_missing_related_entities: flag(&params, "create_missing_related_entities"),
     };
     let (entity, created) =
-        crate::services::entities::write_entity(&store, &actor(machine), &blueprint, body, options)
+        crate::services::entities::write_entity(&store, &subject, &blueprint, body, options)
             .await?;
     let status = if created {
         axum::http::StatusCode::CREATED
@@ -143,9 +136,8 @@ pub async fn create(
 pub async fn delete(
     State(store): State<Store>,
     Path((blueprint, identifier)): Path<(String, String)>,
-    machine: Option<axum::Extension<crate::auth::machine::Machine>>,
+    subject: Subject,
 ) -> ApiResult {
-    crate::services::entities::delete_entity(&store, &actor(machine), &blueprint, &identifier)
-        .await?;
+    crate::services::entities::delete_entity(&store, &subject, &blueprint, &identifier).await?;
     Ok(Json(json!({"ok": true})))
 }

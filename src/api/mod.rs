@@ -22,7 +22,7 @@ use serde_json::Value;
 /// What every handler answers: Port's `{"ok": true, …}` or its error envelope.
 pub type ApiResult = Result<Json<Value>, ApiError>;
 
-pub fn router(store: crate::store::Store) -> Router<AppState> {
+pub fn router() -> Router<AppState> {
     let v1 = Router::new()
         .route("/blueprints", get(blueprints::list))
         .route("/blueprints/{id}", get(blueprints::get))
@@ -44,10 +44,7 @@ pub fn router(store: crate::store::Store) -> Router<AppState> {
         )
         .route("/entities/search", post(entities::search))
         .fallback(any(blueprints::unknown_route))
-        .layer(axum::middleware::from_fn_with_state(
-            store,
-            auth::check_bearer,
-        ));
+        .layer(axum::middleware::from_fn(auth::require_subject));
     Router::new()
         .route("/healthz", get(health::healthz))
         // Outside the bearer check: this is where tokens come from.

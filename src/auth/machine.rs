@@ -3,54 +3,17 @@
 //! (Port's `expiresIn: 10800`). Tokens are random 256-bit values stored as
 //! SHA-256 hashes, in the database, so every instance accepts them.
 
-use crate::model::AppError;
+use super::secret::{hash_secret, random_token, secret_matches, token_hash};
+use crate::model::{AppError, Subject, UserRole};
 use crate::store::{Credential, Store};
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
-use argon2::Argon2;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 /// Lifetime of an access token, in seconds.
 pub const TOKEN_SECONDS: i64 = 3 * 60 * 60;
-
-/// The acting machine behind a valid bearer token.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Machine {
-    pub client_id: String,
-    pub role: String,
-}
 
 /// One message for every bad credential, so a caller learns nothing about
 /// which part was wrong.
 fn rejected() -> AppError {
     AppError::Unauthorized("invalid client id or client secret".into())
-}
-
-fn hash_secret(secret: &str) -> Result<String, AppError> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(secret.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::Internal(format!("could not hash a secret: {e}")))
-}
-
-fn secret_matches(secret: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(secret.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
-fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Makes sure admin credentials with exactly this id and secret exist
@@ -96,9 +59,7 @@ pub async fn issue_token(
     if !secret_matches(secret, &credential.secret_hash) {
         return Err(rejected());
     }
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let token = random_token();
     let expires_at = chrono::Utc::now().timestamp() + ttl_seconds;
     store
         .insert_access_token(&token_hash(&token), &credential.client_id, expires_at)
@@ -108,33 +69,15 @@ pub async fn issue_token(
 
 /// The machine a bearer token belongs to, or 401 when the token is unknown,
 /// expired or its credential revoked.
-pub async fn verify_token(store: &Store, token: &str) -> Result<Machine, AppError> {
+pub async fn verify_token(store: &Store, token: &str) -> Result<Subject, AppError> {
     let now = chrono::Utc::now().timestamp();
     match store.token_owner(&token_hash(token), now).await? {
-        Some((client_id, role)) => Ok(Machine { client_id, role }),
+        Some((client_id, role)) => Ok(Subject::Machine {
+            role: UserRole::parse(&role).unwrap_or(UserRole::Member),
+            client_id,
+        }),
         None => Err(AppError::Unauthorized(
             "the access token is invalid or has expired; request a new one at POST /v1/auth/access_token".into(),
         )),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secrets_verify_only_against_their_own_hash() {
-        let hash = hash_secret("correct horse battery").unwrap();
-        assert!(hash.starts_with("$argon2id$"));
-        assert!(secret_matches("correct horse battery", &hash));
-        assert!(!secret_matches("correct horse batterx", &hash));
-        assert!(!secret_matches("anything", "not a hash"));
-    }
-
-    #[test]
-    fn token_hashes_are_stable_hex() {
-        assert_eq!(token_hash("abc").len(), 64);
-        assert_eq!(token_hash("abc"), token_hash("abc"));
-        assert_ne!(token_hash("abc"), token_hash("abd"));
     }
 }

@@ -1,27 +1,55 @@
-//! Who is asking: sessions, local and SSO login, machine credentials.
+//! Who is asking: sessions, local and SSO sign-in, machine credentials, and
+//! the `Subject` every handler receives.
 //!
-//! This module owns the session layer (tower-sessions over the `Store`, so
-//! sessions are shared by every instance on one PostgreSQL) and, as the
-//! Identity issue lands, password login, OIDC and the `Subject` extractor.
-//! It must not decide what a subject may do; that is `authz`.
+//! This module authenticates; it must not decide what a subject may do
+//! (that is `authz`). Sessions live server-side in the `Store`, so several
+//! instances on one PostgreSQL share them.
 
+pub mod limiter;
 pub mod machine;
+pub mod oidc;
+pub mod password;
+pub mod routes;
+pub mod secret;
+pub mod session;
+pub mod subject;
 
 use crate::store::Store;
-use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+use limiter::LoginLimiter;
+use session::SessionLimits;
+use std::sync::Arc;
+use tower_sessions::{cookie::SameSite, SessionManagerLayer};
 
-/// Idle timeout: a session not used for this long ends (spec: 3 days).
-pub const SESSION_IDLE: time::Duration = time::Duration::days(3);
+/// What the authentication middleware and routes need.
+#[derive(Clone)]
+pub struct AuthState {
+    pub store: Store,
+    pub limits: SessionLimits,
+    pub limiter: Arc<LoginLimiter>,
+    /// The identity provider, when single sign-on is configured.
+    pub oidc: Option<Arc<oidc::Oidc>>,
+}
 
-/// The session layer: HttpOnly, SameSite=Lax cookies, Secure when the portal
-/// is served over https, sliding idle expiry stored server-side.
+impl AuthState {
+    pub fn new(store: Store, limits: SessionLimits) -> Self {
+        AuthState {
+            store,
+            limits,
+            limiter: Arc::new(LoginLimiter::default()),
+            oidc: None,
+        }
+    }
+}
+
+/// The session layer: an HttpOnly, SameSite=Lax cookie holding only a
+/// random id, Secure when the portal is served over https. Expiry is set
+/// per session at sign-in (see `session`), so anonymous visits store nothing.
 pub fn session_layer(store: Store, secure: bool) -> SessionManagerLayer<Store> {
     SessionManagerLayer::new(store)
         .with_name("portolan_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure)
-        .with_expiry(Expiry::OnInactivity(SESSION_IDLE))
 }
 
 /// Deletes expired sessions and access tokens every `period`, on whichever instance runs it

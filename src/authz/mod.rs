@@ -5,8 +5,10 @@
 //! every write; nothing else in the code base decides access. Roles, blueprint
 //! and page permissions (the Authorization issue) grow from this module.
 //!
-//! Until sign-in exists, the catalog reads are open to everyone, and writes
-//! are allowed to admin machine credentials only.
+//! Reads need a signed-in subject (enforced where requests come in);
+//! writes are allowed to admins until the Authorization issue lands.
+
+use crate::model::{Subject, UserRole};
 
 /// A yes or no, with the reason shown to whoever was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,37 +17,26 @@ pub struct Decision {
     pub reason: String,
 }
 
-/// Who acts on a write: an authenticated machine with its role, or nobody.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Actor {
-    Anonymous,
-    Machine { client_id: String, role: String },
-}
-
-impl Actor {
-    /// The name the audit log records.
-    pub fn name(&self) -> String {
-        match self {
-            Actor::Anonymous => "anonymous".into(),
-            Actor::Machine { client_id, .. } => format!("client:{client_id}"),
-        }
-    }
-}
-
-/// May `actor` change entities of the catalog?
-pub fn may_write_catalog(actor: &Actor) -> Decision {
-    match actor {
-        Actor::Anonymous => Decision {
+/// May `subject` change entities of the catalog? Admins may (people and
+/// machines); blueprint and ownership permissions come with the
+/// Authorization issue.
+pub fn may_write_catalog(subject: &Subject) -> Decision {
+    match subject {
+        Subject::Anonymous => Decision {
             allowed: false,
-            reason: "writing to the catalog needs an access token: POST /v1/auth/access_token, then send `Authorization: Bearer <accessToken>`".into(),
+            reason: "writing to the catalog needs a signed-in admin or an access token: POST /v1/auth/access_token, then send `Authorization: Bearer <accessToken>`".into(),
         },
-        Actor::Machine { role, .. } if role == "Admin" => Decision {
+        s if s.role() == Some(UserRole::Admin) => Decision {
             allowed: true,
-            reason: "admin credentials may change the catalog".into(),
+            reason: "admins may change the catalog".into(),
         },
-        Actor::Machine { client_id, role } => Decision {
+        s => Decision {
             allowed: false,
-            reason: format!("client `{client_id}` has role {role}; only Admin credentials may change the catalog for now"),
+            reason: format!(
+                "{} has role {}; only admins may change the catalog for now",
+                s.audit_name(),
+                s.role().map(|r| r.as_str()).unwrap_or("none")
+            ),
         },
     }
 }
@@ -53,20 +44,28 @@ pub fn may_write_catalog(actor: &Actor) -> Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::SignedInUser;
 
     #[test]
-    fn only_admin_machines_may_write_for_now() {
-        assert!(!may_write_catalog(&Actor::Anonymous).allowed);
-        let admin = Actor::Machine {
+    fn only_admins_may_write_for_now() {
+        assert!(!may_write_catalog(&Subject::Anonymous).allowed);
+        let admin = Subject::Machine {
             client_id: "ci".into(),
-            role: "Admin".into(),
+            role: UserRole::Admin,
         };
         assert!(may_write_catalog(&admin).allowed);
-        let member = Actor::Machine {
-            client_id: "bot".into(),
-            role: "Member".into(),
-        };
+        let member = Subject::User(SignedInUser {
+            email: "m@x".into(),
+            name: "M".into(),
+            role: UserRole::Member,
+            teams: vec![],
+            moderated_blueprints: vec![],
+        });
         let d = may_write_catalog(&member);
-        assert!(!d.allowed && d.reason.contains("role Member"));
+        assert!(
+            !d.allowed && d.reason.contains("m@x has role Member"),
+            "{}",
+            d.reason
+        );
     }
 }

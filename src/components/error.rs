@@ -25,6 +25,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
         AppError::Invalid(_) | AppError::BadRequest(_) => "This request can't be shown",
         AppError::Conflict(_) => "Conflict",
         AppError::PayloadTooLarge(_) => "Too large",
+        AppError::TooManyRequests(_) => "Too many requests",
         AppError::Unavailable(_) => "The portal can't reach its database",
         AppError::Internal(_) => "Something went wrong",
     };

@@ -27,6 +27,9 @@ pub enum AppError {
     /// The body is larger than the limit (413).
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// Too many attempts; try again later (429).
+    #[error("{0}")]
+    TooManyRequests(String),
     /// Well-formed but breaks a schema rule (422).
     #[error("{0}")]
     Invalid(String),
@@ -49,6 +52,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::PayloadTooLarge(_) => 413,
             AppError::Invalid(_) => 422,
+            AppError::TooManyRequests(_) => 429,
             AppError::Unavailable(_) => 503,
             AppError::Internal(_) => 500,
         }
@@ -64,6 +68,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::Invalid(_) => "invalid_request",
+            AppError::TooManyRequests(_) => "too_many_requests",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal_error",
         }
@@ -78,6 +83,7 @@ impl AppError {
             | AppError::Conflict(m)
             | AppError::PayloadTooLarge(m)
             | AppError::Invalid(m)
+            | AppError::TooManyRequests(m)
             | AppError::Unavailable(m)
             | AppError::Internal(m) => m,
         }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod identifier;
 pub mod page;
 pub mod query;
+pub mod subject;
 pub mod user;
 pub mod validate;
 
@@ -21,4 +22,5 @@ pub use page::{
     BlueprintSummary, CatalogPageData, DashboardData, EntityPageData, HomeData, Page, PageType,
     Reference, SidebarItem, Slice, UsersAndTeams, WidgetData,
 };
+pub use subject::{SignedInUser, Subject};
 pub use user::{Team, TeamProvider, User, UserRole, UserStatus};

@@ -11,7 +11,7 @@ use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-#[server]
+#[server(endpoint = "get_catalog_page")]
 pub async fn get_catalog_page(
     page: String,
     sort: String,

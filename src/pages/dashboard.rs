@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-#[server]
+#[server(endpoint = "get_dashboard")]
 pub async fn get_dashboard(page: String) -> Result<DashboardData, AppError> {
     crate::services::dashboard::dashboard(&crate::server::store()?, &page).await
 }

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-#[server]
+#[server(endpoint = "get_entity_page")]
 pub async fn get_entity_page(
     blueprint: String,
     identifier: String,

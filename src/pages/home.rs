@@ -6,7 +6,7 @@ use crate::model::{AppError, HomeData};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-#[server]
+#[server(endpoint = "get_home")]
 pub async fn get_home() -> Result<HomeData, AppError> {
     crate::services::catalog::home(&crate::server::store()?).await
 }

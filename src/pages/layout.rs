@@ -3,13 +3,56 @@
 
 use crate::components::error::Loading;
 use crate::components::icon::Icon;
-use crate::model::{AppError, PageType, SidebarItem};
+use crate::model::{AppError, PageType, SidebarItem, Subject};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-#[server]
+#[server(endpoint = "get_sidebar")]
 pub async fn get_sidebar() -> Result<Vec<SidebarItem>, AppError> {
     crate::services::catalog::sidebar(&crate::server::store()?).await
+}
+
+/// Who is signed in, for the user menu.
+#[server(endpoint = "get_subject")]
+pub async fn get_subject() -> Result<Subject, AppError> {
+    crate::server::subject().await
+}
+
+/// The signed-in person and the sign-out button (a plain form post, so
+/// it works before hydration too).
+#[component]
+fn UserMenu() -> impl IntoView {
+    let subject = Resource::new(|| (), |_| get_subject());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match subject.await {
+                    Ok(Subject::User(user)) => {
+                        let initial = user.name.chars().next().unwrap_or('?').to_uppercase().to_string();
+                        let role = if user.moderated_blueprints.is_empty() || user.role == crate::model::UserRole::Admin {
+                            user.role.as_str().to_string()
+                        } else {
+                            format!("Moderator of {}", user.moderated_blueprints.join(", "))
+                        };
+                        view! {
+                            <div class="user-menu">
+                                <span class="avatar" aria-hidden="true">{initial}</span>
+                                <span class="user-who">
+                                    <span class="user-name">{user.name.clone()}</span>
+                                    <span class="user-role">{role}</span>
+                                </span>
+                                <form method="post" action="/logout">
+                                    <button type="submit" class="button subtle">"Sign out"</button>
+                                </form>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    _ => ().into_any(),
+                }
+            })}
+        </Suspense>
+    }
 }
 
 fn section(title: &'static str, items: Vec<SidebarItem>) -> impl IntoView {
@@ -101,6 +144,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <span class="hamburger" aria-hidden="true"></span>
                     </button>
                     <span class="topbar-title">"Developer portal"</span>
+                    <UserMenu/>
                 </header>
                 <main class="content" id="main">{children()}</main>
             </div>

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-#[server]
+#[server(endpoint = "get_users_and_teams")]
 pub async fn get_users_and_teams() -> Result<UsersAndTeams, AppError> {
     crate::services::directory::users_and_teams(&crate::server::store()?).await
 }

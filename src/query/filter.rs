@@ -18,6 +18,17 @@ pub struct Viewer {
     pub teams: Vec<String>,
 }
 
+impl Viewer {
+    /// The e-mail and teams of whoever asks (machines have neither).
+    pub fn of(subject: &crate::model::Subject) -> Self {
+        let (email, teams) = subject.email_and_teams();
+        Viewer {
+            email: email.map(str::to_string),
+            teams: teams.to_vec(),
+        }
+    }
+}
+
 /// What the query is checked against: the blueprints it may match, and
 /// whether it searches one blueprint (then unknown properties name it).
 pub struct Scope<'a> {

@@ -31,6 +31,44 @@ struct Flags {
     admin_client_id: Option<String>,
     #[arg(long, env = "PORTOLAN_ADMIN_CLIENT_SECRET", hide_env_values = true)]
     admin_client_secret: Option<String>,
+    /// E-mail of the first admin (default admin@portolan.local).
+    #[arg(long, env = "PORTOLAN_ADMIN_EMAIL")]
+    admin_email: Option<String>,
+    /// That admin's password, set at every start; without it a password is
+    /// generated (and printed once) when no admin can sign in.
+    #[arg(long, env = "PORTOLAN_ADMIN_PASSWORD", hide_env_values = true)]
+    admin_password: Option<String>,
+    /// A session ends after this long without activity (default 3d).
+    #[arg(long, env = "PORTOLAN_SESSION_IDLE")]
+    session_idle: Option<String>,
+    /// A session ends this long after sign-in, whatever the activity (default 7d).
+    #[arg(long, env = "PORTOLAN_SESSION_MAX")]
+    session_max: Option<String>,
+    /// The portal's public URL (https://… makes cookies Secure).
+    #[arg(long, env = "PORTOLAN_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// OpenID Connect issuer URL; setting it turns single sign-on on.
+    #[arg(long, env = "PORTOLAN_OIDC_ISSUER")]
+    oidc_issuer: Option<String>,
+    #[arg(long, env = "PORTOLAN_OIDC_CLIENT_ID")]
+    oidc_client_id: Option<String>,
+    #[arg(long, env = "PORTOLAN_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    oidc_client_secret: Option<String>,
+    /// Default: <public URL>/auth/oidc/callback.
+    #[arg(long, env = "PORTOLAN_OIDC_REDIRECT_URL")]
+    oidc_redirect_url: Option<String>,
+    /// Space- or comma-separated (default: openid email profile).
+    #[arg(long, env = "PORTOLAN_OIDC_SCOPES")]
+    oidc_scopes: Option<String>,
+    /// The ID token claim listing the person's groups (default: groups).
+    #[arg(long, env = "PORTOLAN_OIDC_GROUPS_CLAIM")]
+    oidc_groups_claim: Option<String>,
+    /// 1 creates unknown SSO users as Members; 0 (default) refuses them.
+    #[arg(long, env = "PORTOLAN_OIDC_AUTO_PROVISION")]
+    oidc_auto_provision: Option<String>,
+    /// The provider's name on the login button (default: SSO).
+    #[arg(long, env = "PORTOLAN_OIDC_NAME")]
+    oidc_name: Option<String>,
     /// Settings file; `portolan.toml` in the working folder is read when present.
     #[arg(long, env = "PORTOLAN_CONFIG")]
     config: Option<PathBuf>,
@@ -46,7 +84,22 @@ struct FileSettings {
     demo_data: Option<toml::Value>,
     admin_client_id: Option<String>,
     admin_client_secret: Option<String>,
+    admin_email: Option<String>,
+    admin_password: Option<String>,
+    session_idle: Option<String>,
+    session_max: Option<String>,
+    public_url: Option<String>,
+    oidc_issuer: Option<String>,
+    oidc_client_id: Option<String>,
+    oidc_client_secret: Option<String>,
+    oidc_redirect_url: Option<String>,
+    oidc_scopes: Option<String>,
+    oidc_groups_claim: Option<String>,
+    oidc_auto_provision: Option<toml::Value>,
+    oidc_name: Option<String>,
 }
+
+pub const DEFAULT_ADMIN_EMAIL: &str = "admin@portolan.local";
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
@@ -55,6 +108,29 @@ pub struct Settings {
     pub demo_data: bool,
     /// Admin machine credentials to create at start: (client id, secret).
     pub admin_credentials: Option<(String, String)>,
+    pub admin_email: String,
+    pub admin_password: Option<String>,
+    pub session_limits: crate::auth::session::SessionLimits,
+    /// Where people reach the portal; defaults to http://<addr>.
+    pub public_url: String,
+    /// Single sign-on, when `PORTOLAN_OIDC_ISSUER` is set.
+    pub oidc: Option<crate::auth::oidc::OidcSettings>,
+}
+
+/// A boolean setting from a flag/env string or a TOML value.
+fn bool_setting(
+    name: &str,
+    flag: Option<String>,
+    file: Option<toml::Value>,
+) -> Result<bool, String> {
+    match (flag, file) {
+        (Some(v), _) => parse_bool(name, &v),
+        (None, Some(toml::Value::Boolean(b))) => Ok(b),
+        (None, Some(toml::Value::Integer(i))) => Ok(i != 0),
+        (None, Some(toml::Value::String(s))) => parse_bool(name, &s),
+        (None, Some(other)) => Err(format!("{name} must be 1 or 0, not `{other}`")),
+        (None, None) => Ok(false),
+    }
 }
 
 fn parse_bool(name: &str, value: &str) -> Result<bool, String> {
@@ -91,14 +167,7 @@ impl Settings {
         let addr = addr_text.parse().map_err(|_| {
             format!("PORTOLAN_ADDR `{addr_text}` is not an address like 127.0.0.1:3000")
         })?;
-        let demo_data = match (flags.demo_data, file.demo_data) {
-            (Some(v), _) => parse_bool("PORTOLAN_DEMO_DATA", &v)?,
-            (None, Some(toml::Value::Boolean(b))) => b,
-            (None, Some(toml::Value::Integer(i))) => i != 0,
-            (None, Some(toml::Value::String(s))) => parse_bool("demo_data", &s)?,
-            (None, Some(other)) => return Err(format!("demo_data must be 1 or 0, not `{other}`")),
-            (None, None) => false,
-        };
+        let demo_data = bool_setting("PORTOLAN_DEMO_DATA", flags.demo_data, file.demo_data)?;
         let admin_credentials = match (
             flags.admin_client_id.or(file.admin_client_id),
             flags.admin_client_secret.or(file.admin_client_secret),
@@ -110,7 +179,83 @@ impl Settings {
                     .into(),
             ),
         };
+        let mut session_limits = crate::auth::session::SessionLimits::default();
+        if let Some(idle) = flags.session_idle.or(file.session_idle) {
+            session_limits.idle =
+                crate::auth::session::parse_duration("PORTOLAN_SESSION_IDLE", &idle)?;
+        }
+        if let Some(max) = flags.session_max.or(file.session_max) {
+            session_limits.max =
+                crate::auth::session::parse_duration("PORTOLAN_SESSION_MAX", &max)?;
+        }
+        let public_url = flags
+            .public_url
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://{addr_text}"))
+            .trim_end_matches('/')
+            .to_string();
+        if !public_url.starts_with("http://") && !public_url.starts_with("https://") {
+            return Err(format!(
+                "PORTOLAN_PUBLIC_URL must start with http:// or https://, not `{public_url}`"
+            ));
+        }
+        let oidc = match flags.oidc_issuer.or(file.oidc_issuer) {
+            None => None,
+            Some(issuer) => {
+                let client_id = flags
+                    .oidc_client_id
+                    .or(file.oidc_client_id)
+                    .ok_or("PORTOLAN_OIDC_ISSUER is set: set PORTOLAN_OIDC_CLIENT_ID too")?;
+                let client_secret = flags
+                    .oidc_client_secret
+                    .or(file.oidc_client_secret)
+                    .ok_or("PORTOLAN_OIDC_ISSUER is set: set PORTOLAN_OIDC_CLIENT_SECRET too")?;
+                let scopes = flags
+                    .oidc_scopes
+                    .or(file.oidc_scopes)
+                    .unwrap_or_else(|| "openid email profile".into());
+                let mut scopes: Vec<String> = scopes
+                    .split(|c: char| c == ',' || c.is_whitespace())
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                if !scopes.iter().any(|s| s == "openid") {
+                    scopes.insert(0, "openid".into());
+                }
+                Some(crate::auth::oidc::OidcSettings {
+                    issuer,
+                    client_id,
+                    client_secret,
+                    redirect_url: flags
+                        .oidc_redirect_url
+                        .or(file.oidc_redirect_url)
+                        .unwrap_or_else(|| format!("{public_url}/auth/oidc/callback")),
+                    scopes,
+                    groups_claim: flags
+                        .oidc_groups_claim
+                        .or(file.oidc_groups_claim)
+                        .unwrap_or_else(|| "groups".into()),
+                    auto_provision: bool_setting(
+                        "PORTOLAN_OIDC_AUTO_PROVISION",
+                        flags.oidc_auto_provision,
+                        file.oidc_auto_provision,
+                    )?,
+                    display_name: flags
+                        .oidc_name
+                        .or(file.oidc_name)
+                        .unwrap_or_else(|| "SSO".into()),
+                })
+            }
+        };
         Ok(Settings {
+            oidc,
+            admin_email: flags
+                .admin_email
+                .or(file.admin_email)
+                .unwrap_or_else(|| DEFAULT_ADMIN_EMAIL.to_string()),
+            admin_password: flags.admin_password.or(file.admin_password),
+            session_limits,
+            public_url,
             admin_credentials,
             addr,
             database_url: flags

@@ -22,6 +22,29 @@ pub const MAX_BODY: usize = 1024 * 1024;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
+    pub auth: crate::auth::AuthState,
+    /// Whether cookies get the Secure flag (the portal is served over https).
+    #[from_ref(skip)]
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    /// The state with default session limits and no SSO (tests use this).
+    pub fn new(leptos_options: LeptosOptions, store: Store) -> Self {
+        AppState {
+            leptos_options,
+            auth: crate::auth::AuthState::new(store.clone(), Default::default()),
+            store,
+            secure_cookies: false,
+        }
+    }
+}
+
+/// The acting subject of the current request, for server functions.
+pub async fn subject() -> Result<crate::model::Subject, AppError> {
+    leptos_axum::extract::<crate::model::Subject>()
+        .await
+        .map_err(|e| AppError::Internal(format!("could not read the request: {e}")))
 }
 
 /// The store of the current request, for server functions.
@@ -61,15 +84,26 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, shell))
+        .layer(axum::middleware::from_fn(
+            crate::auth::subject::require_sign_in,
+        ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY));
     // The API reads bodies through its own extractor, which answers an
     // oversized body with Port's 413 envelope rather than a bare status.
-    let api = crate::api::router(state.store.clone())
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY));
+    let api = crate::api::router().layer(axum::extract::DefaultBodyLimit::max(MAX_BODY));
     Router::new()
         .merge(api)
+        .merge(crate::auth::routes::router())
+        .merge(crate::auth::oidc::router())
         .merge(pages)
-        .layer(crate::auth::session_layer(state.store.clone(), false))
+        .layer(axum::middleware::from_fn_with_state(
+            state.auth.clone(),
+            crate::auth::subject::resolve,
+        ))
+        .layer(crate::auth::session_layer(
+            state.store.clone(),
+            state.secure_cookies,
+        ))
         .layer(headers::SecurityHeaders::layer())
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
@@ -148,6 +182,29 @@ pub async fn main() -> ExitCode {
         tracing::info!(client_id = %id, "admin client credentials are ready");
     }
 
+    match crate::auth::password::bootstrap_admin(
+        &store,
+        &settings.admin_email,
+        settings.admin_password.as_deref(),
+    )
+    .await
+    {
+        Ok(crate::auth::password::AdminBootstrap::Generated { email, password }) => {
+            println!(
+                "First start: sign in as {email} with the password {password}\n\
+                 (shown once; set PORTOLAN_ADMIN_PASSWORD to choose it, or to reset it later)"
+            );
+        }
+        Ok(crate::auth::password::AdminBootstrap::Configured(email)) => {
+            tracing::info!(%email, "admin password set from PORTOLAN_ADMIN_PASSWORD")
+        }
+        Ok(crate::auth::password::AdminBootstrap::Exists) => {}
+        Err(e) => {
+            eprintln!("portolan: admin account: {e}");
+            return ExitCode::from(2);
+        }
+    }
+
     let leptos_options = leptos_options(&settings);
     let bundle = std::path::Path::new(leptos_options.site_root.as_ref())
         .join(leptos_options.site_pkg_dir.as_ref())
@@ -160,10 +217,20 @@ pub async fn main() -> ExitCode {
     }
     crate::auth::spawn_expired_session_cleanup(store.clone(), std::time::Duration::from_secs(3600));
 
-    let app = router(AppState {
-        leptos_options,
-        store: store.clone(),
-    });
+    let mut state = AppState::new(leptos_options, store.clone());
+    state.auth.limits = settings.session_limits;
+    if let Some(oidc) = settings.oidc.clone() {
+        tracing::info!(issuer = %oidc.issuer, "single sign-on with OpenID Connect is on");
+        match crate::auth::oidc::Oidc::new(oidc) {
+            Ok(o) => state.auth.oidc = Some(std::sync::Arc::new(o)),
+            Err(e) => {
+                eprintln!("portolan: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    state.secure_cookies = settings.public_url.starts_with("https://");
+    let app = router(state);
     let listener = match tokio::net::TcpListener::bind(settings.addr).await {
         Ok(l) => l,
         Err(e) => {

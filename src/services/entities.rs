@@ -2,10 +2,10 @@
 //! blueprint's validation, relation targets checked (or stubbed), the
 //! version checked, and an audit record in the same transaction.
 
-use crate::authz::{may_write_catalog, Actor};
+use crate::authz::may_write_catalog;
 use crate::model::identifier::validate_entity_identifier;
 use crate::model::validate::validate_entity;
-use crate::model::{AppError, Blueprint, Entity};
+use crate::model::{AppError, Blueprint, Entity, Subject};
 use crate::store::{AuditRecord, NewEntity, RelationLink, Store};
 use chrono::Utc;
 use serde::Deserialize;
@@ -40,11 +40,11 @@ pub struct EntityInput {
     pub blueprint: Option<String>,
 }
 
-fn authorize(actor: &Actor) -> Result<(), AppError> {
+fn authorize(actor: &Subject) -> Result<(), AppError> {
     let decision = may_write_catalog(actor);
     match (decision.allowed, actor) {
         (true, _) => Ok(()),
-        (false, Actor::Anonymous) => Err(AppError::Unauthorized(decision.reason)),
+        (false, Subject::Anonymous) => Err(AppError::Unauthorized(decision.reason)),
         (false, _) => Err(AppError::Forbidden(decision.reason)),
     }
 }
@@ -92,7 +92,7 @@ fn relation_links(blueprint: &Blueprint, relations: &Map<String, Value>) -> Vec<
 /// Creates or upserts one entity; returns it as stored and whether it is new.
 pub async fn write_entity(
     store: &Store,
-    actor: &Actor,
+    actor: &Subject,
     blueprint_id: &str,
     input: EntityInput,
     options: WriteOptions,
@@ -169,9 +169,9 @@ pub async fn write_entity(
                 properties: Map::new(),
                 relations: Map::new(),
                 created_at: now,
-                created_by: Some(actor.name()),
+                created_by: Some(actor.audit_name()),
                 updated_at: now,
-                updated_by: Some(actor.name()),
+                updated_by: Some(actor.audit_name()),
                 version: 1,
             },
             links: Vec::new(),
@@ -200,16 +200,16 @@ pub async fn write_entity(
         created_by: existing
             .as_ref()
             .map(|e| e.created_by.clone())
-            .unwrap_or(Some(actor.name())),
+            .unwrap_or(Some(actor.audit_name())),
         updated_at: now,
-        updated_by: Some(actor.name()),
+        updated_by: Some(actor.audit_name()),
         version: existing.as_ref().map(|e| e.version + 1).unwrap_or(1),
     };
     if options.validation_only {
         return Ok((entity, existing.is_none()));
     }
     let audit = AuditRecord {
-        actor: actor.name(),
+        actor: actor.audit_name(),
         action: if existing.is_some() {
             "UPDATE"
         } else {
@@ -236,7 +236,7 @@ pub async fn write_entity(
 /// Deletes one entity (404 when it does not exist).
 pub async fn delete_entity(
     store: &Store,
-    actor: &Actor,
+    actor: &Subject,
     blueprint_id: &str,
     identifier: &str,
 ) -> Result<(), AppError> {
@@ -244,7 +244,7 @@ pub async fn delete_entity(
     crate::services::catalog::blueprint(store, blueprint_id).await?;
     let before = store.get_entity(blueprint_id, identifier).await?;
     let audit = AuditRecord {
-        actor: actor.name(),
+        actor: actor.audit_name(),
         action: "DELETE",
         blueprint: blueprint_id.to_string(),
         identifier: identifier.to_string(),

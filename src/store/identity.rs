@@ -46,7 +46,106 @@ impl UserRow {
     }
 }
 
+/// What a verified SSO sign-in tells about a person.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SsoProfile {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub picture: Option<String>,
+    /// The groups claim: the SSO teams the person belongs to now.
+    pub groups: Vec<String>,
+}
+
 impl Store {
+    /// Applies an SSO sign-in in one transaction: creates the user (as an
+    /// Active Member) or refreshes their profile and activates an invited
+    /// one; creates missing SSO teams; and sets the user's SSO-team
+    /// memberships to exactly `groups`. Groups named like a team created in
+    /// Portolan are left alone and returned, so the caller can log them.
+    pub async fn sso_sign_in(
+        &self,
+        profile: &SsoProfile,
+        create: bool,
+    ) -> Result<Vec<String>, StoreError> {
+        let now = Utc::now();
+        let mut skipped = Vec::new();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            if create {
+                sqlx::query(
+                    "INSERT INTO users (email, first_name, last_name, picture, role, status, \
+                     created_at, updated_at, last_login_at) \
+                     VALUES ($1, $2, $3, $4, 'Member', 'Active', $5, $5, $5)",
+                )
+                .bind(&profile.email)
+                .bind(&profile.first_name)
+                .bind(&profile.last_name)
+                .bind(&profile.picture)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            } else {
+                sqlx::query(
+                    "UPDATE users SET \
+                     first_name = CASE WHEN $2 = '' THEN first_name ELSE $2 END, \
+                     last_name = CASE WHEN $3 = '' THEN last_name ELSE $3 END, \
+                     picture = COALESCE($4, picture), status = 'Active', \
+                     updated_at = $5, last_login_at = $5 WHERE email = $1",
+                )
+                .bind(&profile.email)
+                .bind(&profile.first_name)
+                .bind(&profile.last_name)
+                .bind(&profile.picture)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let mut joined = Vec::new();
+            for group in &profile.groups {
+                let provider: Option<(String,)> =
+                    sqlx::query_as("SELECT provider FROM teams WHERE name = $1")
+                        .bind(group)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                match provider {
+                    Some((p,)) if p != TeamProvider::Sso.as_str() => skipped.push(group.clone()),
+                    Some(_) => joined.push(group),
+                    None => {
+                        sqlx::query(
+                            "INSERT INTO teams (name, description, provider, created_at, updated_at) \
+                             VALUES ($1, $2, 'SSO', $3, $3) ON CONFLICT (name) DO NOTHING",
+                        )
+                        .bind(group)
+                        .bind("Synced from the identity provider")
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                        joined.push(group);
+                    }
+                }
+            }
+            sqlx::query(
+                "DELETE FROM memberships WHERE email = $1 \
+                 AND team IN (SELECT name FROM teams WHERE provider = 'SSO')",
+            )
+            .bind(&profile.email)
+            .execute(&mut *tx)
+            .await?;
+            for team in joined {
+                sqlx::query(
+                    "INSERT INTO memberships (team, email) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                )
+                .bind(team)
+                .bind(&profile.email)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(skipped)
+    }
+
     /// All memberships as (team, email), ordered by team then e-mail.
     async fn memberships(&self) -> Result<Vec<(String, String)>, StoreError> {
         Ok(with_pool!(self, pool => {
@@ -75,6 +174,132 @@ impl Store {
                 row.into_user(teams)
             })
             .collect()
+    }
+
+    /// One user with their teams, or `None` (two indexed reads: this runs
+    /// on every signed-in request).
+    pub async fn get_user(&self, email: &str) -> Result<Option<User>, StoreError> {
+        let row: Option<UserRow> = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT email, first_name, last_name, picture, role, moderated_blueprints, status, \
+                 created_at, last_login_at FROM users WHERE email = $1",
+            )
+            .bind(email)
+            .fetch_optional(pool)
+            .await?
+        });
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let teams: Vec<(String,)> = with_pool!(self, pool => {
+            sqlx::query_as("SELECT team FROM memberships WHERE email = $1 ORDER BY team")
+                .bind(email)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(Some(
+            row.into_user(teams.into_iter().map(|(t,)| t).collect())?,
+        ))
+    }
+
+    /// One user with their password hash (for sign-in only).
+    pub async fn user_with_password(
+        &self,
+        email: &str,
+    ) -> Result<Option<(User, Option<String>)>, StoreError> {
+        let Some(user) = self.get_user(email).await? else {
+            return Ok(None);
+        };
+        let (hash,): (Option<String>,) = with_pool!(self, pool => {
+            sqlx::query_as("SELECT password_hash FROM users WHERE email = $1")
+                .bind(email)
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(Some((user, hash)))
+    }
+
+    /// Sets a user's password hash and makes them Active (invitation
+    /// accepted, or an admin bootstrapped).
+    pub async fn set_password(&self, email: &str, hash: &str) -> Result<bool, StoreError> {
+        let now = Utc::now();
+        let changed = with_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE users SET password_hash = $2, status = 'Active', updated_at = $3 WHERE email = $1",
+            )
+            .bind(email)
+            .bind(hash)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(changed == 1)
+    }
+
+    /// Makes `email` an Active admin with this password hash, creating the
+    /// user when missing (the first-start bootstrap).
+    pub async fn put_admin(&self, email: &str, hash: &str) -> Result<(), StoreError> {
+        let now = Utc::now();
+        with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO users (email, first_name, last_name, role, status, password_hash, created_at, updated_at) \
+                 VALUES ($1, 'Portal', 'Admin', 'Admin', 'Active', $2, $3, $3) \
+                 ON CONFLICT (email) DO UPDATE SET role = 'Admin', status = 'Active', \
+                 password_hash = excluded.password_hash, updated_at = excluded.updated_at",
+            )
+            .bind(email)
+            .bind(hash)
+            .bind(now)
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Whether some Active admin can sign in with a password.
+    pub async fn admin_with_password_exists(&self) -> Result<bool, StoreError> {
+        let (n,): (i64,) = with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM users WHERE role = 'Admin' AND status = 'Active' \
+                 AND password_hash IS NOT NULL",
+            )
+            .fetch_one(pool)
+            .await?
+        });
+        Ok(n > 0)
+    }
+
+    /// Enables or disables a user; a disabled user's sessions stop counting
+    /// at their next request (the subject is re-read on every request).
+    pub async fn set_user_status(
+        &self,
+        email: &str,
+        status: UserStatus,
+    ) -> Result<bool, StoreError> {
+        let now = Utc::now();
+        let changed = with_pool!(self, pool => {
+            sqlx::query("UPDATE users SET status = $2, updated_at = $3 WHERE email = $1")
+                .bind(email)
+                .bind(status.as_str())
+                .bind(now)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(changed == 1)
+    }
+
+    pub async fn record_login(&self, email: &str) -> Result<(), StoreError> {
+        let now = Utc::now();
+        with_pool!(self, pool => {
+            sqlx::query("UPDATE users SET last_login_at = $2 WHERE email = $1")
+                .bind(email)
+                .bind(now)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
     }
 
     pub async fn list_teams(&self) -> Result<Vec<Team>, StoreError> {

@@ -14,6 +14,7 @@ mod entities;
 pub use entities::{AuditRecord, NewEntity, RelationLink};
 mod error;
 mod identity;
+pub use identity::SsoProfile;
 mod pages;
 mod search;
 pub mod sessions;

@@ -175,6 +175,108 @@ macro_rules! both_databases {
     };
 }
 
+/// The whole application over `store`, as the server builds it.
+pub fn app(store: &Store) -> axum::Router {
+    let leptos_options = leptos::config::LeptosOptions::builder()
+        .output_name("portolan")
+        .site_root("target/site")
+        .build();
+    portolan::server::router(portolan::server::AppState::new(
+        leptos_options,
+        store.clone(),
+    ))
+}
+
+/// Sends one request; answers status, headers and the body as text.
+pub async fn send(
+    store: &Store,
+    req: axum::http::Request<axum::body::Body>,
+) -> (axum::http::StatusCode, axum::http::HeaderMap, String) {
+    use tower::ServiceExt;
+    let response = app(store).oneshot(req).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 64 << 20)
+        .await
+        .unwrap();
+    (
+        status,
+        headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
+}
+
+pub const ADMIN_EMAIL: &str = "admin@portolan.test";
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+
+/// `Authorization` value of a fresh admin machine token.
+pub async fn admin_bearer(store: &Store) -> String {
+    use portolan::auth::machine;
+    machine::ensure_admin_credentials(store, "test-admin", "test-admin-secret-0123456789")
+        .await
+        .unwrap();
+    let token = machine::issue_token(store, "test-admin", "test-admin-secret-0123456789", 600)
+        .await
+        .unwrap();
+    format!("Bearer {token}")
+}
+
+/// Posts the login form; answers the status, the `Location` and the
+/// session cookie (`name=value`) when one was set.
+pub async fn post_login(
+    store: &Store,
+    email: &str,
+    password: &str,
+    next: &str,
+) -> (
+    axum::http::StatusCode,
+    Option<String>,
+    Option<String>,
+    String,
+) {
+    let form = format!(
+        "email={}&password={}&next={}",
+        portolan::auth::routes::url_encode(email),
+        portolan::auth::routes::url_encode(password),
+        portolan::auth::routes::url_encode(next)
+    );
+    let req = axum::http::Request::post("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(form))
+        .unwrap();
+    let (status, headers, body) = send(store, req).await;
+    let location = headers
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string());
+    let cookie = headers
+        .get("set-cookie")
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string());
+    (status, location, cookie, body)
+}
+
+/// A session cookie of the bootstrapped admin.
+pub async fn admin_cookie(store: &Store) -> String {
+    portolan::auth::password::bootstrap_admin(store, ADMIN_EMAIL, Some(ADMIN_PASSWORD))
+        .await
+        .unwrap();
+    let (status, _, cookie, body) = post_login(store, ADMIN_EMAIL, ADMIN_PASSWORD, "/").await;
+    assert_eq!(status, axum::http::StatusCode::SEE_OTHER, "{body}");
+    cookie.expect("a session cookie")
+}
+
+/// GET `path` with a session cookie (or none).
+pub async fn get_page(
+    store: &Store,
+    path: &str,
+    cookie: Option<&str>,
+) -> (axum::http::StatusCode, axum::http::HeaderMap, String) {
+    let mut req = axum::http::Request::get(path);
+    if let Some(cookie) = cookie {
+        req = req.header("cookie", cookie);
+    }
+    send(store, req.body(axum::body::Body::empty()).unwrap()).await
+}
+
 /// One request to the whole application (pages, API, static files), as a
 /// client would send it; answers the status and the JSON body.
 pub async fn api_call(
@@ -184,10 +286,6 @@ pub async fn api_call(
     auth: Option<&str>,
     body: Option<serde_json::Value>,
 ) -> (axum::http::StatusCode, serde_json::Value) {
-    use tower::ServiceExt;
-    let leptos_options = leptos::config::LeptosOptions::builder()
-        .output_name("portolan")
-        .build();
     let mut req = axum::http::Request::builder().method(method).uri(path);
     if let Some(auth) = auth {
         req = req.header("authorization", auth);
@@ -198,20 +296,8 @@ pub async fn api_call(
     let body = body
         .map(|b| axum::body::Body::from(b.to_string()))
         .unwrap_or_else(axum::body::Body::empty);
-    let app = portolan::server::router(portolan::server::AppState {
-        leptos_options,
-        store: store.clone(),
-    });
-    let response = app.oneshot(req.body(body).unwrap()).await.unwrap();
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 64 << 20)
-        .await
-        .unwrap();
-    let json = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
-        panic!(
-            "{method} {path}: not JSON ({e}): {}",
-            String::from_utf8_lossy(&bytes)
-        )
-    });
+    let (status, _, text) = send(store, req.body(body).unwrap()).await;
+    let json = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{method} {path}: not JSON ({e}): {text}"));
     (status, json)
 }

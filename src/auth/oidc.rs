@@ -1,0 +1,401 @@
+//! Single sign-on with OpenID Connect: authorization code flow with PKCE,
+//! state and nonce (the `openidconnect` crate does the protocol and the ID
+//! token checks: signature, issuer, audience, expiry, nonce).
+//!
+//! `/auth/oidc/start` remembers the flow in the (anonymous) session and
+//! sends the browser to the provider; `/auth/oidc/callback` checks the
+//! answer, provisions the user, re-syncs their SSO teams from the groups
+//! claim and signs them in. Every failure lands on the login page with the
+//! reason in words and the right status.
+
+use super::routes::{login_html, safe_next, url_encode, LoginNotice};
+use super::session;
+use super::AuthState;
+use crate::model::{AppError, UserStatus};
+use crate::store::SsoProfile;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use openidconnect::core::{
+    CoreAuthenticationFlow, CoreClient, CoreIdToken, CoreIdTokenVerifier, CoreProviderMetadata,
+};
+use openidconnect::{
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    TokenResponse,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// The flow in progress, kept in the session between start and callback.
+const PENDING_KEY: &str = "portolan.oidc";
+
+/// How long a started sign-in may take at the provider.
+const PENDING_SECONDS: i64 = 15 * 60;
+
+/// Provider metadata (and its signing keys) is fetched again after this.
+const METADATA_SECONDS: i64 = 600;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OidcSettings {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub redirect_url: String,
+    pub scopes: Vec<String>,
+    pub groups_claim: String,
+    pub auto_provision: bool,
+    /// Shown on the button: "Sign in with <name>".
+    pub display_name: String,
+}
+
+/// The configured provider, with its discovered metadata cached.
+pub struct Oidc {
+    pub settings: OidcSettings,
+    http: openidconnect::reqwest::Client,
+    metadata: Mutex<Option<(i64, CoreProviderMetadata)>>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Pending {
+    state: String,
+    nonce: String,
+    pkce_verifier: String,
+    next: String,
+    started_at: i64,
+}
+
+impl Oidc {
+    pub fn new(settings: OidcSettings) -> Result<Self, String> {
+        IssuerUrl::new(settings.issuer.clone())
+            .map_err(|e| format!("PORTOLAN_OIDC_ISSUER is not a URL: {e}"))?;
+        RedirectUrl::new(settings.redirect_url.clone())
+            .map_err(|e| format!("PORTOLAN_OIDC_REDIRECT_URL is not a URL: {e}"))?;
+        let http = openidconnect::reqwest::ClientBuilder::new()
+            // Following redirects would let a provider point us anywhere.
+            .redirect(openidconnect::reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .map_err(|e| format!("cannot make an HTTP client for SSO: {e}"))?;
+        Ok(Oidc {
+            settings,
+            http,
+            metadata: Mutex::new(None),
+        })
+    }
+
+    async fn metadata(&self) -> Result<CoreProviderMetadata, AppError> {
+        let mut cached = self.metadata.lock().await;
+        let now = session::now();
+        if let Some((at, metadata)) = cached.as_ref() {
+            if now - at < METADATA_SECONDS {
+                return Ok(metadata.clone());
+            }
+        }
+        let issuer = IssuerUrl::new(self.settings.issuer.clone())
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let metadata = CoreProviderMetadata::discover_async(issuer, &self.http)
+            .await
+            .map_err(|e| {
+                tracing::warn!(error = %e, issuer = %self.settings.issuer, "OIDC discovery failed");
+                AppError::Unavailable(format!(
+                    "The identity provider at {} cannot be reached right now ({e}). Try again in a moment.",
+                    self.settings.issuer
+                ))
+            })?;
+        *cached = Some((now, metadata.clone()));
+        Ok(metadata)
+    }
+}
+
+/// Checks an ID token (signature, issuer, audience, expiry, nonce) and
+/// reads the profile and groups from it.
+pub fn check_id_token(
+    token: &CoreIdToken,
+    verifier: &CoreIdTokenVerifier,
+    nonce: &Nonce,
+    groups_claim: &str,
+) -> Result<SsoProfile, AppError> {
+    let claims = token.claims(verifier, nonce).map_err(|e| {
+        AppError::Unauthorized(format!(
+            "The identity provider's ID token was rejected: {e}."
+        ))
+    })?;
+    let email = claims
+        .email()
+        .map(|e| e.as_str().trim().to_ascii_lowercase())
+        .filter(|e| e.contains('@'))
+        .ok_or_else(|| {
+            AppError::Forbidden(
+                "The identity provider did not send an e-mail address (claim `email`).".into(),
+            )
+        })?;
+    if claims.email_verified() != Some(true) {
+        return Err(AppError::Forbidden(format!(
+            "The identity provider has not verified the e-mail address {email} (claim `email_verified`)."
+        )));
+    }
+    let given = claims
+        .given_name()
+        .and_then(|c| c.get(None))
+        .map(|n| n.as_str().to_string());
+    let family = claims
+        .family_name()
+        .and_then(|c| c.get(None))
+        .map(|n| n.as_str().to_string());
+    let picture = claims
+        .picture()
+        .and_then(|c| c.get(None))
+        .map(|p| p.as_str().to_string());
+    Ok(SsoProfile {
+        email,
+        first_name: given.unwrap_or_default(),
+        last_name: family.unwrap_or_default(),
+        picture,
+        groups: groups_of(token, groups_claim)?,
+    })
+}
+
+/// The groups claim, read from the (already verified) token's payload: its
+/// name is configurable, so it cannot be a field of a fixed claims type.
+fn groups_of(token: &CoreIdToken, claim: &str) -> Result<Vec<String>, AppError> {
+    use base64::Engine;
+    let text = token.to_string();
+    let payload = text.split('.').nth(1).unwrap_or_default();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .map_err(|e| AppError::Unauthorized(format!("unreadable ID token payload: {e}")))?;
+    let json: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| AppError::Unauthorized(format!("unreadable ID token payload: {e}")))?;
+    Ok(match json.get(claim) {
+        Some(serde_json::Value::Array(items)) => {
+            let mut groups: Vec<String> = items
+                .iter()
+                .filter_map(|g| g.as_str())
+                .map(|g| g.trim().to_string())
+                .filter(|g| !g.is_empty())
+                .collect();
+            groups.sort();
+            groups.dedup();
+            groups
+        }
+        Some(serde_json::Value::String(one)) if !one.trim().is_empty() => {
+            vec![one.trim().to_string()]
+        }
+        _ => Vec::new(),
+    })
+}
+
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    AuthState: axum::extract::FromRef<S>,
+{
+    Router::new()
+        .route("/auth/oidc/start", get(start))
+        .route("/auth/oidc/callback", get(callback))
+}
+
+fn failure(state: &AuthState, error: AppError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNAUTHORIZED);
+    let notice = LoginNotice {
+        error: Some(error.message().to_string()),
+        next: "/".into(),
+        ..Default::default()
+    };
+    (status, Html(login_html(state, &notice))).into_response()
+}
+
+fn configured(state: &AuthState) -> Result<Arc<Oidc>, AppError> {
+    state.oidc.clone().ok_or_else(|| {
+        AppError::NotFound("Single sign-on is not configured on this portal.".into())
+    })
+}
+
+/// The client made from discovered metadata: authorization endpoint known,
+/// token and userinfo endpoints as the provider announced them.
+type ProviderClient = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+fn client(oidc: &Oidc, metadata: CoreProviderMetadata) -> Result<ProviderClient, AppError> {
+    let redirect = RedirectUrl::new(oidc.settings.redirect_url.clone())
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(CoreClient::from_provider_metadata(
+        metadata,
+        ClientId::new(oidc.settings.client_id.clone()),
+        Some(ClientSecret::new(oidc.settings.client_secret.clone())),
+    )
+    .set_redirect_uri(redirect))
+}
+
+async fn start(
+    State(state): State<AuthState>,
+    session: tower_sessions::Session,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let oidc = match configured(&state) {
+        Ok(o) => o,
+        Err(e) => return failure(&state, e),
+    };
+    let metadata = match oidc.metadata().await {
+        Ok(m) => m,
+        Err(e) => return failure(&state, e),
+    };
+    let (url, pending) = {
+        let client = match client(&oidc, metadata) {
+            Ok(c) => c,
+            Err(e) => return failure(&state, e),
+        };
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let mut request = client.authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            CsrfToken::new_random,
+            Nonce::new_random,
+        );
+        for scope in &oidc.settings.scopes {
+            if scope != "openid" {
+                request = request.add_scope(Scope::new(scope.clone()));
+            }
+        }
+        let (url, csrf, nonce) = request.set_pkce_challenge(challenge).url();
+        let pending = Pending {
+            state: csrf.secret().clone(),
+            nonce: nonce.secret().clone(),
+            pkce_verifier: verifier.secret().clone(),
+            next: safe_next(params.get("next").map(String::as_str)),
+            started_at: session::now(),
+        };
+        (url, pending)
+    };
+    session.set_expiry(Some(tower_sessions::Expiry::OnInactivity(
+        time::Duration::seconds(PENDING_SECONDS),
+    )));
+    if let Err(e) = session.insert(PENDING_KEY, pending).await {
+        return failure(
+            &state,
+            AppError::Unavailable(format!("could not start the sign-in: {e}")),
+        );
+    }
+    Redirect::to(url.as_str()).into_response()
+}
+
+async fn callback(
+    State(state): State<AuthState>,
+    session: tower_sessions::Session,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    // The flow is single-use: whatever happens next, it is gone.
+    let pending: Option<Pending> = session.remove(PENDING_KEY).await.ok().flatten();
+    if let Some(error) = params.get("error") {
+        let description = params.get("error_description").unwrap_or(error);
+        return Redirect::to(&format!(
+            "/login?error={}&error_description={}",
+            url_encode(error),
+            url_encode(description)
+        ))
+        .into_response();
+    }
+    match finish(&state, &session, pending, &params).await {
+        Ok(next) => Redirect::to(&next).into_response(),
+        Err(e) => {
+            tracing::info!(error = %e, "SSO sign-in refused");
+            failure(&state, e)
+        }
+    }
+}
+
+async fn finish(
+    state: &AuthState,
+    session: &tower_sessions::Session,
+    pending: Option<Pending>,
+    params: &HashMap<String, String>,
+) -> Result<String, AppError> {
+    let oidc = configured(state)?;
+    let pending = pending
+        .filter(|p| session::now() - p.started_at < PENDING_SECONDS)
+        .ok_or_else(|| {
+            AppError::BadRequest(
+                "This sign-in was not started here, has expired, or was already used. Start again."
+                    .into(),
+            )
+        })?;
+    let returned_state = params.get("state").map(String::as_str).unwrap_or("");
+    if returned_state != pending.state {
+        return Err(AppError::BadRequest(
+            "The identity provider's answer does not belong to the sign-in started here (state mismatch). Start again."
+                .into(),
+        ));
+    }
+    let code = params
+        .get("code")
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| {
+            AppError::BadRequest("The identity provider's answer has no authorization code.".into())
+        })?;
+    let metadata = oidc.metadata().await?;
+    let client = client(&oidc, metadata)?;
+    let tokens = client
+        .exchange_code(AuthorizationCode::new(code.clone()))
+        .map_err(|e| AppError::Internal(format!("the provider has no token endpoint: {e}")))?
+        .set_pkce_verifier(PkceCodeVerifier::new(pending.pkce_verifier.clone()))
+        .request_async(&oidc.http)
+        .await
+        .map_err(|e| {
+            let detail = match &e {
+                openidconnect::RequestTokenError::ServerResponse(r) => format!(
+                    "{}{}",
+                    r.error(),
+                    r.error_description()
+                        .map(|d| format!(": {d}"))
+                        .unwrap_or_default()
+                ),
+                other => other.to_string(),
+            };
+            AppError::Unauthorized(format!(
+                "The identity provider did not accept the authorization code ({detail}). Start again."
+            ))
+        })?;
+    let id_token = tokens
+        .id_token()
+        .ok_or_else(|| AppError::Unauthorized("The identity provider sent no ID token.".into()))?;
+    let profile = check_id_token(
+        id_token,
+        &client.id_token_verifier(),
+        &Nonce::new(pending.nonce.clone()),
+        &oidc.settings.groups_claim,
+    )?;
+    let user = match state.store.get_user(&profile.email).await? {
+        Some(u) if u.status == UserStatus::Disabled => {
+            return Err(AppError::Forbidden(format!(
+                "The account {} is disabled. Ask an administrator of the portal.",
+                u.email
+            )))
+        }
+        Some(u) => Some(u),
+        None if oidc.settings.auto_provision => None,
+        None => {
+            return Err(AppError::Forbidden(format!(
+                "There is no Portolan account for {}. Ask an administrator of the portal to invite you.",
+                profile.email
+            )))
+        }
+    };
+    let skipped = state.store.sso_sign_in(&profile, user.is_none()).await?;
+    for team in skipped {
+        tracing::warn!(%team, email = %profile.email, "SSO group matches a team created in Portolan; membership left alone");
+    }
+    session::begin(session, &state.limits, &profile.email, "sso")
+        .await
+        .map_err(|e| AppError::Unavailable(format!("could not start your session: {e}")))?;
+    Ok(pending.next)
+}

@@ -1,0 +1,270 @@
+//! The sign-in routes: `GET`/`POST /login` and `POST /logout`.
+//!
+//! The login page is plain server-rendered HTML with a form (inputs
+//! `email` and `password`), not a Leptos route: it must work with no
+//! script at all, answer a failed attempt with a real 401/403/429, and
+//! show nothing of the portal to someone not signed in.
+
+use super::password::{self, WRONG_CREDENTIALS};
+use super::session;
+use super::AuthState;
+use crate::model::{AppError, Subject};
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{Extensions, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use std::collections::HashMap;
+use tower_sessions::Session;
+
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    AuthState: axum::extract::FromRef<S>,
+{
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+}
+
+/// Percent-encodes a query value.
+pub fn url_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Where to go after signing in: only a path on this portal, never another
+/// site (`//evil.example` or `https://…` fall back to the home page).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// What the login page says above the form.
+#[derive(Default)]
+pub struct LoginNotice {
+    pub error: Option<String>,
+    pub info: Option<String>,
+    pub email: String,
+    pub next: String,
+}
+
+/// The login page, in the portal's look (same stylesheet).
+pub fn login_html(state: &AuthState, notice: &LoginNotice) -> String {
+    let alert = notice
+        .error
+        .as_deref()
+        .map(|e| format!(r#"<p class="login-error" role="alert">{}</p>"#, escape(e)))
+        .unwrap_or_default();
+    let info = notice
+        .info
+        .as_deref()
+        .map(|i| format!(r#"<p class="login-info" role="status">{}</p>"#, escape(i)))
+        .unwrap_or_default();
+    let sso = match state.oidc.as_ref().map(|o| &o.settings.display_name) {
+        Some(name) => format!(
+            r#"<a class="button sso-button" href="/auth/oidc/start?next={next}">Sign in with {name}</a>
+            <p class="login-divider"><span>or with a password</span></p>"#,
+            next = escape(&url_encode(&notice.next)),
+            name = escape(name),
+        ),
+        None => String::new(),
+    };
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8"/>
+<meta name="viewport" content="width=device-width, initial-scale=1"/>
+<meta name="color-scheme" content="light"/>
+<title>Sign in · Portolan</title>
+<link rel="stylesheet" href="/pkg/portolan.css"/>
+<link rel="icon" type="image/x-icon" href="/favicon.ico"/>
+</head>
+<body class="login-body">
+<main class="login-card">
+<div class="login-brand"><span class="brand-mark" aria-hidden="true">P</span><span>Portolan</span></div>
+<h1>Sign in</h1>
+{info}{alert}{sso}
+<form class="login-form" method="post" action="/login">
+<input type="hidden" name="next" value="{next}"/>
+<label for="email">E-mail</label>
+<input id="email" type="email" name="email" value="{email}" autocomplete="username" required{focus_email}/>
+<label for="password">Password</label>
+<input id="password" type="password" name="password" autocomplete="current-password" required{focus_password}/>
+<button type="submit" class="button primary">Sign in</button>
+</form>
+</main>
+</body>
+</html>"#,
+        next = escape(&notice.next),
+        email = escape(&notice.email),
+        focus_email = if notice.email.is_empty() {
+            " autofocus"
+        } else {
+            ""
+        },
+        focus_password = if notice.email.is_empty() {
+            ""
+        } else {
+            " autofocus"
+        },
+    )
+}
+
+fn page(state: &AuthState, status: StatusCode, notice: LoginNotice) -> Response {
+    (
+        status,
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        Html(login_html(state, &notice)),
+    )
+        .into_response()
+}
+
+async fn login_page(
+    State(state): State<AuthState>,
+    subject: Subject,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let next = safe_next(params.get("next").map(String::as_str));
+    // An identity provider's refusal is shown as it came, and no new
+    // sign-in starts on its own while it is on screen.
+    if let Some(error) = params.get("error") {
+        let description = params
+            .get("error_description")
+            .cloned()
+            .unwrap_or_else(|| error.clone());
+        tracing::info!(%error, %description, "identity provider refused a sign-in");
+        return page(
+            &state,
+            StatusCode::UNAUTHORIZED,
+            LoginNotice {
+                error: Some(format!("Single sign-on failed: {description}")),
+                next,
+                ..Default::default()
+            },
+        );
+    }
+    if subject.is_signed_in() {
+        return Redirect::to(&next).into_response();
+    }
+    let info = match params.get("ended").map(String::as_str) {
+        Some("idle") => Some("Your session ended after a period without activity. Sign in again."),
+        Some("expired") => Some("Your session reached its maximum length. Sign in again."),
+        Some("disabled") => Some("Your account is disabled. Ask an administrator of the portal."),
+        _ if params.contains_key("signed_out") => Some("You are signed out."),
+        _ => None,
+    };
+    page(
+        &state,
+        StatusCode::OK,
+        LoginNotice {
+            info: info.map(str::to_string),
+            next,
+            ..Default::default()
+        },
+    )
+}
+
+async fn login(
+    State(state): State<AuthState>,
+    session: Session,
+    extensions: Extensions,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
+    let next = safe_next(form.get("next").map(String::as_str));
+    let email = field("email").trim().to_string();
+    let address = extensions
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|ConnectInfo(a)| a.ip().to_string())
+        .unwrap_or_else(|| "local".into());
+    let outcome = if email.is_empty() || field("password").is_empty() {
+        Err(AppError::Unauthorized(WRONG_CREDENTIALS.into()))
+    } else {
+        password::sign_in(
+            &state.store,
+            &state.limiter,
+            &email,
+            field("password"),
+            &address,
+        )
+        .await
+    };
+    match outcome {
+        Ok(user) => match session::begin(&session, &state.limits, &user.email, "password").await {
+            Ok(()) => Redirect::to(&next).into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "could not start a session");
+                page(
+                    &state,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    LoginNotice {
+                        error: Some("The portal could not start your session. Try again.".into()),
+                        email,
+                        next,
+                        ..Default::default()
+                    },
+                )
+            }
+        },
+        Err(e) => page(
+            &state,
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNAUTHORIZED),
+            LoginNotice {
+                error: Some(e.message().to_string()),
+                email,
+                next,
+                ..Default::default()
+            },
+        ),
+    }
+}
+
+async fn logout(session: Session) -> Response {
+    session::end(&session).await;
+    Redirect::to("/login?signed_out=1").into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_this_portal() {
+        assert_eq!(
+            safe_next(Some("/catalog/services?q=a")),
+            "/catalog/services?q=a"
+        );
+        assert_eq!(safe_next(Some("//evil.example/x")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(
+            url_encode("/catalog/a?q=b c&x"),
+            "%2Fcatalog%2Fa%3Fq%3Db%20c%26x"
+        );
+    }
+}
