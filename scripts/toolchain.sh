@@ -49,7 +49,7 @@ ensure_chromium() {
 }
 
 ensure_playwright() {
-  if [ ! -x end2end/node_modules/.bin/playwright ]; then
+  if [ ! -x end2end/node_modules/.bin/playwright ] || [ ! -d end2end/node_modules/oidc-provider ]; then
     say "installing the Playwright test runner (no browser download)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
   fi

@@ -300,3 +300,123 @@ both_databases!(sso_sign_in_syncs_teams_from_groups, |store, _url| {
     );
     assert!(user.last_login_at.is_some());
 });
+
+/// Posts a form to `path` with an optional cookie; answers status, headers, body.
+async fn post_form(
+    store: &Store,
+    path: &str,
+    form: &str,
+    cookie: Option<&str>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut req = Request::post(path).header("content-type", "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        req = req.header("cookie", cookie);
+    }
+    support::send(store, req.body(Body::from(form.to_string())).unwrap()).await
+}
+
+both_databases!(
+    invitations_are_one_time_links_to_set_a_password,
+    |store, _url| {
+        portolan::services::demo::seed_if_empty(&store)
+            .await
+            .unwrap();
+        let body = serde_json::json!({"invitee": {"email": "New.Person@Example.com", "roles": ["Member"]}});
+        let (status, json) =
+            support::api_call(&store, "POST", "/v1/users/invite", None, Some(body.clone())).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{json}");
+
+        let admin = support::admin_bearer(&store).await;
+        let (status, json) = support::api_call(
+            &store,
+            "POST",
+            "/v1/users/invite",
+            Some(&admin),
+            Some(body.clone()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        assert_eq!(json["ok"], true);
+        assert_eq!(json["invitation"]["email"], "new.person@example.com");
+        let link = json["invitation"]["link"].as_str().unwrap().to_string();
+        assert!(link.starts_with("/invite/") && link.len() > 60, "{link}");
+        let invited = store
+            .get_user("new.person@example.com")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(invited.status, UserStatus::Invited);
+        // An invited user cannot sign in yet.
+        let (status, _, _, _) =
+            post_login(&store, "new.person@example.com", "anything-at-all", "/").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+        // The link shows a form for that e-mail; bad passwords keep the form.
+        let (status, _, html) = get_page(&store, &link, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("new.person@example.com") && html.contains(r#"name="password""#));
+        let (status, _, html) = post_form(
+            &store,
+            &link,
+            "first_name=New&last_name=Person&password=short&confirm=short",
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("at least 10 characters") && html.contains(r#"value="New""#));
+        let (status, _, html) = post_form(
+            &store,
+            &link,
+            "first_name=New&last_name=Person&password=long-enough-1&confirm=long-enough-2",
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("differ"));
+
+        // A good one activates the account and signs the person in.
+        let (status, headers, _) = post_form(
+            &store,
+            &link,
+            "first_name=New&last_name=Person&password=long-enough-1&confirm=long-enough-1",
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let cookie = headers["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let (status, _, _) = get_page(&store, "/", Some(&cookie)).await;
+        assert_eq!(status, StatusCode::OK);
+        let user = store
+            .get_user("new.person@example.com")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (user.status, user.full_name().as_str()),
+            (UserStatus::Active, "New Person")
+        );
+
+        // The link worked once.
+        let (status, _, html) = get_page(&store, &link, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(html.contains("already used"));
+        // An account that exists is not invited again; a member may not invite.
+        let (status, json) =
+            support::api_call(&store, "POST", "/v1/users/invite", Some(&admin), Some(body)).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{json}");
+        let req = Request::post("/v1/users/invite")
+            .header("cookie", &cookie)
+            .header("content-type", "application/json")
+            .body(Body::from(r#"{"invitee": {"email": "x@example.com"}}"#))
+            .unwrap();
+        let (status, _, body) = support::send(&store, req).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert!(body.contains("only an admin"));
+    }
+);

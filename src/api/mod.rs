@@ -11,6 +11,7 @@ mod entities;
 mod error;
 mod health;
 mod json;
+mod users;
 
 pub use error::ApiError;
 
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
             get(entities::get).delete(entities::delete),
         )
         .route("/entities/search", post(entities::search))
+        .route("/users/invite", post(users::invite))
         .fallback(any(blueprints::unknown_route))
         .layer(axum::middleware::from_fn(auth::require_subject));
     Router::new()

@@ -399,3 +399,181 @@ async fn finish(
         .map_err(|e| AppError::Unavailable(format!("could not start your session: {e}")))?;
     Ok(pending.next)
 }
+
+#[cfg(test)]
+mod tests {
+    //! The ID token checks, with tokens signed here by keys made for the
+    //! test (the end-to-end suite runs the whole flow against a real
+    //! provider; forged tokens are easier to make here).
+    use super::*;
+    use openidconnect::core::{
+        CoreGenderClaim, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm,
+        CoreJwsSigningAlgorithm, CoreRsaPrivateSigningKey,
+    };
+    use openidconnect::{
+        AdditionalClaims, Audience, EndUserEmail, IdToken, IdTokenClaims, PrivateSigningKey,
+        StandardClaims, SubjectIdentifier,
+    };
+
+    const ISSUER: &str = "http://127.0.0.1:9/issuer";
+    const CLIENT: &str = "portolan";
+
+    #[derive(Clone, Debug, Serialize, Deserialize)]
+    struct Groups {
+        groups: Vec<String>,
+    }
+    impl AdditionalClaims for Groups {}
+
+    fn key() -> CoreRsaPrivateSigningKey {
+        let out = std::process::Command::new("openssl")
+            .args(["genrsa", "-traditional", "2048"])
+            .output()
+            .expect("openssl makes a test key");
+        CoreRsaPrivateSigningKey::from_pem(&String::from_utf8(out.stdout).unwrap(), None).unwrap()
+    }
+
+    struct Token {
+        issuer: &'static str,
+        audience: &'static str,
+        nonce: &'static str,
+        expires_in: i64,
+        email_verified: bool,
+    }
+
+    impl Default for Token {
+        fn default() -> Self {
+            Token {
+                issuer: ISSUER,
+                audience: CLIENT,
+                nonce: "the-nonce",
+                expires_in: 300,
+                email_verified: true,
+            }
+        }
+    }
+
+    fn sign(spec: Token, key: &CoreRsaPrivateSigningKey) -> CoreIdToken {
+        let now = chrono::Utc::now();
+        let standard = StandardClaims::<CoreGenderClaim>::new(SubjectIdentifier::new("u1".into()))
+            .set_email(Some(EndUserEmail::new("Alice@Example.com".into())))
+            .set_email_verified(Some(spec.email_verified));
+        let claims = IdTokenClaims::new(
+            IssuerUrl::new(spec.issuer.into()).unwrap(),
+            vec![Audience::new(spec.audience.into())],
+            now + chrono::Duration::seconds(spec.expires_in),
+            now - chrono::Duration::seconds(60),
+            standard,
+            Groups {
+                groups: vec!["platform".into(), "payments".into(), "platform".into()],
+            },
+        )
+        .set_nonce(Some(Nonce::new(spec.nonce.into())));
+        let token = IdToken::<
+            Groups,
+            CoreGenderClaim,
+            CoreJweContentEncryptionAlgorithm,
+            CoreJwsSigningAlgorithm,
+        >::new(
+            claims,
+            key,
+            CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+            None,
+            None,
+        )
+        .unwrap();
+        token.to_string().parse().unwrap()
+    }
+
+    fn verifier(key: &CoreRsaPrivateSigningKey) -> CoreIdTokenVerifier<'static> {
+        CoreIdTokenVerifier::new_confidential_client(
+            ClientId::new(CLIENT.into()),
+            ClientSecret::new("secret".into()),
+            IssuerUrl::new(ISSUER.into()).unwrap(),
+            CoreJsonWebKeySet::new(vec![key.as_verification_key()]),
+        )
+    }
+
+    fn check(token: &CoreIdToken, key: &CoreRsaPrivateSigningKey) -> Result<SsoProfile, AppError> {
+        check_id_token(
+            token,
+            &verifier(key),
+            &Nonce::new("the-nonce".into()),
+            "groups",
+        )
+    }
+
+    #[test]
+    fn a_good_token_gives_the_profile_and_groups() {
+        let key = key();
+        let profile = check(&sign(Token::default(), &key), &key).unwrap();
+        assert_eq!(profile.email, "alice@example.com");
+        assert_eq!(profile.groups, vec!["payments", "platform"]);
+        // Another claim name reads another claim (here: none).
+        let token = sign(Token::default(), &key);
+        let other = check_id_token(
+            &token,
+            &verifier(&key),
+            &Nonce::new("the-nonce".into()),
+            "roles",
+        );
+        assert_eq!(other.unwrap().groups, Vec::<String>::new());
+    }
+
+    #[test]
+    fn forged_or_stale_tokens_are_refused_with_the_reason() {
+        let key = key();
+        let cases = [
+            (
+                Token {
+                    nonce: "another-nonce",
+                    ..Default::default()
+                },
+                "nonce",
+            ),
+            (
+                Token {
+                    issuer: "http://127.0.0.1:9/elsewhere",
+                    ..Default::default()
+                },
+                "issuer",
+            ),
+            (
+                Token {
+                    audience: "someone-else",
+                    ..Default::default()
+                },
+                "audience",
+            ),
+            (
+                Token {
+                    expires_in: -120,
+                    ..Default::default()
+                },
+                "expired",
+            ),
+        ];
+        for (spec, word) in cases {
+            let err = check(&sign(spec, &key), &key).unwrap_err();
+            assert_eq!(err.status(), 401, "{err}");
+            assert!(err.message().to_lowercase().contains(word), "{word}: {err}");
+        }
+        // Signed by a key the provider does not publish.
+        let err = check(&sign(Token::default(), &super::tests::key()), &key).unwrap_err();
+        assert_eq!(err.status(), 401);
+        assert!(err.message().contains("rejected"), "{err}");
+        // An e-mail the provider has not verified is not an identity.
+        let err = check(
+            &sign(
+                Token {
+                    email_verified: false,
+                    ..Default::default()
+                },
+                &key,
+            ),
+            &key,
+        )
+        .unwrap_err();
+        assert_eq!(err.status(), 403);
+        assert!(err.message().contains("not verified"), "{err}");
+    }
+}

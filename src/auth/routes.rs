@@ -25,6 +25,10 @@ where
     Router::new()
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
+        .route(
+            "/invite/{token}",
+            get(invitation_page).post(accept_invitation),
+        )
 }
 
 /// Percent-encodes a query value.
@@ -88,22 +92,10 @@ pub fn login_html(state: &AuthState, notice: &LoginNotice) -> String {
         ),
         None => String::new(),
     };
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8"/>
-<meta name="viewport" content="width=device-width, initial-scale=1"/>
-<meta name="color-scheme" content="light"/>
-<title>Sign in · Portolan</title>
-<link rel="stylesheet" href="/pkg/portolan.css"/>
-<link rel="icon" type="image/x-icon" href="/favicon.ico"/>
-</head>
-<body class="login-body">
-<main class="login-card">
-<div class="login-brand"><span class="brand-mark" aria-hidden="true">P</span><span>Portolan</span></div>
-<h1>Sign in</h1>
-{info}{alert}{sso}
+    card_html(
+        "Sign in",
+        &format!(
+            r#"{info}{alert}{sso}
 <form class="login-form" method="post" action="/login">
 <input type="hidden" name="next" value="{next}"/>
 <label for="email">E-mail</label>
@@ -111,23 +103,141 @@ pub fn login_html(state: &AuthState, notice: &LoginNotice) -> String {
 <label for="password">Password</label>
 <input id="password" type="password" name="password" autocomplete="current-password" required{focus_password}/>
 <button type="submit" class="button primary">Sign in</button>
-</form>
+</form>"#,
+            next = escape(&notice.next),
+            email = escape(&notice.email),
+            focus_email = if notice.email.is_empty() {
+                " autofocus"
+            } else {
+                ""
+            },
+            focus_password = if notice.email.is_empty() {
+                ""
+            } else {
+                " autofocus"
+            },
+        ),
+    )
+}
+
+/// A page with one card in the portal's look (sign-in, invitations).
+fn card_html(title: &str, body: &str) -> String {
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8"/>
+<meta name="viewport" content="width=device-width, initial-scale=1"/>
+<meta name="color-scheme" content="light"/>
+<title>{title} · Portolan</title>
+<link rel="stylesheet" href="/pkg/portolan.css"/>
+<link rel="icon" type="image/x-icon" href="/favicon.ico"/>
+</head>
+<body class="login-body">
+<main class="login-card">
+<div class="login-brand"><span class="brand-mark" aria-hidden="true">P</span><span>Portolan</span></div>
+<h1>{title}</h1>
+{body}
 </main>
 </body>
 </html>"#,
-        next = escape(&notice.next),
-        email = escape(&notice.email),
-        focus_email = if notice.email.is_empty() {
-            " autofocus"
-        } else {
-            ""
-        },
-        focus_password = if notice.email.is_empty() {
-            ""
-        } else {
-            " autofocus"
-        },
+        title = escape(title),
     )
+}
+
+/// The set-a-password form of an invitation link.
+fn invitation_html(email: &str, error: Option<&str>, first: &str, last: &str) -> String {
+    let alert = error
+        .map(|e| format!(r#"<p class="login-error" role="alert">{}</p>"#, escape(e)))
+        .unwrap_or_default();
+    card_html(
+        "Join Portolan",
+        &format!(
+            r#"<p class="login-info" role="status">You were invited as <strong>{email}</strong>. Choose a password to finish.</p>
+{alert}
+<form class="login-form" method="post">
+<label for="first_name">First name</label>
+<input id="first_name" name="first_name" value="{first}" autocomplete="given-name" required autofocus/>
+<label for="last_name">Last name</label>
+<input id="last_name" name="last_name" value="{last}" autocomplete="family-name"/>
+<label for="password">Password (at least {min} characters)</label>
+<input id="password" type="password" name="password" autocomplete="new-password" required minlength="{min}"/>
+<label for="confirm">Repeat the password</label>
+<input id="confirm" type="password" name="confirm" autocomplete="new-password" required/>
+<button type="submit" class="button primary">Set password and sign in</button>
+</form>"#,
+            email = escape(email),
+            first = escape(first),
+            last = escape(last),
+            min = password::MIN_PASSWORD,
+        ),
+    )
+}
+
+fn unusable_invitation(error: &AppError) -> Response {
+    let body = format!(
+        r#"<p class="login-error" role="alert">{}</p><a class="button" href="/login">Go to sign-in</a>"#,
+        escape(error.message())
+    );
+    (
+        StatusCode::from_u16(error.status()).unwrap_or(StatusCode::NOT_FOUND),
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        Html(card_html("Invitation", &body)),
+    )
+        .into_response()
+}
+
+async fn invitation_page(
+    State(state): State<AuthState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> Response {
+    match crate::services::directory::invitation_email(&state.store, &token).await {
+        Ok(email) => (
+            [(axum::http::header::CACHE_CONTROL, "no-store")],
+            Html(invitation_html(&email, None, "", "")),
+        )
+            .into_response(),
+        Err(e) => unusable_invitation(&e),
+    }
+}
+
+async fn accept_invitation(
+    State(state): State<AuthState>,
+    session: Session,
+    axum::extract::Path(token): axum::extract::Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let field = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
+    let email = match crate::services::directory::invitation_email(&state.store, &token).await {
+        Ok(email) => email,
+        Err(e) => return unusable_invitation(&e),
+    };
+    let accepted = crate::services::directory::accept_invitation(
+        &state.store,
+        &token,
+        field("first_name"),
+        field("last_name"),
+        field("password"),
+        field("confirm"),
+    )
+    .await;
+    match accepted {
+        Ok(email) => match session::begin(&session, &state.limits, &email, "password").await {
+            Ok(()) => Redirect::to("/").into_response(),
+            Err(_) => Redirect::to("/login").into_response(),
+        },
+        Err(e @ AppError::Invalid(_)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html(invitation_html(
+                &email,
+                Some(e.message()),
+                field("first_name"),
+                field("last_name"),
+            )),
+        )
+            .into_response(),
+        Err(e) => unusable_invitation(&e),
+    }
 }
 
 fn page(state: &AuthState, status: StatusCode, notice: LoginNotice) -> Response {
@@ -170,6 +280,7 @@ async fn login_page(
         Some("idle") => Some("Your session ended after a period without activity. Sign in again."),
         Some("expired") => Some("Your session reached its maximum length. Sign in again."),
         Some("disabled") => Some("Your account is disabled. Ask an administrator of the portal."),
+        Some("session") => Some("Your session has ended. Sign in again."),
         _ if params.contains_key("signed_out") => Some("You are signed out."),
         _ => None,
     };

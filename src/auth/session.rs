@@ -12,9 +12,10 @@ use tower_sessions::{Expiry, Session};
 /// The session key under which the sign-in is stored.
 pub const SIGN_IN_KEY: &str = "portolan.sign_in";
 
-/// Activity is written back at most this often, so that every page load
-/// does not rewrite the session row; the idle limit is measured from the
-/// last write, so a session may end up to this much early.
+/// Activity is written back at most this often (or a quarter of the idle
+/// limit when that is shorter), so that every page load does not rewrite
+/// the session row; the idle limit is measured from the last write, so a
+/// session may end up to this much early.
 const TOUCH_EVERY_SECONDS: i64 = 60;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,7 +119,7 @@ pub async fn begin(
 
 /// Records activity (at most once a minute) and moves the idle deadline.
 pub async fn touch(session: &Session, limits: &SessionLimits, sign_in: &SignIn, now: i64) {
-    if now - sign_in.last_seen < TOUCH_EVERY_SECONDS {
+    if now - sign_in.last_seen < TOUCH_EVERY_SECONDS.min(limits.idle / 4) {
         return;
     }
     let touched = SignIn {

@@ -41,6 +41,30 @@ pub fn may_write_catalog(subject: &Subject) -> Decision {
     }
 }
 
+/// May `subject` invite people and manage accounts? Admins only.
+pub fn may_manage_users(subject: &Subject) -> Decision {
+    if subject.role() == Some(UserRole::Admin) {
+        Decision {
+            allowed: true,
+            reason: "admins manage users".into(),
+        }
+    } else {
+        Decision {
+            allowed: false,
+            reason: "only an admin of the portal may invite people or change accounts".into(),
+        }
+    }
+}
+
+/// The error a refused decision becomes: 401 for nobody, 403 for someone.
+pub fn require(subject: &Subject, decision: Decision) -> Result<(), crate::model::AppError> {
+    match (decision.allowed, subject) {
+        (true, _) => Ok(()),
+        (false, Subject::Anonymous) => Err(crate::model::AppError::Unauthorized(decision.reason)),
+        (false, _) => Err(crate::model::AppError::Forbidden(decision.reason)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,9 +15,29 @@ pub fn set_http_status(status: u16) {
     let _ = status;
 }
 
+/// In the browser, a 401 from a server function means the session ended
+/// while the page was open: go to the login page, and back here afterwards.
+/// (Full page loads never get here: the server redirects them itself.)
+fn send_to_login_when_signed_out(error: &AppError) {
+    if !matches!(error, AppError::Unauthorized(_)) {
+        return;
+    }
+    Effect::new(move |_| {
+        let location = window().location();
+        let here = format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        let next: String = js_sys::encode_uri_component(&here).into();
+        let _ = location.set_href(&format!("/login?next={next}&ended=session"));
+    });
+}
+
 #[component]
 pub fn ErrorView(error: AppError) -> impl IntoView {
     set_http_status(error.status());
+    send_to_login_when_signed_out(&error);
     let heading = match &error {
         AppError::NotFound(_) => "Not found",
         AppError::Forbidden(_) => "You don't have access",

@@ -23,4 +23,4 @@ pub use page::{
     Reference, SidebarItem, Slice, UsersAndTeams, WidgetData,
 };
 pub use subject::{SignedInUser, Subject};
-pub use user::{Team, TeamProvider, User, UserRole, UserStatus};
+pub use user::{Invitation, Team, TeamProvider, User, UserRole, UserStatus};

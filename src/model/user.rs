@@ -144,6 +144,16 @@ pub struct Team {
     pub created_at: DateTime<Utc>,
 }
 
+/// A fresh invitation, as shown once to the admin who made it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Invitation {
+    pub email: String,
+    /// The path of the one-time link (`/invite/<token>`).
+    pub link: String,
+    pub expires_at: DateTime<Utc>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

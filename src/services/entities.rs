@@ -41,12 +41,7 @@ pub struct EntityInput {
 }
 
 fn authorize(actor: &Subject) -> Result<(), AppError> {
-    let decision = may_write_catalog(actor);
-    match (decision.allowed, actor) {
-        (true, _) => Ok(()),
-        (false, Subject::Anonymous) => Err(AppError::Unauthorized(decision.reason)),
-        (false, _) => Err(AppError::Forbidden(decision.reason)),
-    }
+    crate::authz::require(actor, may_write_catalog(actor))
 }
 
 fn teams_of(value: &Value) -> Result<Vec<String>, AppError> {
