@@ -24,7 +24,7 @@ function portolan(p: number, name: string, env: Record<string, string> = {}) {
     url: `http://127.0.0.1:${p}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
-    stdout: 'ignore' as const,
+    stdout: (process.env.E2E_STDOUT ? 'pipe' : 'ignore') as 'pipe' | 'ignore',
     stderr: 'pipe' as const,
     env: {
       PORTOLAN_ADDR: `127.0.0.1:${p}`,

@@ -390,6 +390,7 @@ async fn finish(
             )))
         }
     };
+    tracing::info!(email = %profile.email, groups = ?profile.groups, created = user.is_none(), "SSO sign-in");
     let skipped = state.store.sso_sign_in(&profile, user.is_none()).await?;
     for team in skipped {
         tracing::warn!(%team, email = %profile.email, "SSO group matches a team created in Portolan; membership left alone");

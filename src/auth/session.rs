@@ -18,6 +18,9 @@ pub const SIGN_IN_KEY: &str = "portolan.sign_in";
 /// session may end up to this much early.
 const TOUCH_EVERY_SECONDS: i64 = 60;
 
+/// How long an ended session's row is kept so its end can be explained.
+const ENDED_SESSION_GRACE: i64 = 7 * 24 * 3600;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SessionLimits {
     /// Ends a session not used for this long.
@@ -77,9 +80,12 @@ impl SessionLimits {
         }
     }
 
-    /// When the stored session stops being loadable: the earlier limit.
+    /// When the stored session is swept: the earlier limit plus a grace
+    /// period, so that a person coming back still learns *why* they must
+    /// sign in again (`check` ends the session at the limit itself).
     fn expiry(&self, sign_in: &SignIn) -> Expiry {
-        let until = (sign_in.last_seen + self.idle).min(sign_in.signed_in_at + self.max);
+        let until = (sign_in.last_seen + self.idle).min(sign_in.signed_in_at + self.max)
+            + ENDED_SESSION_GRACE;
         Expiry::AtDateTime(
             time::OffsetDateTime::from_unix_timestamp(until)
                 .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
@@ -198,16 +204,16 @@ mod tests {
     }
 
     #[test]
-    fn the_stored_session_expires_at_the_earlier_limit() {
+    fn the_stored_session_is_swept_a_grace_after_the_earlier_limit() {
         let limits = SessionLimits::default();
         let Expiry::AtDateTime(t) = limits.expiry(&signed(0, 6 * DAY)) else {
             panic!()
         };
-        assert_eq!(t.unix_timestamp(), 7 * DAY);
+        assert_eq!(t.unix_timestamp(), 7 * DAY + ENDED_SESSION_GRACE);
         let Expiry::AtDateTime(t) = limits.expiry(&signed(0, DAY)) else {
             panic!()
         };
-        assert_eq!(t.unix_timestamp(), 4 * DAY);
+        assert_eq!(t.unix_timestamp(), 4 * DAY + ENDED_SESSION_GRACE);
     }
 
     #[test]
