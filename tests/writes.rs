@@ -4,7 +4,6 @@
 mod support;
 
 use axum::http::StatusCode;
-use portolan::auth::machine;
 use portolan::store::Store;
 use serde_json::{json, Value};
 
@@ -12,13 +11,7 @@ async fn admin_token(store: &Store) -> String {
     portolan::services::demo::seed_if_empty(store)
         .await
         .unwrap();
-    machine::ensure_admin_credentials(store, "writer", "writer-secret-0123456789")
-        .await
-        .unwrap();
-    let token = machine::issue_token(store, "writer", "writer-secret-0123456789", 600)
-        .await
-        .unwrap();
-    format!("Bearer {token}")
+    support::admin_bearer(store).await
 }
 
 async fn post(store: &Store, auth: &str, query: &str, body: Value) -> (StatusCode, Value) {
@@ -44,7 +37,7 @@ both_databases!(entities_are_created_upserted_and_merged, |store, _url| {
     assert_eq!(status, StatusCode::CREATED, "{json}");
     assert_eq!(json["entity"]["team"], json!(["payments"]));
     assert_eq!(json["entity"]["version"], 1);
-    assert_eq!(json["entity"]["createdBy"], "client:writer");
+    assert_eq!(json["entity"]["createdBy"], "client:test-admin");
 
     // Creating it again without upsert: 409 whose text says "taken".
     let (status, json) = post(&store, &auth, "", valid_service("ledger-sync")).await;

@@ -72,27 +72,19 @@ impl Store {
         let mut skipped = Vec::new();
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            if create {
-                sqlx::query(
-                    "INSERT INTO users (email, first_name, last_name, picture, role, status, \
-                     created_at, updated_at, last_login_at) \
-                     VALUES ($1, $2, $3, $4, 'Member', 'Active', $5, $5, $5)",
-                )
-                .bind(&profile.email)
-                .bind(&profile.first_name)
-                .bind(&profile.last_name)
-                .bind(&profile.picture)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            // Same parameters either way: $1 e-mail, $2/$3 names, $4 picture, $5 now.
+            let upsert = if create {
+                "INSERT INTO users (email, first_name, last_name, picture, role, status, \
+                 created_at, updated_at, last_login_at) \
+                 VALUES ($1, $2, $3, $4, 'Member', 'Active', $5, $5, $5)"
             } else {
-                sqlx::query(
-                    "UPDATE users SET \
-                     first_name = CASE WHEN $2 = '' THEN first_name ELSE $2 END, \
-                     last_name = CASE WHEN $3 = '' THEN last_name ELSE $3 END, \
-                     picture = COALESCE($4, picture), status = 'Active', \
-                     updated_at = $5, last_login_at = $5 WHERE email = $1",
-                )
+                "UPDATE users SET \
+                 first_name = CASE WHEN $2 = '' THEN first_name ELSE $2 END, \
+                 last_name = CASE WHEN $3 = '' THEN last_name ELSE $3 END, \
+                 picture = COALESCE($4, picture), status = 'Active', \
+                 updated_at = $5, last_login_at = $5 WHERE email = $1"
+            };
+            sqlx::query(upsert)
                 .bind(&profile.email)
                 .bind(&profile.first_name)
                 .bind(&profile.last_name)
@@ -100,7 +92,6 @@ impl Store {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-            }
             let mut joined = Vec::new();
             for group in &profile.groups {
                 let provider: Option<(String,)> =
