@@ -8,14 +8,14 @@
 //! claim and signs them in. Every failure lands on the login page with the
 //! reason in words and the right status.
 
-use super::routes::{login_html, safe_next, url_encode, LoginNotice};
+use super::routes::{page, safe_next, url_encode, LoginNotice};
 use super::session;
 use super::AuthState;
 use crate::model::{AppError, UserStatus};
 use crate::store::SsoProfile;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use openidconnect::core::{
@@ -207,7 +207,7 @@ fn failure(state: &AuthState, error: AppError) -> Response {
         next: "/".into(),
         ..Default::default()
     };
-    (status, Html(login_html(state, &notice))).into_response()
+    page(state, status, notice)
 }
 
 fn configured(state: &AuthState) -> Result<Arc<Oidc>, AppError> {

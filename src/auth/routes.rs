@@ -179,10 +179,18 @@ fn unusable_invitation(error: &AppError) -> Response {
         r#"<p class="login-error" role="alert">{}</p><a class="button" href="/login">Go to sign-in</a>"#,
         escape(error.message())
     );
-    (
+    html_page(
         StatusCode::from_u16(error.status()).unwrap_or(StatusCode::NOT_FOUND),
+        card_html("Invitation", &body),
+    )
+}
+
+/// An HTML answer that no cache keeps (it depends on who asks).
+fn html_page(status: StatusCode, html: String) -> Response {
+    (
+        status,
         [(axum::http::header::CACHE_CONTROL, "no-store")],
-        Html(card_html("Invitation", &body)),
+        Html(html),
     )
         .into_response()
 }
@@ -192,11 +200,7 @@ async fn invitation_page(
     axum::extract::Path(token): axum::extract::Path<String>,
 ) -> Response {
     match crate::services::directory::invitation_email(&state.store, &token).await {
-        Ok(email) => (
-            [(axum::http::header::CACHE_CONTROL, "no-store")],
-            Html(invitation_html(&email, None, "", "")),
-        )
-            .into_response(),
+        Ok(email) => html_page(StatusCode::OK, invitation_html(&email, None, "", "")),
         Err(e) => unusable_invitation(&e),
     }
 }
@@ -226,27 +230,22 @@ async fn accept_invitation(
             Ok(()) => Redirect::to("/").into_response(),
             Err(_) => Redirect::to("/login").into_response(),
         },
-        Err(e @ AppError::Invalid(_)) => (
+        Err(e @ AppError::Invalid(_)) => html_page(
             StatusCode::UNPROCESSABLE_ENTITY,
-            Html(invitation_html(
+            invitation_html(
                 &email,
                 Some(e.message()),
                 field("first_name"),
                 field("last_name"),
-            )),
-        )
-            .into_response(),
+            ),
+        ),
         Err(e) => unusable_invitation(&e),
     }
 }
 
-fn page(state: &AuthState, status: StatusCode, notice: LoginNotice) -> Response {
-    (
-        status,
-        [(axum::http::header::CACHE_CONTROL, "no-store")],
-        Html(login_html(state, &notice)),
-    )
-        .into_response()
+/// The login page with `notice`, answered with `status`.
+pub fn page(state: &AuthState, status: StatusCode, notice: LoginNotice) -> Response {
+    html_page(status, login_html(state, &notice))
 }
 
 async fn login_page(
@@ -277,13 +276,15 @@ async fn login_page(
         return Redirect::to(&next).into_response();
     }
     let info = match params.get("ended").map(String::as_str) {
-        Some("idle") => Some("Your session ended after a period without activity. Sign in again."),
-        Some("expired") => Some("Your session reached its maximum length. Sign in again."),
-        Some("disabled") => Some("Your account is disabled. Ask an administrator of the portal."),
         Some("session") => Some("Your session has ended. Sign in again."),
-        _ if params.contains_key("signed_out") => Some("You are signed out."),
-        _ => None,
-    };
+        Some(code) => session::Ended::from_code(code).map(session::Ended::message),
+        None => None,
+    }
+    .or_else(|| {
+        params
+            .contains_key("signed_out")
+            .then_some("You are signed out.")
+    });
     page(
         &state,
         StatusCode::OK,

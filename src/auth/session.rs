@@ -66,6 +66,21 @@ impl Ended {
             Ended::AccountGone => "disabled",
         }
     }
+
+    pub fn from_code(code: &str) -> Option<Ended> {
+        [Ended::Idle, Ended::TooOld, Ended::AccountGone]
+            .into_iter()
+            .find(|e| e.code() == code)
+    }
+
+    /// What the person is told (API 401s and the login page alike).
+    pub fn message(self) -> &'static str {
+        match self {
+            Ended::Idle => "Your session ended after a period without activity. Sign in again.",
+            Ended::TooOld => "Your session reached its maximum length. Sign in again.",
+            Ended::AccountGone => "Your account is disabled. Ask an administrator of the portal.",
+        }
+    }
 }
 
 impl SessionLimits {

@@ -87,14 +87,7 @@ async fn session_subject(
 
 /// The 401 for a session that has just ended, in words.
 pub fn ended_error(ended: Ended) -> AppError {
-    AppError::Unauthorized(
-        match ended {
-            Ended::Idle => "Your session ended after a period without activity. Sign in again.",
-            Ended::TooOld => "Your session reached its maximum length. Sign in again.",
-            Ended::AccountGone => "Your account is disabled. Ask an administrator of the portal.",
-        }
-        .into(),
-    )
+    AppError::Unauthorized(ended.message().into())
 }
 
 /// Middleware: resolves the subject of every request. A bad bearer token
