@@ -2,8 +2,9 @@
 
 use crate::pages::layout::Layout;
 use crate::pages::{
-    builder::BuilderPage, catalog::CatalogPage, dashboard::DashboardPage, entity::EntityPage,
-    home::HomePage, not_found::NotFound, users_teams::UsersTeamsPage,
+    builder::BuilderPage, catalog::CatalogPage, credentials::CredentialsPage,
+    dashboard::DashboardPage, entity::EntityPage, home::HomePage, not_found::NotFound,
+    users_teams::UsersTeamsPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -52,6 +53,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard/:page") view=DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/users-teams") view=UsersTeamsPage ssr=SsrMode::Async/>
                     <Route path=path!("/builder") view=BuilderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/credentials") view=CredentialsPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

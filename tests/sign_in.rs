@@ -283,6 +283,7 @@ both_databases!(sso_sign_in_syncs_teams_from_groups, |store, _url| {
             provider: TeamProvider::Native,
             users: vec!["sam@example.com".into()],
             created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
         })
         .await
         .unwrap();

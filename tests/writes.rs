@@ -7,6 +7,20 @@ use axum::http::StatusCode;
 use portolan::store::Store;
 use serde_json::{json, Value};
 
+/// The audit entries of one service entity, newest first.
+async fn entity_audit(
+    store: &portolan::store::Store,
+    identifier: &str,
+) -> Vec<portolan::model::AuditEntry> {
+    let filter = portolan::model::AuditFilter {
+        blueprint: Some("service".into()),
+        entity: Some(identifier.into()),
+        limit: 100,
+        ..Default::default()
+    };
+    store.audit_log(&filter).await.unwrap()
+}
+
 async fn admin_token(store: &Store) -> String {
     portolan::services::demo::seed_if_empty(store)
         .await
@@ -79,11 +93,11 @@ both_databases!(entities_are_created_upserted_and_merged, |store, _url| {
     )
     .await;
     assert_eq!(found["entities"].as_array().unwrap().len(), 1);
-    let audit = store.entity_audit("service", "ledger-sync").await.unwrap();
-    let actions: Vec<&str> = audit.iter().map(|(a, _, _)| a.as_str()).collect();
+    let audit = entity_audit(&store, "ledger-sync").await;
+    let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, vec!["UPDATE", "UPDATE", "CREATE"]);
-    assert_eq!(audit[0].2["before"]["properties"]["tier"], "silver");
-    assert_eq!(audit[0].2["after"]["properties"]["tier"], "bronze");
+    assert_eq!(audit[0].diff["before"]["properties"]["tier"], "silver");
+    assert_eq!(audit[0].diff["after"]["properties"]["tier"], "bronze");
 
     // validation_only answers as if stored and stores nothing.
     let (status, _) = post(
@@ -122,7 +136,7 @@ both_databases!(entities_are_created_upserted_and_merged, |store, _url| {
         (StatusCode::NOT_FOUND, Some("not_found"))
     );
     assert_eq!(
-        store.entity_audit("service", "ledger-sync").await.unwrap()[0].0,
+        entity_audit(&store, "ledger-sync").await[0].action,
         "DELETE"
     );
 });

@@ -33,3 +33,59 @@ test('an admin invites someone, who sets a password through the link and is sign
   expect(reused?.status()).toBe(404);
   await theirs.close();
 });
+
+test('an admin creates a team, adds and removes a member, and deletes it after confirming', async ({ page }) => {
+  await page.goto('/users-teams?tab=teams');
+  const form = page.getByRole('region', { name: 'Create a team' });
+  await form.getByLabel('New team').fill('release-crew');
+  await form.getByLabel('Description').fill('Ships the release train');
+  await form.getByRole('button', { name: 'Create team' }).click();
+  const row = page.locator('tbody tr', { hasText: 'release-crew' });
+  await expect(row).toContainText('Ships the release train');
+  await expect(row).toContainText('Created in Portolan');
+
+  await row.getByLabel('Add a member to release-crew').selectOption('admin@portolan.test');
+  await row.getByRole('button', { name: 'Add' }).click();
+  await expect(row.locator('.member-chip')).toHaveText(['admin@portolan.test×']);
+  await page.screenshot({ path: 'test-results/teams-admin.png', fullPage: true });
+  await row.getByRole('button', { name: 'Remove admin@portolan.test from release-crew' }).click();
+  await expect(row.locator('.member-chip')).toHaveCount(0);
+
+  // Deleting asks first; a team that owns entities says so instead.
+  await row.getByRole('button', { name: 'Delete' }).click();
+  await expect(row).toContainText('Delete release-crew?');
+  await row.getByRole('button', { name: 'Delete team' }).click();
+  await expect(page.locator('tbody tr', { hasText: 'release-crew' })).toHaveCount(0);
+  const payments = page.locator('tbody tr', { hasText: 'Payment processing' });
+  await payments.getByRole('button', { name: 'Delete' }).click();
+  await payments.getByRole('button', { name: 'Delete team' }).click();
+  await expect(page.getByRole('alert')).toContainText('owns');
+  await expect(payments).toBeVisible();
+});
+
+test('a person makes API credentials, sees the secret once, and uses them', async ({ page, request }) => {
+  await page.goto('/credentials');
+  await expect(page.getByRole('heading', { name: 'API credentials' })).toBeVisible();
+  const mine = page.getByRole('region', { name: 'Your credentials' });
+  await mine.getByRole('button', { name: /Create credentials|Rotate secret/ }).click();
+  const secret = mine.getByLabel('Client secret');
+  await expect(secret).toHaveValue(/^[0-9a-f]{64}$/);
+  const clientId = await mine.getByLabel('Client id').inputValue();
+  const clientSecret = await secret.inputValue();
+  await page.screenshot({ path: 'test-results/credentials.png', fullPage: true });
+
+  const token = await request.post('/v1/auth/access_token', { data: { clientId, clientSecret } });
+  expect(token.status()).toBe(200);
+  const { accessToken } = await token.json();
+  const users = await request.get('/v1/users', { headers: { Authorization: `Bearer ${accessToken}` } });
+  expect(users.status()).toBe(200);
+
+  // After a reload the secret is gone; revoking ends the token.
+  await page.reload();
+  await expect(mine.getByLabel('Client secret')).toHaveCount(0);
+  await expect(mine).toContainText(clientId);
+  await mine.getByRole('button', { name: 'Revoke' }).click();
+  await expect(mine.getByRole('button', { name: 'Create credentials' })).toBeVisible();
+  const after = await request.get('/v1/users', { headers: { Authorization: `Bearer ${accessToken}` } });
+  expect(after.status()).toBe(401);
+});

@@ -7,8 +7,10 @@ use crate::model::query::Query;
 use crate::model::AppError;
 use crate::model::Subject;
 use crate::query::Viewer;
+use crate::services::entities::{self, EntityInput, WriteOptions};
 use crate::store::Store;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -109,28 +111,144 @@ fn flag(params: &std::collections::HashMap<String, String>, name: &str) -> bool 
         .is_some_and(|v| v.eq_ignore_ascii_case("true"))
 }
 
+fn write_options(params: &std::collections::HashMap<String, String>) -> WriteOptions {
+    WriteOptions {
+        upsert: flag(params, "upsert"),
+        merge: flag(params, "merge"),
+        validation_only: flag(params, "validation_only"),
+        create_missing_related_entities: flag(params, "create_missing_related_entities"),
+    }
+}
+
+type Params = axum::extract::Query<std::collections::HashMap<String, String>>;
+
 pub async fn create(
     State(store): State<Store>,
     Path(blueprint): Path<String>,
-    axum::extract::Query(params): axum::extract::Query<std::collections::HashMap<String, String>>,
+    axum::extract::Query(params): Params,
     subject: Subject,
-    ApiJson(body): ApiJson<crate::services::entities::EntityInput>,
-) -> Result<(axum::http::StatusCode, Json<Value>), super::ApiError> {
-    let options = crate::services::entities::WriteOptions {
-        upsert: flag(&params, "upsert"),
-        merge: flag(&params, "merge"),
-        validation_only: flag(&params, "validation_only"),
-        create_missing_related_entities: flag(&params, "create_missing_related_entities"),
-    };
+    ApiJson(body): ApiJson<EntityInput>,
+) -> Result<(StatusCode, Json<Value>), super::ApiError> {
     let (entity, created) =
-        crate::services::entities::write_entity(&store, &subject, &blueprint, body, options)
-            .await?;
+        entities::write_entity(&store, &subject, &blueprint, body, write_options(&params)).await?;
     let status = if created {
-        axum::http::StatusCode::CREATED
+        StatusCode::CREATED
     } else {
-        axum::http::StatusCode::OK
+        StatusCode::OK
     };
     Ok((status, Json(json!({"ok": true, "entity": entity}))))
+}
+
+/// PUT (`merge = false`: the body replaces the entity) and PATCH (`merge`:
+/// only what the body names changes) of an entity that exists.
+async fn update(
+    store: &Store,
+    subject: &Subject,
+    (blueprint, identifier): (String, String),
+    params: &std::collections::HashMap<String, String>,
+    mut body: EntityInput,
+    merge: bool,
+) -> ApiResult {
+    match &body.identifier {
+        Some(other) if *other != identifier => {
+            return Err(AppError::Invalid(format!(
+                "identifier: renaming `{identifier}` to `{other}` is not supported; create `{other}` and delete `{identifier}`"
+            ))
+            .into())
+        }
+        _ => body.identifier = Some(identifier.clone()),
+    }
+    entities::entity(store, &blueprint, &identifier).await?;
+    let options = WriteOptions {
+        upsert: true,
+        merge,
+        ..write_options(params)
+    };
+    let (entity, _) = entities::write_entity(store, subject, &blueprint, body, options).await?;
+    Ok(Json(json!({"ok": true, "entity": entity})))
+}
+
+pub async fn put(
+    State(store): State<Store>,
+    Path(path): Path<(String, String)>,
+    axum::extract::Query(params): Params,
+    subject: Subject,
+    ApiJson(body): ApiJson<EntityInput>,
+) -> ApiResult {
+    update(&store, &subject, path, &params, body, false).await
+}
+
+pub async fn patch(
+    State(store): State<Store>,
+    Path(path): Path<(String, String)>,
+    axum::extract::Query(params): Params,
+    subject: Subject,
+    ApiJson(body): ApiJson<EntityInput>,
+) -> ApiResult {
+    update(&store, &subject, path, &params, body, true).await
+}
+
+#[derive(Deserialize)]
+pub struct BulkBody {
+    entities: Vec<EntityInput>,
+}
+
+/// `POST …/entities/bulk`: each entity checked and answered on its own;
+/// 207 when any failed (Port's reply shape, api.md §4).
+pub async fn bulk(
+    State(store): State<Store>,
+    Path(blueprint): Path<String>,
+    axum::extract::Query(params): Params,
+    subject: Subject,
+    ApiJson(body): ApiJson<BulkBody>,
+) -> Result<(StatusCode, Json<Value>), super::ApiError> {
+    let count = body.entities.len();
+    if count == 0 || count > entities::BULK_LIMIT {
+        let message = format!(
+            "entities: send 1 to {} entities per request, not {count}",
+            entities::BULK_LIMIT
+        );
+        return Err(if count == 0 {
+            AppError::Invalid(message)
+        } else {
+            AppError::PayloadTooLarge(message)
+        }
+        .into());
+    }
+    let identifiers: Vec<Option<String>> =
+        body.entities.iter().map(|e| e.identifier.clone()).collect();
+    let outcomes = entities::write_entities(
+        &store,
+        &subject,
+        &blueprint,
+        body.entities,
+        write_options(&params),
+    )
+    .await?;
+    let (mut written, mut errors) = (Vec::new(), Vec::new());
+    for (index, (outcome, identifier)) in outcomes.into_iter().zip(identifiers).enumerate() {
+        match outcome {
+            Ok((entity, created)) => written.push(json!({
+                "identifier": entity.identifier, "index": index, "created": created,
+            })),
+            Err(e) => errors.push(json!({
+                "identifier": identifier.unwrap_or_else(|| "unknown".into()),
+                "index": index,
+                "statusCode": e.status(),
+                "error": e.code(),
+                "message": e.message(),
+            })),
+        }
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::MULTI_STATUS
+    };
+    Ok((
+        status,
+        Json(json!({"ok": errors.is_empty(), "entities": written, "errors": errors})),
+    ))
 }
 
 pub async fn delete(
@@ -138,6 +256,37 @@ pub async fn delete(
     Path((blueprint, identifier)): Path<(String, String)>,
     subject: Subject,
 ) -> ApiResult {
-    crate::services::entities::delete_entity(&store, &subject, &blueprint, &identifier).await?;
+    entities::delete_entity(&store, &subject, &blueprint, &identifier).await?;
     Ok(Json(json!({"ok": true})))
+}
+
+#[derive(Deserialize)]
+pub struct BulkDeleteBody {
+    entities: Vec<String>,
+}
+
+/// `POST /v1/blueprints/{bp}/bulk/entities/delete`: up to 100 identifiers;
+/// answers those deleted (missing ones are skipped, as Port's partial ok).
+pub async fn bulk_delete(
+    State(store): State<Store>,
+    Path(blueprint): Path<String>,
+    subject: Subject,
+    ApiJson(body): ApiJson<BulkDeleteBody>,
+) -> ApiResult {
+    if body.entities.is_empty() || body.entities.len() > 100 {
+        return Err(AppError::Invalid(format!(
+            "entities: send 1 to 100 identifiers, not {}",
+            body.entities.len()
+        ))
+        .into());
+    }
+    let mut deleted = Vec::new();
+    for identifier in body.entities {
+        match entities::delete_entity(&store, &subject, &blueprint, &identifier).await {
+            Ok(()) => deleted.push(identifier),
+            Err(AppError::NotFound(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(Json(json!({"ok": true, "deletedEntities": deleted})))
 }

@@ -40,3 +40,5 @@ where
         }
     }
 }
+
+pub use crate::model::present;

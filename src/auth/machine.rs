@@ -1,10 +1,14 @@
-//! Machine credentials: client id + secret (argon2id-hashed) exchanged at
+//! Client credentials: client id + secret (argon2id-hashed) exchanged at
 //! `POST /v1/auth/access_token` for a bearer token that lives 3 hours
 //! (Port's `expiresIn: 10800`). Tokens are random 256-bit values stored as
 //! SHA-256 hashes, in the database, so every instance accepts them.
+//!
+//! Organization credentials act as a machine with their role; personal
+//! credentials act as their owner, re-read on every request, so a disabled
+//! or deleted person's tokens stop working at once.
 
 use super::secret::{hash_secret, random_token, secret_matches, token_hash};
-use crate::model::{AppError, Subject, UserRole};
+use crate::model::{AppError, IssuedCredential, SignedInUser, Subject, UserRole, UserStatus};
 use crate::store::{Credential, Store};
 
 /// Lifetime of an access token, in seconds.
@@ -40,6 +44,7 @@ pub async fn ensure_admin_credentials(
             client_id: client_id.to_string(),
             secret_hash: hash_secret(secret)?,
             role: "Admin".into(),
+            owner: None,
         })
         .await?;
     Ok(())
@@ -67,17 +72,57 @@ pub async fn issue_token(
     Ok(token)
 }
 
-/// The machine a bearer token belongs to, or 401 when the token is unknown,
-/// expired or its credential revoked.
+/// Makes a new client id and secret, stores the secret's hash, and
+/// answers both (the only time the secret is seen). `client_id` keeps an
+/// existing id (a rotation); its old secret and tokens stop working.
+pub async fn issue_credential(
+    store: &Store,
+    client_id: Option<String>,
+    role: UserRole,
+    owner: Option<String>,
+) -> Result<IssuedCredential, AppError> {
+    // 128 bits for the id (not secret), 256 for the secret.
+    let client_id = client_id.unwrap_or_else(|| random_token()[..32].to_string());
+    let client_secret = random_token();
+    store
+        .put_credential(&Credential {
+            client_id: client_id.clone(),
+            secret_hash: hash_secret(&client_secret)?,
+            role: role.as_str().into(),
+            owner,
+        })
+        .await?;
+    Ok(IssuedCredential {
+        client_id,
+        client_secret,
+    })
+}
+
+/// Who a bearer token acts for, or 401 when the token is unknown, expired,
+/// its credential revoked, or its owner no longer active.
 pub async fn verify_token(store: &Store, token: &str) -> Result<Subject, AppError> {
     let now = chrono::Utc::now().timestamp();
-    match store.token_owner(&token_hash(token), now).await? {
-        Some((client_id, role)) => Ok(Subject::Machine {
-            role: UserRole::parse(&role).unwrap_or(UserRole::Member),
-            client_id,
-        }),
-        None => Err(AppError::Unauthorized(
+    let invalid = || {
+        AppError::Unauthorized(
             "the access token is invalid or has expired; request a new one at POST /v1/auth/access_token".into(),
-        )),
+        )
+    };
+    let owner = store
+        .token_owner(&token_hash(token), now)
+        .await?
+        .ok_or_else(invalid)?;
+    match owner.owner {
+        None => Ok(Subject::Machine {
+            role: UserRole::parse(&owner.role).unwrap_or(UserRole::Member),
+            client_id: owner.client_id,
+        }),
+        Some(email) => match store.get_user(&email).await? {
+            Some(user) if user.status == UserStatus::Active => {
+                Ok(Subject::User(SignedInUser::from(user)))
+            }
+            _ => Err(AppError::Unauthorized(format!(
+                "the access token belongs to {email}, whose account is disabled or gone"
+            ))),
+        },
     }
 }

@@ -10,6 +10,7 @@ pub mod machine;
 pub mod oidc;
 pub mod password;
 pub mod routes;
+pub mod same_origin;
 pub mod secret;
 pub mod session;
 pub mod subject;
@@ -28,6 +29,9 @@ pub struct AuthState {
     pub limiter: Arc<LoginLimiter>,
     /// The identity provider, when single sign-on is configured.
     pub oidc: Option<Arc<oidc::Oidc>>,
+    /// `PORTOLAN_PUBLIC_URL`'s origin, accepted as a request's `Origin`
+    /// besides the request's own host (for portals behind a proxy).
+    pub public_origin: Option<String>,
 }
 
 impl AuthState {
@@ -37,6 +41,16 @@ impl AuthState {
             limits,
             limiter: Arc::new(LoginLimiter::default()),
             oidc: None,
+            public_origin: None,
+        }
+    }
+
+    /// The identity provider's name as people know it, for messages about
+    /// what it manages (SSO teams).
+    pub fn idp_name(&self) -> String {
+        match &self.oidc {
+            Some(oidc) => oidc.settings.display_name.clone(),
+            None => "the identity provider".into(),
         }
     }
 }

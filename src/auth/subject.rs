@@ -72,17 +72,7 @@ async fn session_subject(
         return Ok(Err(Ended::AccountGone));
     };
     session::touch(session, &state.limits, &sign_in, now).await;
-    let name = match user.full_name() {
-        n if n.is_empty() => user.email.clone(),
-        n => n,
-    };
-    Ok(Ok(Subject::User(SignedInUser {
-        email: user.email,
-        name,
-        role: user.role,
-        teams: user.teams,
-        moderated_blueprints: user.moderated_blueprints,
-    })))
+    Ok(Ok(Subject::User(SignedInUser::from(user))))
 }
 
 /// The 401 for a session that has just ended, in words.

@@ -8,7 +8,7 @@
 //! Reads need a signed-in subject (enforced where requests come in);
 //! writes are allowed to admins until the Authorization issue lands.
 
-use crate::model::{Subject, UserRole};
+use crate::model::{Subject, Team, TeamProvider, UserRole};
 
 /// A yes or no, with the reason shown to whoever was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,6 +41,42 @@ pub fn may_write_catalog(subject: &Subject) -> Decision {
     }
 }
 
+/// May `subject` create, change or delete blueprints? Admins only (people
+/// and machines): the data model is the whole organization's.
+pub fn may_change_data_model(subject: &Subject) -> Decision {
+    if subject.role() == Some(UserRole::Admin) {
+        Decision {
+            allowed: true,
+            reason: "admins shape the data model".into(),
+        }
+    } else {
+        Decision {
+            allowed: false,
+            reason: "only an admin may create, change or delete blueprints".into(),
+        }
+    }
+}
+
+/// May `subject` read the audit log with these filters? Admins read all of
+/// it; others one entity's history at a time (entities are readable to
+/// everyone signed in until blueprint read permissions land).
+pub fn may_read_audit_log(subject: &Subject, one_entity: bool) -> Decision {
+    match subject.role() {
+        Some(UserRole::Admin) => Decision {
+            allowed: true,
+            reason: "admins read the whole audit log".into(),
+        },
+        Some(_) if one_entity => Decision {
+            allowed: true,
+            reason: "an entity's history is as readable as the entity".into(),
+        },
+        _ => Decision {
+            allowed: false,
+            reason: "only admins read the whole audit log; give `entity` and `blueprint` to read one entity's history".into(),
+        },
+    }
+}
+
 /// May `subject` invite people and manage accounts? Admins only.
 pub fn may_manage_users(subject: &Subject) -> Decision {
     if subject.role() == Some(UserRole::Admin) {
@@ -53,6 +89,48 @@ pub fn may_manage_users(subject: &Subject) -> Decision {
             allowed: false,
             reason: "only an admin of the portal may invite people or change accounts".into(),
         }
+    }
+}
+
+/// May `subject` see, create, rotate or revoke the credentials owned by
+/// `owner` (`None`: the organization's machine credentials)? Admins may
+/// manage all; a person only their own personal credentials.
+pub fn may_manage_credentials_of(subject: &Subject, owner: Option<&str>) -> Decision {
+    match (subject, owner) {
+        (s, _) if s.role() == Some(UserRole::Admin) => Decision {
+            allowed: true,
+            reason: "admins manage every credential".into(),
+        },
+        (Subject::User(u), Some(owner)) if u.email == owner => Decision {
+            allowed: true,
+            reason: "people manage their own credentials".into(),
+        },
+        _ => Decision {
+            allowed: false,
+            reason: match owner {
+                Some(owner) => format!("only {owner} or an admin may manage {owner}'s credentials"),
+                None => "only an admin may manage the organization's credentials".into(),
+            },
+        },
+    }
+}
+
+/// May a team's membership be edited, or the team deleted, in Portolan?
+/// Not for a team synced from the identity provider `idp`: its groups are
+/// the source of truth, and the next sign-in would undo the edit.
+pub fn may_edit_team_membership(team: &Team, idp: &str) -> Decision {
+    match team.provider {
+        TeamProvider::Native => Decision {
+            allowed: true,
+            reason: "teams created in Portolan are edited here".into(),
+        },
+        TeamProvider::Sso => Decision {
+            allowed: false,
+            reason: format!(
+                "team `{}` is synced from {idp}: its members come from the identity provider's groups, so change them there (Portolan updates them at each sign-in); it cannot be deleted here either",
+                team.name
+            ),
+        },
     }
 }
 

@@ -60,9 +60,37 @@ pub fn validate_property_key(value: &str) -> Result<(), IdentifierError> {
     }
 }
 
+/// `^[^;#/\?\s][^;#/\?]*[^;#/\?\s]$`: two characters or more, none of
+/// `; # / ?`, no space at either end.
+pub fn validate_team_name(value: &str) -> Result<(), IdentifierError> {
+    if value.chars().count() < 2 {
+        return Err(format!("team name `{value}` must be at least 2 characters"));
+    }
+    if let Some(bad) = value.chars().find(|c| ";#/?".contains(*c)) {
+        return Err(format!(
+            "team name `{value}` contains `{bad}`; `;`, `#`, `/` and `?` are not allowed"
+        ));
+    }
+    if value.starts_with(char::is_whitespace) || value.ends_with(char::is_whitespace) {
+        return Err(format!(
+            "team name `{value}` must not start or end with a space"
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn team_names_follow_the_spec() {
+        assert!(validate_team_name("payments").is_ok());
+        assert!(validate_team_name("Platform team").is_ok());
+        assert!(validate_team_name("x").is_err());
+        assert!(validate_team_name(" lead").is_err());
+        assert!(validate_team_name("a/b").unwrap_err().contains("`/`"));
+    }
 
     #[test]
     fn blueprint_identifiers_follow_the_spec() {

@@ -5,7 +5,9 @@
 //! serves them, so a field name written here is the field name on the wire
 //! (Port's spelling, see `shared/spec/data-model.md`).
 
+pub mod audit;
 pub mod blueprint;
+pub mod credential;
 pub mod entity;
 pub mod error;
 pub mod identifier;
@@ -15,7 +17,9 @@ pub mod subject;
 pub mod user;
 pub mod validate;
 
+pub use audit::{AuditEntry, AuditFilter};
 pub use blueprint::{Blueprint, BlueprintSchema, PropertySchema, PropertyType, RelationSchema};
+pub use credential::{CredentialInfo, CredentialsView, IssuedCredential};
 pub use entity::{Entity, EntityList, EntitySort, SortOrder};
 pub use error::AppError;
 pub use page::{
@@ -24,3 +28,14 @@ pub use page::{
 };
 pub use subject::{SignedInUser, Subject};
 pub use user::{Invitation, Team, TeamProvider, User, UserRole, UserStatus};
+
+/// For `#[serde(default, deserialize_with = "present")]` on an
+/// `Option<Option<T>>`: tells a field sent as `null` (`Some(None)`, clear
+/// it) from a field left out (`None`, keep it), as PATCH needs.
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}

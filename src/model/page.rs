@@ -133,6 +133,8 @@ pub struct BlueprintSummary {
 pub struct UsersAndTeams {
     pub users: Vec<User>,
     pub teams: Vec<Team>,
+    /// The SSO provider's name, for teams synced from it.
+    pub identity_provider: String,
 }
 
 /// An entity page: the entity, its blueprint, and the entities it relates to

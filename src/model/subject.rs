@@ -16,6 +16,22 @@ pub struct SignedInUser {
     pub moderated_blueprints: Vec<String>,
 }
 
+impl From<super::user::User> for SignedInUser {
+    fn from(user: super::user::User) -> Self {
+        let name = match user.full_name() {
+            n if n.is_empty() => user.email.clone(),
+            n => n,
+        };
+        SignedInUser {
+            email: user.email,
+            name,
+            role: user.role,
+            teams: user.teams,
+            moderated_blueprints: user.moderated_blueprints,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Subject {

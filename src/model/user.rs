@@ -78,6 +78,7 @@ pub struct User {
     #[serde(default)]
     pub teams: Vec<String>,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
     #[serde(default)]
     pub last_login_at: Option<DateTime<Utc>>,
 }
@@ -142,6 +143,7 @@ pub struct Team {
     #[serde(default)]
     pub users: Vec<String>,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// A fresh invitation, as shown once to the admin who made it.
@@ -177,6 +179,7 @@ mod tests {
             status: UserStatus::Active,
             teams: vec![],
             created_at: Utc::now(),
+            updated_at: Utc::now(),
             last_login_at: None,
         };
         assert_eq!(user.role_names(), vec!["Member", "service-moderator"]);

@@ -233,11 +233,182 @@ pub fn validate_entity(
     }
 }
 
+/// Port's enum colours (data-model.md §2).
+pub const ENUM_COLORS: [&str; 11] = [
+    "blue",
+    "turquoise",
+    "orange",
+    "purple",
+    "pink",
+    "yellow",
+    "green",
+    "red",
+    "darkGray",
+    "lightGray",
+    "bronze",
+];
+
+/// String formats Portolan knows (data-model.md §2).
+pub const STRING_FORMATS: [&str; 13] = [
+    "url",
+    "email",
+    "idn-email",
+    "date-time",
+    "timer",
+    "user",
+    "team",
+    "markdown",
+    "yaml",
+    "proto",
+    "ipv4",
+    "ipv6",
+    "blueprints",
+];
+
+/// Checks a blueprint as an admin writes it: identifier, title,
+/// description, property keys, types, formats, enums and defaults, required
+/// keys, and relation targets (`blueprints` are the identifiers that exist;
+/// a relation may also target the blueprint itself). Every problem, keyed by
+/// field.
+pub fn validate_blueprint(
+    blueprint: &Blueprint,
+    blueprints: &[String],
+) -> Result<(), Vec<FieldError>> {
+    use super::identifier::{validate_blueprint_identifier, validate_property_key};
+    let mut errors = Vec::new();
+    let mut fail = |field: String, message: String| errors.push(FieldError { field, message });
+    if let Err(m) = validate_blueprint_identifier(&blueprint.identifier) {
+        fail("identifier".into(), m);
+    }
+    let title_len = blueprint.title.trim().chars().count();
+    if title_len == 0 || title_len > 100 {
+        fail("title".into(), "must be 1 to 100 characters".into());
+    }
+    if blueprint
+        .description
+        .as_deref()
+        .is_some_and(|d| d.chars().count() > 200)
+    {
+        fail(
+            "description".into(),
+            "must be at most 200 characters".into(),
+        );
+    }
+    for (key, property) in &blueprint.schema.properties {
+        let field = format!("schema.properties.{key}");
+        if let Err(m) = validate_property_key(key) {
+            fail(field.clone(), m);
+        }
+        if let Some(format) = &property.format {
+            if property.kind != PropertyType::String && property.kind != PropertyType::Array {
+                fail(
+                    format!("{field}.format"),
+                    format!("format `{format}` applies to strings only"),
+                );
+            } else if property.kind == PropertyType::String
+                && !STRING_FORMATS.contains(&format.as_str())
+            {
+                fail(
+                    format!("{field}.format"),
+                    format!(
+                        "unknown format `{format}`; use one of {}",
+                        STRING_FORMATS.join(", ")
+                    ),
+                );
+            }
+        }
+        let plain = PropertySchema {
+            enum_values: None,
+            default: None,
+            ..property.clone()
+        };
+        for value in property.enum_values.iter().flatten() {
+            if let Some(problem) = check_property(&plain, value) {
+                fail(format!("{field}.enum"), format!("{value} {problem}"));
+            }
+        }
+        for (value, color) in &property.enum_colors {
+            if !ENUM_COLORS.contains(&color.as_str()) {
+                fail(
+                    format!("{field}.enumColors.{value}"),
+                    format!(
+                        "unknown colour `{color}`; use one of {}",
+                        ENUM_COLORS.join(", ")
+                    ),
+                );
+            }
+        }
+        if let Some(problem) = property
+            .default
+            .as_ref()
+            .and_then(|d| check_property(property, d))
+        {
+            fail(format!("{field}.default"), format!("the default {problem}"));
+        }
+    }
+    for key in &blueprint.schema.required {
+        if !blueprint.schema.properties.contains_key(key) {
+            fail(
+                "schema.required".into(),
+                format!("`{key}` is not a property of this blueprint"),
+            );
+        }
+    }
+    for (key, relation) in &blueprint.relations {
+        let field = format!("relations.{key}");
+        if let Err(m) = validate_property_key(key) {
+            fail(field.clone(), m);
+        }
+        if blueprint.schema.properties.contains_key(key) {
+            fail(field.clone(), format!("`{key}` is already a property"));
+        }
+        if relation.target != blueprint.identifier && !blueprints.contains(&relation.target) {
+            fail(
+                format!("{field}.target"),
+                format!(
+                    "there is no blueprint `{}`; create it first",
+                    relation.target
+                ),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{BlueprintSchema, RelationSchema};
     use serde_json::json;
+
+    #[test]
+    fn blueprints_are_checked_field_by_field() {
+        let mut bp = service();
+        assert_eq!(validate_blueprint(&bp, &["squad".into()]), Ok(()));
+        bp.title = String::new();
+        bp.schema.required.push("ghost".into());
+        let mut tier = bp.schema.properties["tier"].clone();
+        tier.enum_colors.insert("gold".into(), "chartreuse".into());
+        tier.default = Some(serde_json::json!("platinum"));
+        bp.schema.properties.insert("tier".into(), tier);
+        let errors = validate_blueprint(&bp, &[]).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            vec![
+                "title",
+                "schema.properties.tier.enumColors.gold",
+                "schema.properties.tier.default",
+                "schema.required",
+                "relations.squad.target"
+            ],
+            "{errors:?}"
+        );
+    }
 
     fn service() -> Blueprint {
         let mut tier = PropertySchema::new(PropertyType::String, "Tier")

@@ -128,6 +128,12 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     <span class="nav-label">"Builder"</span>
                                 </A>
                             </li>
+                            <li>
+                                <A href="/credentials">
+                                    <Icon name="Credentials"/>
+                                    <span class="nav-label">"API credentials"</span>
+                                </A>
+                            </li>
                         </ul>
                     </div>
                 </nav>

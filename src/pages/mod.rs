@@ -5,6 +5,7 @@
 
 pub mod builder;
 pub mod catalog;
+pub mod credentials;
 pub mod dashboard;
 pub mod entity;
 pub mod home;

@@ -3,7 +3,7 @@
 use crate::components::badge::{Badge, TeamChip};
 use crate::components::error::{ErrorView, Loading};
 use crate::model::{
-    AppError, Invitation, Subject, Team, User, UserRole, UserStatus, UsersAndTeams,
+    AppError, Invitation, Subject, Team, TeamProvider, User, UserRole, UserStatus, UsersAndTeams,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,7 +11,77 @@ use leptos_router::hooks::use_query_map;
 
 #[server(endpoint = "get_users_and_teams")]
 pub async fn get_users_and_teams() -> Result<UsersAndTeams, AppError> {
-    crate::services::directory::users_and_teams(&crate::server::store()?).await
+    let idp = crate::server::auth()?.idp_name();
+    crate::services::directory::users_and_teams(&crate::server::store()?, &idp).await
+}
+
+#[server(endpoint = "create_team")]
+pub async fn create_team(name: String, description: String) -> Result<Team, AppError> {
+    use crate::services::directory::{self, TeamInput};
+    let input = TeamInput {
+        description: Some(Some(description)),
+        users: None,
+    };
+    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    directory::create_team(&store, &subject, name.trim(), input).await
+}
+
+#[server(endpoint = "delete_team")]
+pub async fn delete_team(name: String) -> Result<(), AppError> {
+    let idp = crate::server::auth()?.idp_name();
+    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    crate::services::directory::delete_team(&store, &subject, &name, &idp).await
+}
+
+/// Adds (`member = true`) or removes one member of a team made in Portolan.
+#[server(endpoint = "set_team_member")]
+pub async fn set_team_member(team: String, email: String, member: bool) -> Result<Team, AppError> {
+    use crate::services::directory::{self, TeamInput};
+    let idp = crate::server::auth()?.idp_name();
+    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    let mut users = directory::get_team(&store, &team).await?.users;
+    users.retain(|u| *u != email);
+    if member {
+        users.push(email);
+    }
+    let input = TeamInput {
+        description: None,
+        users: Some(users),
+    };
+    directory::change_team(&store, &subject, &team, input, &idp).await
+}
+
+/// Makes someone an admin or a member, keeping the blueprints they moderate.
+#[server(endpoint = "set_user_role")]
+pub async fn set_user_role(email: String, role: String) -> Result<User, AppError> {
+    use crate::services::directory::{self, UserEdit};
+    let idp = crate::server::auth()?.idp_name();
+    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    let user = directory::get_user(&store, &email).await?;
+    let mut roles = vec![role];
+    roles.extend(
+        user.moderated_blueprints
+            .iter()
+            .map(|bp| format!("{bp}-moderator")),
+    );
+    let edit = UserEdit {
+        roles: Some(roles),
+        ..UserEdit::default()
+    };
+    directory::change_user(&store, &subject, &email, edit, &idp).await
+}
+
+/// Disables or re-enables an account (`Disabled` / `Active`).
+#[server(endpoint = "set_user_status")]
+pub async fn set_user_status(email: String, status: String) -> Result<User, AppError> {
+    use crate::services::directory::{self, UserEdit};
+    let idp = crate::server::auth()?.idp_name();
+    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    let edit = UserEdit {
+        status: Some(status),
+        ..UserEdit::default()
+    };
+    directory::change_user(&store, &subject, &email, edit, &idp).await
 }
 
 /// Invites someone; the answer carries the one-time link to hand over.
@@ -79,6 +149,54 @@ fn InviteForm(invite: ServerAction<InviteUser>) -> impl IntoView {
     }
 }
 
+/// The admin's actions on this page; every change reloads the tables.
+#[derive(Clone, Copy)]
+struct AdminActions {
+    create_team: ServerAction<CreateTeam>,
+    delete_team: ServerAction<DeleteTeam>,
+    set_member: ServerAction<SetTeamMember>,
+    set_role: ServerAction<SetUserRole>,
+    set_status: ServerAction<SetUserStatus>,
+    /// The team whose deletion waits for a second click.
+    confirming: RwSignal<Option<String>>,
+}
+
+impl AdminActions {
+    fn new() -> Self {
+        AdminActions {
+            create_team: ServerAction::new(),
+            delete_team: ServerAction::new(),
+            set_member: ServerAction::new(),
+            set_role: ServerAction::new(),
+            set_status: ServerAction::new(),
+            confirming: RwSignal::new(None),
+        }
+    }
+
+    /// Changes whenever any action finishes.
+    fn version(&self) -> (usize, usize, usize, usize, usize) {
+        (
+            self.create_team.version().get(),
+            self.delete_team.version().get(),
+            self.set_member.version().get(),
+            self.set_role.version().get(),
+            self.set_status.version().get(),
+        )
+    }
+
+    /// The refusal of the latest row action, if any (creation errors show
+    /// by its form).
+    fn error(&self) -> Option<String> {
+        fn failed<T: 'static + Send + Sync>(v: Option<Result<T, AppError>>) -> Option<String> {
+            v.and_then(|r| r.err()).map(|e| e.message().to_string())
+        }
+        failed(self.delete_team.value().get())
+            .or_else(|| failed(self.set_member.value().get()))
+            .or_else(|| failed(self.set_role.value().get()))
+            .or_else(|| failed(self.set_status.value().get()))
+    }
+}
+
 fn status_color(status: UserStatus) -> &'static str {
     match status {
         UserStatus::Active => "green",
@@ -96,13 +214,46 @@ fn initials(user: &User) -> String {
         .to_uppercase()
 }
 
-fn users_table(users: Vec<User>) -> impl IntoView {
+/// An admin's controls on a user row: role and enable/disable.
+fn user_controls(user: &User, actions: AdminActions) -> impl IntoView {
+    let email = user.email.clone();
+    let is_admin = user.role == UserRole::Admin;
+    let (next_status, label) = match user.status {
+        UserStatus::Disabled => ("Active", "Enable"),
+        _ => ("Disabled", "Disable"),
+    };
+    let role_email = email.clone();
+    view! {
+        <div class="row-actions">
+            <label class="visually-hidden" for=format!("role-{email}")>{format!("Role of {email}")}</label>
+            <select
+                id=format!("role-{email}")
+                on:change=move |ev| {
+                    actions.set_role.dispatch(SetUserRole { email: role_email.clone(), role: event_target_value(&ev) });
+                }
+            >
+                <option value="Member" selected=!is_admin>"Member"</option>
+                <option value="Admin" selected=is_admin>"Admin"</option>
+            </select>
+            {(user.status != UserStatus::Invited).then(|| view! {
+                <ActionForm action=actions.set_status attr:class="inline-form">
+                    <input type="hidden" name="email" value=email.clone()/>
+                    <input type="hidden" name="status" value=next_status/>
+                    <button type="submit" class="button subtle" class:danger=next_status == "Disabled">{label}</button>
+                </ActionForm>
+            })}
+        </div>
+    }
+}
+
+fn users_table(users: Vec<User>, admin: Option<AdminActions>) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="entity-table">
                 <thead><tr>
                     <th scope="col">"Name"</th><th scope="col">"E-mail"</th><th scope="col">"Role"</th>
                     <th scope="col">"Teams"</th><th scope="col">"Status"</th>
+                    {admin.is_some().then(|| view! { <th scope="col">"Manage"</th> })}
                 </tr></thead>
                 <tbody>
                     {users.into_iter().map(|u| {
@@ -114,6 +265,7 @@ fn users_table(users: Vec<User>) -> impl IntoView {
                                 <td>{roles}</td>
                                 <td><span class="chips">{u.teams.iter().map(|t| view! { <TeamChip name=t.clone()/> }).collect_view()}</span></td>
                                 <td><Badge label=u.status.as_str() color=Some(status_color(u.status).to_string())/></td>
+                                {admin.map(|actions| view! { <td>{user_controls(&u, actions)}</td> })}
                             </tr>
                         }
                     }).collect_view()}
@@ -123,32 +275,148 @@ fn users_table(users: Vec<User>) -> impl IntoView {
     }
 }
 
-fn teams_table(teams: Vec<Team>) -> impl IntoView {
+/// A member of a team made in Portolan, with a remove button for admins.
+fn member_chip(team: &str, email: String, admin: Option<AdminActions>) -> impl IntoView {
+    let team = team.to_string();
+    view! {
+        <span class="chip member-chip">
+            {email.clone()}
+            {admin.map(|actions| view! {
+                <ActionForm action=actions.set_member attr:class="inline-form">
+                    <input type="hidden" name="team" value=team.clone()/>
+                    <input type="hidden" name="email" value=email.clone()/>
+                    <input type="hidden" name="member" value="false"/>
+                    <button type="submit" class="chip-remove" aria-label=format!("Remove {email} from {team}")>"×"</button>
+                </ActionForm>
+            })}
+        </span>
+    }
+}
+
+/// An admin's controls on a team made in Portolan: add a member, delete
+/// (after a second click).
+fn team_controls(team: &Team, users: &[User], actions: AdminActions) -> impl IntoView {
+    let name = team.name.clone();
+    let candidates: Vec<String> = users
+        .iter()
+        .filter(|u| !team.users.contains(&u.email))
+        .map(|u| u.email.clone())
+        .collect();
+    let confirm_name = name.clone();
+    let asking = move || actions.confirming.get().as_deref() == Some(confirm_name.as_str());
+    let ask_name = name.clone();
+    let (question, doomed) = (format!("Delete {name}?"), name.clone());
+    view! {
+        <div class="row-actions">
+            {(!candidates.is_empty()).then(|| view! {
+                <ActionForm action=actions.set_member attr:class="inline-form">
+                    <input type="hidden" name="team" value=name.clone()/>
+                    <input type="hidden" name="member" value="true"/>
+                    <label class="visually-hidden" for=format!("add-{name}")>{format!("Add a member to {name}")}</label>
+                    <select id=format!("add-{name}") name="email">
+                        {candidates.into_iter().map(|e| view! { <option value=e.clone()>{e.clone()}</option> }).collect_view()}
+                    </select>
+                    <button type="submit" class="button subtle">"Add"</button>
+                </ActionForm>
+            })}
+            <Show
+                when=asking
+                fallback=move || {
+                    let ask_name = ask_name.clone();
+                    view! {
+                        <button type="button" class="button subtle danger"
+                            on:click=move |_| actions.confirming.set(Some(ask_name.clone()))>"Delete"</button>
+                    }
+                }
+            >
+                {
+                    let (question, doomed) = (question.clone(), doomed.clone());
+                    view! {
+                        <span class="confirm">
+                            {question}
+                            <ActionForm action=actions.delete_team attr:class="inline-form">
+                                <input type="hidden" name="name" value=doomed/>
+                                <button type="submit" class="button subtle danger">"Delete team"</button>
+                            </ActionForm>
+                            <button type="button" class="button subtle" on:click=move |_| actions.confirming.set(None)>"Cancel"</button>
+                        </span>
+                    }
+                }
+            </Show>
+        </div>
+    }
+}
+
+fn teams_table(data: UsersAndTeams, admin: Option<AdminActions>) -> impl IntoView {
+    let UsersAndTeams {
+        users,
+        teams,
+        identity_provider,
+    } = data;
     view! {
         <div class="table-wrap">
             <table class="entity-table">
                 <thead><tr>
                     <th scope="col">"Team"</th><th scope="col">"Description"</th><th scope="col">"Source"</th>
                     <th scope="col">"Members"</th>
+                    {admin.is_some().then(|| view! { <th scope="col">"Manage"</th> })}
                 </tr></thead>
                 <tbody>
                     {teams.into_iter().map(|t| {
-                        let source = match t.provider {
-                            crate::model::TeamProvider::Native => "Created in Portolan",
-                            crate::model::TeamProvider::Sso => "Synced from SSO",
+                        let synced = t.provider == TeamProvider::Sso;
+                        let source = if synced {
+                            format!("Synced from {identity_provider}")
+                        } else {
+                            "Created in Portolan".to_string()
                         };
+                        let editable = if synced { None } else { admin };
+                        let count = t.users.len();
                         view! {
                             <tr>
                                 <td><TeamChip name=t.name.clone()/></td>
                                 <td>{t.description.clone().unwrap_or_default()}</td>
                                 <td>{source}</td>
-                                <td>{format!("{} ", t.users.len())}<span class="muted">{t.users.join(", ")}</span></td>
+                                <td>
+                                    <span class="muted">{format!("{count} · ")}</span>
+                                    <span class="chips">
+                                        {t.users.iter().map(|e| member_chip(&t.name, e.clone(), editable)).collect_view()}
+                                    </span>
+                                </td>
+                                {admin.map(|actions| view! {
+                                    <td>{if synced {
+                                        view! { <span class="managed-note">{format!("Members come from {identity_provider}")}</span> }.into_any()
+                                    } else {
+                                        team_controls(&t, &users, actions).into_any()
+                                    }}</td>
+                                })}
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// The admin's form for a new team made in Portolan.
+#[component]
+fn NewTeamForm(create: ServerAction<CreateTeam>) -> impl IntoView {
+    let pending = create.pending();
+    view! {
+        <section class="invite-panel" aria-label="Create a team">
+            <ActionForm action=create attr:class="invite-form">
+                <label for="team-name">"New team"</label>
+                <input id="team-name" name="name" required placeholder="Team name"/>
+                <label for="team-description" class="visually-hidden">"Description"</label>
+                <input id="team-description" name="description" placeholder="What the team does (optional)"/>
+                <button type="submit" class="button primary" disabled=move || pending.get()>"Create team"</button>
+            </ActionForm>
+            {move || match create.value().get() {
+                Some(Err(e)) => view! { <p class="form-error" role="alert">{e.message().to_string()}</p> }.into_any(),
+                Some(Ok(team)) => view! { <p class="muted" role="status">{format!("Team {} created.", team.name)}</p> }.into_any(),
+                None => ().into_any(),
+            }}
+        </section>
     }
 }
 
@@ -157,7 +425,11 @@ pub fn UsersTeamsPage() -> impl IntoView {
     let query = use_query_map();
     let teams_tab = move || query.read().get("tab").as_deref() == Some("teams");
     let invite = ServerAction::<InviteUser>::new();
-    let data = Resource::new(move || invite.version().get(), |_| get_users_and_teams());
+    let actions = AdminActions::new();
+    let data = Resource::new(
+        move || (invite.version().get(), actions.version()),
+        |_| get_users_and_teams(),
+    );
     let subject = Resource::new(|| (), |_| crate::pages::layout::get_subject());
     view! {
         <Title text="Users & teams"/>
@@ -167,26 +439,30 @@ pub fn UsersTeamsPage() -> impl IntoView {
                 <p class="subtitle">"People in the organization, their roles, and the teams that own the catalog."</p>
             </div>
         </div>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match subject.await {
-                    Ok(Subject::User(u)) if u.role == UserRole::Admin => view! { <InviteForm invite/> }.into_any(),
-                    _ => ().into_any(),
-                }
-            })}
-        </Suspense>
         <nav class="tabs" aria-label="Users and teams">
             <a href="/users-teams" aria-current=move || (!teams_tab()).then_some("page")>"Users"</a>
             <a href="/users-teams?tab=teams" aria-current=move || teams_tab().then_some("page")>"Teams"</a>
         </nav>
         <Suspense fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
-                match data.await {
-                    Ok(UsersAndTeams { users, teams }) => {
-                        if teams_tab() { teams_table(teams).into_any() } else { users_table(users).into_any() }
+                let is_admin = matches!(subject.await, Ok(Subject::User(u)) if u.role == UserRole::Admin);
+                let admin = is_admin.then_some(actions);
+                let form = match (is_admin, teams_tab()) {
+                    (false, _) => ().into_any(),
+                    (true, false) => view! { <InviteForm invite/> }.into_any(),
+                    (true, true) => view! { <NewTeamForm create=actions.create_team/> }.into_any(),
+                };
+                let tables = match data.await {
+                    Ok(data) => {
+                        if teams_tab() { teams_table(data, admin).into_any() } else { users_table(data.users, admin).into_any() }
                     }
                     Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
+                };
+                view! {
+                    {form}
+                    {move || actions.error().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
+                    {tables}
+                }.into_any()
             })}
         </Suspense>
     }

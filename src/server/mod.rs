@@ -47,6 +47,14 @@ pub async fn subject() -> Result<crate::model::Subject, AppError> {
         .map_err(|e| AppError::Internal(format!("could not read the request: {e}")))
 }
 
+/// The authentication settings, for server functions (the identity
+/// provider's name in messages).
+pub fn auth() -> Result<crate::auth::AuthState, AppError> {
+    leptos::prelude::use_context::<crate::auth::AuthState>().ok_or_else(|| {
+        AppError::Internal("the sign-in settings are not available to this request".into())
+    })
+}
+
 /// The store of the current request, for server functions.
 pub fn store() -> Result<Store, AppError> {
     leptos::prelude::use_context::<Store>()
@@ -73,8 +81,11 @@ fn leptos_options(settings: &Settings) -> LeptosOptions {
 /// The whole application: pages, server functions, REST API and static files.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let store = state.store.clone();
-    let context = move || provide_context(store.clone());
+    let (store, auth) = (state.store.clone(), state.auth.clone());
+    let context = move || {
+        provide_context(store.clone());
+        provide_context(auth.clone());
+    };
     let options = state.leptos_options.clone();
     let pages = Router::new()
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
@@ -99,6 +110,11 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.auth.clone(),
             crate::auth::subject::resolve,
+        ))
+        // Before the subject is resolved: a forged request costs no lookup.
+        .layer(axum::middleware::from_fn_with_state(
+            state.auth.clone(),
+            crate::auth::same_origin::require_same_origin,
         ))
         .layer(crate::auth::session_layer(
             state.store.clone(),
@@ -230,6 +246,7 @@ pub async fn main() -> ExitCode {
         }
     }
     state.secure_cookies = settings.public_url.starts_with("https://");
+    state.auth.public_origin = Some(settings.public_url.trim_end_matches('/').to_string());
     let app = router(state);
     let listener = match tokio::net::TcpListener::bind(settings.addr).await {
         Ok(l) => l,

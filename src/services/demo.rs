@@ -514,6 +514,7 @@ pub fn users(now: DateTime<Utc>) -> Vec<(User, Vec<&'static str>)> {
         status,
         teams: vec![],
         created_at: now,
+        updated_at: now,
         last_login_at: None,
     };
     vec![
@@ -675,6 +676,7 @@ pub async fn seed_if_empty(store: &Store) -> Result<Option<Seeded>, AppError> {
                 provider: TeamProvider::Native,
                 users: members.remove(name).unwrap_or_default(),
                 created_at: now,
+                updated_at: now,
             })
             .await?;
         seeded.teams += 1;

@@ -1,19 +1,301 @@
-//! Users and teams: reading them for the users & teams page, and inviting
-//! people (an Invited account and a one-time link to set a password).
+//! Users and teams: reading them, editing them (admins; SSO-synced teams'
+//! membership is the identity provider's), and inviting people (an Invited
+//! account and a one-time link to set a password).
 
 use crate::auth::secret::{hash_secret, random_token, token_hash};
-use crate::authz::{may_manage_users, require};
-use crate::model::{AppError, Invitation, Subject, UserRole, UsersAndTeams};
-use crate::store::{NewInvitation, Store};
+use crate::authz::{may_edit_team_membership, may_manage_users, require};
+use crate::model::identifier::validate_team_name;
+use crate::model::{
+    AppError, Invitation, Subject, Team, TeamProvider, User, UserRole, UserStatus, UsersAndTeams,
+};
+use crate::store::{NewInvitation, Store, TeamChange, UserChange};
 
 /// An invitation link works this long (spec: 7 days).
 pub const INVITATION_SECONDS: i64 = 7 * 24 * 3600;
 
-pub async fn users_and_teams(store: &Store) -> Result<UsersAndTeams, AppError> {
+pub async fn users_and_teams(store: &Store, idp: &str) -> Result<UsersAndTeams, AppError> {
     Ok(UsersAndTeams {
         users: store.list_users().await?,
         teams: store.list_teams().await?,
+        identity_provider: idp.to_string(),
     })
+}
+
+pub async fn list_users(store: &Store) -> Result<Vec<User>, AppError> {
+    Ok(store.list_users().await?)
+}
+
+pub async fn get_user(store: &Store, email: &str) -> Result<User, AppError> {
+    store
+        .get_user(&crate::auth::password::normalize_email(email))
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("user `{email}` not found")))
+}
+
+pub async fn get_team(store: &Store, name: &str) -> Result<Team, AppError> {
+    store
+        .get_team(name)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("team `{name}` not found")))
+}
+
+/// A team as an admin writes it: POST and PUT (all fields) or PATCH
+/// (`None` = unchanged).
+#[derive(Clone, Debug, Default)]
+pub struct TeamInput {
+    pub description: Option<Option<String>>,
+    pub users: Option<Vec<String>>,
+}
+
+/// Normalises member e-mails and checks that each is a user (422 naming
+/// the unknown ones).
+async fn known_users(store: &Store, users: &[String]) -> Result<Vec<String>, AppError> {
+    let mut emails: Vec<String> = users
+        .iter()
+        .map(|e| crate::auth::password::normalize_email(e))
+        .collect();
+    emails.sort();
+    emails.dedup();
+    let existing = store.existing_users(&emails).await?;
+    let unknown: Vec<&String> = emails.iter().filter(|e| !existing.contains(e)).collect();
+    if !unknown.is_empty() {
+        return Err(AppError::Invalid(format!(
+            "users: no user with e-mail {}",
+            unknown
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok(emails)
+}
+
+/// Creates a team made in Portolan (`provider: Port`).
+pub async fn create_team(
+    store: &Store,
+    subject: &Subject,
+    name: &str,
+    input: TeamInput,
+) -> Result<Team, AppError> {
+    require(subject, may_manage_users(subject))?;
+    validate_team_name(name).map_err(|m| AppError::Invalid(format!("name: {m}")))?;
+    let users = known_users(store, &input.users.unwrap_or_default()).await?;
+    let now = chrono::Utc::now();
+    let team = Team {
+        name: name.to_string(),
+        description: input.description.flatten().filter(|d| !d.trim().is_empty()),
+        provider: TeamProvider::Native,
+        users,
+        created_at: now,
+        updated_at: now,
+    };
+    store
+        .create_team(&team, Some(&subject.audit_name()))
+        .await?;
+    Ok(team)
+}
+
+/// Changes a team's description and, for teams made in Portolan, its
+/// members. A team synced from SSO refuses member changes (403 naming
+/// `idp`); writing its current members back is not a change.
+pub async fn change_team(
+    store: &Store,
+    subject: &Subject,
+    name: &str,
+    input: TeamInput,
+    idp: &str,
+) -> Result<Team, AppError> {
+    require(subject, may_manage_users(subject))?;
+    let team = get_team(store, name).await?;
+    let users = match &input.users {
+        Some(users) => Some(known_users(store, users).await?),
+        None => None,
+    };
+    if users.as_ref().is_some_and(|u| *u != team.users) {
+        require(subject, may_edit_team_membership(&team, idp))?;
+    }
+    let change = TeamChange {
+        description: input
+            .description
+            .map(|d| d.filter(|d| !d.trim().is_empty())),
+        users,
+    };
+    Ok(store
+        .change_team(&team, &change, &subject.audit_name())
+        .await?)
+}
+
+/// Deletes a team made in Portolan that owns no entity (409 says how many
+/// it owns, so nothing loses its owner silently).
+pub async fn delete_team(
+    store: &Store,
+    subject: &Subject,
+    name: &str,
+    idp: &str,
+) -> Result<(), AppError> {
+    require(subject, may_manage_users(subject))?;
+    let team = get_team(store, name).await?;
+    require(subject, may_edit_team_membership(&team, idp))?;
+    let owned = store.count_team_entities(name).await?;
+    if owned > 0 {
+        return Err(AppError::Conflict(format!(
+            "team `{name}` owns {owned} entit{}; give {} another team before deleting it",
+            if owned == 1 { "y" } else { "ies" },
+            if owned == 1 { "it" } else { "them" },
+        )));
+    }
+    store.delete_team(&team, &subject.audit_name()).await?;
+    Ok(())
+}
+
+/// An admin's edit of a user: Port's role strings (`Admin`, `Member`,
+/// `<blueprint>-moderator`), the complete team list, and the status
+/// (`Active` or `Disabled`). `None` leaves a field alone.
+#[derive(Clone, Debug, Default)]
+pub struct UserEdit {
+    pub roles: Option<Vec<String>>,
+    pub teams: Option<Vec<String>>,
+    pub status: Option<String>,
+}
+
+/// Turns Port's role strings into a role and moderated blueprints.
+async fn parse_roles(store: &Store, roles: &[String]) -> Result<(UserRole, Vec<String>), AppError> {
+    if roles.is_empty() {
+        return Err(AppError::Invalid(
+            "roles: give at least one role (`Admin`, `Member` or `<blueprint>-moderator`)".into(),
+        ));
+    }
+    let mut admin = false;
+    let mut moderated = Vec::new();
+    for role in roles {
+        match role.as_str() {
+            "Admin" => admin = true,
+            "Member" => {}
+            other => match other.strip_suffix("-moderator") {
+                Some(bp) if store.get_blueprint(bp).await?.is_some() => moderated.push(bp.to_string()),
+                Some(bp) => {
+                    return Err(AppError::Invalid(format!(
+                        "roles: `{other}` names blueprint `{bp}`, which does not exist"
+                    )))
+                }
+                None => {
+                    return Err(AppError::Invalid(format!(
+                        "roles: unknown role `{other}`; roles are `Admin`, `Member` and `<blueprint>-moderator`"
+                    )))
+                }
+            },
+        }
+    }
+    moderated.sort();
+    moderated.dedup();
+    let role = match (admin, moderated.is_empty()) {
+        (true, _) => UserRole::Admin,
+        (false, false) => UserRole::Moderator,
+        (false, true) => UserRole::Member,
+    };
+    Ok((role, moderated))
+}
+
+/// Refuses an edit that would leave the portal without an active admin.
+async fn keep_an_admin(store: &Store, before: &User, after_is_admin: bool) -> Result<(), AppError> {
+    let was_admin = before.role == UserRole::Admin && before.status == UserStatus::Active;
+    if was_admin && !after_is_admin && store.count_active_admins().await? <= 1 {
+        return Err(AppError::Conflict(format!(
+            "{} is the only active admin; make someone else an admin first",
+            before.email
+        )));
+    }
+    Ok(())
+}
+
+/// Applies an admin's edit to a user. Membership of SSO-synced teams cannot
+/// change here (403 naming `idp`); a disabled user's sessions and personal
+/// tokens stop working at their next request.
+pub async fn change_user(
+    store: &Store,
+    subject: &Subject,
+    email: &str,
+    edit: UserEdit,
+    idp: &str,
+) -> Result<User, AppError> {
+    require(subject, may_manage_users(subject))?;
+    let user = get_user(store, email).await?;
+    let mut change = UserChange::default();
+    if let Some(roles) = &edit.roles {
+        let (role, moderated) = parse_roles(store, roles).await?;
+        change.role = Some(role);
+        change.moderated_blueprints = Some(moderated);
+    }
+    if let Some(status) = &edit.status {
+        change.status = Some(match UserStatus::parse(status) {
+            Some(s @ (UserStatus::Active | UserStatus::Disabled)) => s,
+            _ => {
+                return Err(AppError::Invalid(format!(
+                    "status: `{status}` cannot be set; use `Active` or `Disabled`"
+                )))
+            }
+        });
+        if change.status == Some(UserStatus::Disabled) && subject.audit_name() == user.email {
+            return Err(AppError::Conflict(
+                "you cannot disable your own account".into(),
+            ));
+        }
+    }
+    if let Some(teams) = &edit.teams {
+        change.teams = Some(user_teams(store, subject, &user, teams, idp).await?);
+    }
+    let after_is_admin = change.role.unwrap_or(user.role) == UserRole::Admin
+        && change.status.unwrap_or(user.status) == UserStatus::Active;
+    keep_an_admin(store, &user, after_is_admin).await?;
+    Ok(store
+        .change_user(&user, &change, &subject.audit_name())
+        .await?)
+}
+
+/// Checks a user's new team list: every team exists, and SSO-synced teams
+/// are neither joined nor left here.
+async fn user_teams(
+    store: &Store,
+    subject: &Subject,
+    user: &User,
+    teams: &[String],
+    idp: &str,
+) -> Result<Vec<String>, AppError> {
+    let mut wanted = teams.to_vec();
+    wanted.sort();
+    wanted.dedup();
+    let all = store.list_teams().await?;
+    if let Some(unknown) = wanted
+        .iter()
+        .find(|t| !all.iter().any(|team| &team.name == *t))
+    {
+        return Err(AppError::Invalid(format!(
+            "teams: no team named `{unknown}`"
+        )));
+    }
+    for team in &all {
+        let had = user.teams.contains(&team.name);
+        let has = wanted.contains(&team.name);
+        if had != has {
+            require(subject, may_edit_team_membership(team, idp))?;
+        }
+    }
+    Ok(wanted)
+}
+
+/// Deletes a user (not oneself, not the last admin).
+pub async fn delete_user(store: &Store, subject: &Subject, email: &str) -> Result<(), AppError> {
+    require(subject, may_manage_users(subject))?;
+    let user = get_user(store, email).await?;
+    if subject.audit_name() == user.email {
+        return Err(AppError::Conflict(
+            "you cannot delete your own account".into(),
+        ));
+    }
+    keep_an_admin(store, &user, false).await?;
+    store.delete_user(&user, &subject.audit_name()).await?;
+    Ok(())
 }
 
 /// Invites `email` with `role`; answers the one-time link, which is shown

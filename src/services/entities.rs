@@ -6,10 +6,11 @@ use crate::authz::may_write_catalog;
 use crate::model::identifier::validate_entity_identifier;
 use crate::model::validate::validate_entity;
 use crate::model::{AppError, Blueprint, Entity, Subject};
-use crate::store::{AuditRecord, NewEntity, RelationLink, Store};
-use chrono::Utc;
+use crate::store::{AuditRecord, EntityWrite, NewEntity, RelationLink, Store};
+use chrono::{SubsecRound, Utc};
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Port's write modes (api.md §4).
 #[derive(Clone, Copy, Debug, Default)]
@@ -25,10 +26,11 @@ pub struct WriteOptions {
 pub struct EntityInput {
     #[serde(default)]
     pub identifier: Option<String>,
-    #[serde(default)]
-    pub title: Option<String>,
-    #[serde(default)]
-    pub icon: Option<String>,
+    /// Left out: kept on a merge; `null`: cleared.
+    #[serde(default, deserialize_with = "crate::model::present")]
+    pub title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::model::present")]
+    pub icon: Option<Option<String>>,
     #[serde(default)]
     pub team: Option<Value>,
     #[serde(default)]
@@ -84,6 +86,14 @@ fn relation_links(blueprint: &Blueprint, relations: &Map<String, Value>) -> Vec<
     links
 }
 
+/// Most entities one bulk request may carry. Port accepts 20 per request;
+/// Portolan takes more so a large import needs fewer round trips.
+pub const BULK_LIMIT: usize = 1000;
+
+/// What happened to one entity of a write: it as written and whether it
+/// is new, or why it was refused.
+pub type EntityOutcome = Result<(Entity, bool), AppError>;
+
 /// Creates or upserts one entity; returns it as stored and whether it is new.
 pub async fn write_entity(
     store: &Store,
@@ -92,40 +102,72 @@ pub async fn write_entity(
     input: EntityInput,
     options: WriteOptions,
 ) -> Result<(Entity, bool), AppError> {
-    authorize(actor)?;
-    let blueprint = crate::services::catalog::blueprint(store, blueprint_id).await?;
-    let identifier = match input.identifier.clone() {
-        Some(id) => id,
-        None => generated_identifier(),
-    };
-    validate_entity_identifier(&identifier)
-        .map_err(|m| AppError::Invalid(format!("identifier: {m}")))?;
-    let existing = store.get_entity(blueprint_id, &identifier).await?;
+    write_entities(store, actor, blueprint_id, vec![input], options)
+        .await?
+        .pop()
+        .unwrap_or_else(|| Err(AppError::Internal("the write produced no outcome".into())))
+}
+
+/// An entity of a batch that passed its own checks, waiting for the
+/// relation check and the write.
+struct Planned {
+    entity: Entity,
+    existing: Option<Entity>,
+    links: Vec<RelationLink>,
+}
+
+/// What every entity of one write request shares.
+struct Batch<'a> {
+    blueprint: &'a Blueprint,
+    actor: &'a Subject,
+    options: WriteOptions,
+    known_teams: HashSet<String>,
+    now: chrono::DateTime<Utc>,
+}
+
+/// The entity `input` describes, merged over `existing` when `merge` is
+/// set, with every field checked: teams exist, properties and relations
+/// fit the blueprint.
+fn plan(
+    batch: &Batch,
+    identifier: String,
+    input: EntityInput,
+    existing: Option<Entity>,
+) -> Result<Planned, AppError> {
+    let Batch {
+        blueprint,
+        actor,
+        options,
+        known_teams,
+        now,
+    } = batch;
+    let now = *now;
     if existing.is_some() && !options.upsert {
         return Err(AppError::Conflict(format!(
-            "entity identifier `{identifier}` is already taken in blueprint `{blueprint_id}`; send upsert=true to replace it"
+            "entity identifier `{identifier}` is already taken in blueprint `{}`; send upsert=true to replace it",
+            blueprint.identifier
         )));
     }
-    let now = Utc::now();
-    let merged_base = existing.as_ref().filter(|_| options.merge);
-    let mut properties = merged_base
-        .map(|e| e.properties.clone())
-        .unwrap_or_default();
-    properties.extend(input.properties.clone().unwrap_or_default());
-    let mut relations = merged_base.map(|e| e.relations.clone()).unwrap_or_default();
-    relations.extend(input.relations.clone().unwrap_or_default());
-    let team = match (&input.team, merged_base) {
-        (Some(v), _) => teams_of(v)?,
+    let base = existing.as_ref().filter(|_| options.merge);
+    let mut properties = base.map(|e| e.properties.clone()).unwrap_or_default();
+    properties.extend(input.properties.unwrap_or_default());
+    let mut relations = base.map(|e| e.relations.clone()).unwrap_or_default();
+    relations.extend(input.relations.unwrap_or_default());
+    // Teams given are checked; a merge keeps the stored ones as they are.
+    let team = match (&input.team, base) {
+        (Some(v), _) => {
+            let team = teams_of(v)?;
+            if let Some(unknown) = team.iter().find(|t| !known_teams.contains(*t)) {
+                return Err(AppError::Invalid(format!(
+                    "team: there is no team `{unknown}`"
+                )));
+            }
+            team
+        }
         (None, Some(base)) => base.team.clone(),
         (None, None) => Vec::new(),
     };
-    let known_teams = store.existing_teams(&team).await?;
-    if let Some(unknown) = team.iter().find(|t| !known_teams.contains(t)) {
-        return Err(AppError::Invalid(format!(
-            "team: there is no team `{unknown}`"
-        )));
-    }
-    validate_entity(&blueprint, &properties, &relations).map_err(|errors| {
+    validate_entity(blueprint, &properties, &relations).map_err(|errors| {
         AppError::Invalid(
             errors
                 .iter()
@@ -134,98 +176,268 @@ pub async fn write_entity(
                 .join("; "),
         )
     })?;
-
-    let links = relation_links(&blueprint, &relations);
-    let mut stubs = Vec::new();
-    for link in &links {
-        let found = store
-            .existing_identifiers(&link.target_blueprint, std::slice::from_ref(&link.target))
-            .await?;
-        if !found.is_empty()
-            || stubs.iter().any(|s: &NewEntity| {
-                s.entity.identifier == link.target && s.entity.blueprint == link.target_blueprint
-            })
-        {
-            continue;
-        }
-        if !options.create_missing_related_entities {
-            return Err(AppError::NotFound(format!(
-                "related entity `{}` of blueprint `{}` (relation `{}`) does not exist; create it first or send create_missing_related_entities=true",
-                link.target, link.target_blueprint, link.relation
-            )));
-        }
-        stubs.push(NewEntity {
-            entity: Entity {
-                identifier: link.target.clone(),
-                title: None,
-                icon: None,
-                blueprint: link.target_blueprint.clone(),
-                team: Vec::new(),
-                properties: Map::new(),
-                relations: Map::new(),
-                created_at: now,
-                created_by: Some(actor.audit_name()),
-                updated_at: now,
-                updated_by: Some(actor.audit_name()),
-                version: 1,
-            },
-            links: Vec::new(),
-        });
-    }
-
-    let title = match (&input.title, merged_base) {
-        (Some(t), _) => Some(t.clone()),
-        (None, Some(base)) => base.title.clone(),
-        (None, None) => None,
-    };
-    let icon = match (&input.icon, merged_base) {
-        (Some(i), _) => Some(i.clone()),
-        (None, Some(base)) => base.icon.clone(),
-        (None, None) => None,
-    };
+    let links = relation_links(blueprint, &relations);
     let entity = Entity {
-        identifier: identifier.clone(),
-        title,
-        icon,
-        blueprint: blueprint_id.to_string(),
+        identifier,
+        title: input
+            .title
+            .unwrap_or_else(|| base.and_then(|b| b.title.clone())),
+        icon: input
+            .icon
+            .unwrap_or_else(|| base.and_then(|b| b.icon.clone())),
+        blueprint: blueprint.identifier.clone(),
         team,
         properties,
         relations,
         created_at: existing.as_ref().map(|e| e.created_at).unwrap_or(now),
-        created_by: existing
-            .as_ref()
-            .map(|e| e.created_by.clone())
-            .unwrap_or(Some(actor.audit_name())),
+        created_by: match &existing {
+            Some(e) => e.created_by.clone(),
+            None => Some(actor.audit_name()),
+        },
         updated_at: now,
         updated_by: Some(actor.audit_name()),
         version: existing.as_ref().map(|e| e.version + 1).unwrap_or(1),
     };
-    if options.validation_only {
-        return Ok((entity, existing.is_none()));
-    }
-    let audit = AuditRecord {
-        actor: actor.audit_name(),
-        action: if existing.is_some() {
-            "UPDATE"
-        } else {
-            "CREATE"
+    Ok(Planned {
+        entity,
+        existing,
+        links,
+    })
+}
+
+/// An identifier-only entity standing in for a missing relation target.
+fn stub(actor: &Subject, link: &RelationLink, now: chrono::DateTime<Utc>) -> NewEntity {
+    NewEntity {
+        entity: Entity {
+            identifier: link.target.clone(),
+            title: None,
+            icon: None,
+            blueprint: link.target_blueprint.clone(),
+            team: Vec::new(),
+            properties: Map::new(),
+            relations: Map::new(),
+            created_at: now,
+            created_by: Some(actor.audit_name()),
+            updated_at: now,
+            updated_by: Some(actor.audit_name()),
+            version: 1,
         },
-        blueprint: blueprint_id.to_string(),
-        identifier: identifier.clone(),
-        before: existing.clone(),
-        after: Some(entity.clone()),
+        links: Vec::new(),
+    }
+}
+
+/// Creates or upserts entities of one blueprint, each checked on its own:
+/// one outcome per input, in order. Whole-request problems (not allowed,
+/// unknown blueprint, database down) are the outer error. The reads are
+/// batched (stored entities, teams, relation targets: one query each) and
+/// the writes share one transaction, so a bulk request costs a handful of
+/// round trips, not a few per entity.
+pub async fn write_entities(
+    store: &Store,
+    actor: &Subject,
+    blueprint_id: &str,
+    inputs: Vec<EntityInput>,
+    options: WriteOptions,
+) -> Result<Vec<EntityOutcome>, AppError> {
+    // An upsert that planned a create and lost the race to a concurrent
+    // writer (or to a stub) is planned again, once, as the update it now is.
+    let again = options.upsert.then(|| inputs.clone());
+    let (mut outcomes, lost) = write_once(store, actor, blueprint_id, inputs, options).await?;
+    if let (Some(all), false) = (again, lost.is_empty()) {
+        let retried: Vec<EntityInput> = lost.iter().map(|&i| all[i].clone()).collect();
+        let (second, _) = write_once(store, actor, blueprint_id, retried, options).await?;
+        for (index, outcome) in lost.into_iter().zip(second) {
+            outcomes[index] = outcome;
+        }
+    }
+    Ok(outcomes)
+}
+
+/// One pass of `write_entities`; also answers which inputs lost a create
+/// race.
+async fn write_once(
+    store: &Store,
+    actor: &Subject,
+    blueprint_id: &str,
+    inputs: Vec<EntityInput>,
+    options: WriteOptions,
+) -> Result<(Vec<EntityOutcome>, Vec<usize>), AppError> {
+    authorize(actor)?;
+    let blueprint = crate::services::catalog::blueprint(store, blueprint_id).await?;
+    // Stored with microseconds, so answer the same instant a read shows.
+    let now = Utc::now().trunc_subsecs(6);
+
+    // Identifiers first: generated when missing, each checked, and each
+    // only once per request.
+    let mut seen = HashSet::new();
+    let identifiers: Vec<Result<String, AppError>> = inputs
+        .iter()
+        .map(|input| {
+            let id = input
+                .identifier
+                .clone()
+                .unwrap_or_else(generated_identifier);
+            validate_entity_identifier(&id)
+                .map_err(|m| AppError::Invalid(format!("identifier: {m}")))?;
+            if !seen.insert(id.clone()) {
+                return Err(AppError::Invalid(format!(
+                    "identifier: `{id}` appears more than once in this request"
+                )));
+            }
+            Ok(id)
+        })
+        .collect();
+    let wanted: Vec<String> = identifiers
+        .iter()
+        .filter_map(|r| r.as_ref().ok().cloned())
+        .collect();
+    let mut stored: HashMap<String, Entity> = store
+        .get_entities(blueprint_id, &wanted)
+        .await?
+        .into_iter()
+        .map(|e| (e.identifier.clone(), e))
+        .collect();
+    let mut team_names: Vec<String> = Vec::new();
+    for input in &inputs {
+        if let Some(Ok(teams)) = input.team.as_ref().map(teams_of) {
+            team_names.extend(teams);
+        }
+    }
+    team_names.sort();
+    team_names.dedup();
+    let batch = Batch {
+        blueprint: &blueprint,
+        actor,
+        options,
+        known_teams: store
+            .existing_teams(&team_names)
+            .await?
+            .into_iter()
+            .collect(),
+        now,
     };
-    let write = NewEntity { entity, links };
+
+    let mut planned: Vec<Result<Planned, AppError>> = inputs
+        .into_iter()
+        .zip(identifiers)
+        .map(|(input, identifier)| {
+            let identifier = identifier?;
+            let existing = stored.remove(&identifier);
+            plan(&batch, identifier, input, existing)
+        })
+        .collect();
+
+    // Relation targets: one query per target blueprint; entities of this
+    // very request count as existing.
+    let mut targets: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for p in planned.iter().flatten() {
+        for link in &p.links {
+            targets
+                .entry(link.target_blueprint.clone())
+                .or_default()
+                .push(link.target.clone());
+        }
+    }
+    let mut found: HashSet<(String, String)> = HashSet::new();
+    for (target_blueprint, mut ids) in targets {
+        ids.sort();
+        ids.dedup();
+        for id in store.existing_identifiers(&target_blueprint, &ids).await? {
+            found.insert((target_blueprint.clone(), id));
+        }
+    }
+    for p in planned.iter().flatten() {
+        found.insert((p.entity.blueprint.clone(), p.entity.identifier.clone()));
+    }
+    let mut stubs: Vec<NewEntity> = Vec::new();
+    for slot in planned.iter_mut() {
+        let Ok(p) = slot else { continue };
+        let missing = p
+            .links
+            .iter()
+            .find(|l| !found.contains(&(l.target_blueprint.clone(), l.target.clone())));
+        let Some(link) = missing else { continue };
+        if !options.create_missing_related_entities {
+            *slot = Err(AppError::NotFound(format!(
+                "related entity `{}` of blueprint `{}` (relation `{}`) does not exist; create it first or send create_missing_related_entities=true",
+                link.target, link.target_blueprint, link.relation
+            )));
+            continue;
+        }
+        for link in &p.links {
+            if found.insert((link.target_blueprint.clone(), link.target.clone())) {
+                stubs.push(stub(actor, link, now));
+            }
+        }
+    }
+
+    if options.validation_only {
+        let outcomes = planned
+            .into_iter()
+            .map(|p| p.map(|p| (p.entity, p.existing.is_none())))
+            .collect();
+        return Ok((outcomes, Vec::new()));
+    }
+    let mut writes = Vec::new();
+    let mut slots = Vec::new();
+    for (index, p) in planned.iter().enumerate() {
+        let Ok(p) = p else { continue };
+        slots.push(index);
+        writes.push(EntityWrite {
+            new: NewEntity {
+                entity: p.entity.clone(),
+                links: p.links.iter().map(RelationLink::clone).collect(),
+            },
+            expected_version: p.existing.as_ref().map(|e| e.version),
+            audit: AuditRecord {
+                actor: actor.audit_name(),
+                action: if p.existing.is_some() {
+                    "UPDATE"
+                } else {
+                    "CREATE"
+                },
+                blueprint: blueprint_id.to_string(),
+                identifier: p.entity.identifier.clone(),
+                before: p.existing.clone(),
+                after: Some(p.entity.clone()),
+            },
+        });
+    }
+    let saved = if writes.is_empty() && stubs.is_empty() {
+        Vec::new()
+    } else {
+        store.save_entities(&writes, &stubs).await?
+    };
+    let mut lost = Vec::new();
+    for (index, result) in slots.into_iter().zip(saved) {
+        if let Err(conflict) = result {
+            if matches!(&planned[index], Ok(p) if p.existing.is_none()) {
+                lost.push(index);
+            }
+            planned[index] = Err(AppError::Conflict(conflict));
+        }
+    }
+    let outcomes = planned
+        .into_iter()
+        .map(|p| p.map(|p| (p.entity, p.existing.is_none())))
+        .collect();
+    Ok((outcomes, lost))
+}
+
+/// One stored entity, or 404 naming it.
+pub async fn entity(
+    store: &Store,
+    blueprint_id: &str,
+    identifier: &str,
+) -> Result<Entity, AppError> {
     store
-        .save_entity(&write, existing.as_ref().map(|e| e.version), &stubs, &audit)
-        .await?;
-    let stored = store
-        .get_entity(blueprint_id, &identifier)
+        .get_entity(blueprint_id, identifier)
         .await?
         .ok_or_else(|| {
-            AppError::Internal("the entity vanished right after it was written".into())
-        })?;
-    Ok((stored, existing.is_none()))
+            AppError::NotFound(format!(
+                "there is no entity `{identifier}` in blueprint `{blueprint_id}`"
+            ))
+        })
 }
 
 /// Deletes one entity (404 when it does not exist).

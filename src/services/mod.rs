@@ -6,7 +6,10 @@
 //! and writes the change with its audit record in one transaction. Errors are
 //! `AppError`s whose messages say what was wrong.
 
+pub mod audit;
+pub mod blueprints;
 pub mod catalog;
+pub mod credentials;
 pub mod dashboard;
 pub mod demo;
 pub mod directory;

@@ -1,8 +1,11 @@
 //! Blueprint rows. The whole blueprint document lives in `definition`; the
 //! columns beside it are what listings sort and show.
 
+use super::audit::{insert_change, ChangeRecord};
+use super::entities::EntityRow;
 use super::{with_pool, OnConflict, Store, StoreError};
-use crate::model::Blueprint;
+use crate::model::{Blueprint, Entity};
+use crate::query::listing::ENTITY_COLUMNS;
 use chrono::Utc;
 use sqlx::types::Json;
 
@@ -27,7 +30,9 @@ impl Store {
         Ok(row.map(|(Json(bp),)| bp))
     }
 
-    /// Inserts a new blueprint; an existing identifier is a conflict.
+    /// Inserts a new blueprint; an existing identifier is a conflict. With
+    /// an `actor` (not the demo seed), the creation is recorded in the same
+    /// transaction.
     pub async fn insert_blueprint(
         &self,
         blueprint: &Blueprint,
@@ -35,7 +40,8 @@ impl Store {
         actor: Option<&str>,
     ) -> Result<(), StoreError> {
         let now = Utc::now();
-        let result = with_pool!(self, pool => {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
             sqlx::query(
                 "INSERT INTO blueprints (identifier, title, icon, description, definition, position, \
                  created_at, created_by, updated_at, updated_by) \
@@ -49,16 +55,25 @@ impl Store {
             .bind(position)
             .bind(now)
             .bind(actor)
-            .execute(pool)
+            .execute(&mut *tx)
             .await
-            .map(|_| ())
+            .on_conflict(|| {
+                format!("blueprint identifier `{}` is already taken", blueprint.identifier)
+            })?;
+            if let Some(actor) = actor {
+                insert_change!(&mut tx, &ChangeRecord {
+                    actor,
+                    resource_type: "blueprint",
+                    action: "CREATE",
+                    blueprint: &blueprint.identifier,
+                    identifier: &blueprint.identifier,
+                    before: serde_json::Value::Null,
+                    after: serde_json::to_value(blueprint).unwrap_or_default(),
+                });
+            }
+            tx.commit().await?;
         });
-        result.on_conflict(|| {
-            format!(
-                "blueprint identifier `{}` is already taken",
-                blueprint.identifier
-            )
-        })
+        Ok(())
     }
 
     /// Whether the catalog has no blueprint at all (a fresh database).
@@ -67,5 +82,100 @@ impl Store {
             sqlx::query_as("SELECT COUNT(*) FROM blueprints").fetch_one(pool).await?
         });
         Ok(count == 0)
+    }
+
+    /// Replaces a blueprint's document and records the change; false when
+    /// there is no such blueprint.
+    pub async fn update_blueprint(
+        &self,
+        before: &Blueprint,
+        after: &Blueprint,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let now = Utc::now();
+        Ok(with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(
+                "UPDATE blueprints SET title = $2, icon = $3, description = $4, definition = $5, \
+                 updated_at = $6, updated_by = $7 WHERE identifier = $1",
+            )
+            .bind(&after.identifier)
+            .bind(&after.title)
+            .bind(&after.icon)
+            .bind(&after.description)
+            .bind(Json(after))
+            .bind(now)
+            .bind(actor)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n > 0 {
+                insert_change!(&mut tx, &ChangeRecord {
+                    actor,
+                    resource_type: "blueprint",
+                    action: "UPDATE",
+                    blueprint: &after.identifier,
+                    identifier: &after.identifier,
+                    before: serde_json::to_value(before).unwrap_or_default(),
+                    after: serde_json::to_value(after).unwrap_or_default(),
+                });
+            }
+            tx.commit().await?;
+            n > 0
+        }))
+    }
+
+    /// Deletes a blueprint with its entities (their side rows) and pages,
+    /// in one transaction, and records it. Answers how many entities went.
+    pub async fn delete_blueprint(
+        &self,
+        blueprint: &Blueprint,
+        actor: &str,
+    ) -> Result<u64, StoreError> {
+        Ok(with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let entities = sqlx::query("DELETE FROM entities WHERE blueprint = $1")
+                .bind(&blueprint.identifier)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            sqlx::query("DELETE FROM pages WHERE blueprint = $1")
+                .bind(&blueprint.identifier)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM blueprints WHERE identifier = $1")
+                .bind(&blueprint.identifier)
+                .execute(&mut *tx)
+                .await?;
+            insert_change!(&mut tx, &ChangeRecord {
+                actor,
+                resource_type: "blueprint",
+                action: "DELETE",
+                blueprint: &blueprint.identifier,
+                identifier: &blueprint.identifier,
+                before: serde_json::to_value(blueprint).unwrap_or_default(),
+                after: serde_json::json!({"deletedEntities": entities}),
+            });
+            tx.commit().await?;
+            entities
+        }))
+    }
+
+    /// Up to `limit` entities of `blueprint` after `after` in identifier
+    /// order: a walk over a whole blueprint that never holds it in memory.
+    pub async fn entities_after(
+        &self,
+        blueprint: &str,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<Entity>, StoreError> {
+        let sql = format!(
+            "SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.blueprint = $1 AND e.identifier > $2 \
+             ORDER BY e.identifier LIMIT $3"
+        );
+        let rows: Vec<EntityRow> = with_pool!(self, pool => {
+            sqlx::query_as(&sql).bind(blueprint).bind(after).bind(limit).fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().map(Entity::from).collect())
     }
 }

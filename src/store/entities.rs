@@ -45,6 +45,7 @@ impl From<EntityRow> for Entity {
 
 /// A relation value of an entity, resolved to its target blueprint, as the
 /// `entity_relations` side table stores it.
+#[derive(Clone, Debug)]
 pub struct RelationLink {
     pub relation: String,
     pub target_blueprint: String,
@@ -131,18 +132,16 @@ pub struct AuditRecord {
 macro_rules! insert_audit {
     ($tx:expr, $audit:expr) => {{
         let audit: &AuditRecord = $audit;
-        sqlx::query(
-            "INSERT INTO audit_log (at, actor, resource_type, action, blueprint, identifier, status, diff) \
-             VALUES ($1, $2, 'entity', $3, $4, $5, 'SUCCESS', $6)",
-        )
-        .bind(Utc::now())
-        .bind(&audit.actor)
-        .bind(audit.action)
-        .bind(&audit.blueprint)
-        .bind(&audit.identifier)
-        .bind(Json(serde_json::json!({"before": audit.before, "after": audit.after})))
-        .execute(&mut **$tx)
-        .await?;
+        $crate::store::audit::insert_audit_row!(
+            $tx,
+            &audit.actor,
+            "entity",
+            audit.action,
+            &audit.blueprint,
+            &audit.identifier,
+            &audit.before,
+            &audit.after
+        );
     }};
 }
 
@@ -263,30 +262,73 @@ impl Store {
     }
 }
 
+/// One entity to write in a batch: inserted when `expected_version` is
+/// `None`, else replaced only if the stored one still has that version.
+pub struct EntityWrite {
+    pub new: NewEntity,
+    pub expected_version: Option<i64>,
+    pub audit: AuditRecord,
+}
+
 impl Store {
-    /// Writes an entity and its audit record in one transaction: inserts it
-    /// (with any relation-target stubs first) when `expected_version` is
-    /// `None`, else replaces the stored one only if it still has that version
-    /// (optimistic concurrency: someone else's newer write is a 409).
+    /// Writes an entity and its audit record in one transaction (see
+    /// `save_entities`); a lost race is a 409.
     pub async fn save_entity(
         &self,
-        write: &NewEntity,
-        expected_version: Option<i64>,
+        write: EntityWrite,
         stubs: &[NewEntity],
-        audit: &AuditRecord,
     ) -> Result<(), StoreError> {
-        let e = &write.entity;
+        match self
+            .save_entities(std::slice::from_ref(&write), stubs)
+            .await?
+            .pop()
+        {
+            Some(Err(conflict)) => Err(StoreError::Conflict(conflict)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes a batch of entities of one request in one transaction: the
+    /// relation-target stubs first, then each entity with its side rows and
+    /// audit record. Optimistic concurrency per entity: a create whose
+    /// identifier was taken meanwhile, or a replace of an entity changed
+    /// since its version, is skipped and answered as that entity's conflict
+    /// (the others are written).
+    pub async fn save_entities(
+        &self,
+        writes: &[EntityWrite],
+        stubs: &[NewEntity],
+    ) -> Result<Vec<Result<(), String>>, StoreError> {
+        let mut outcomes = Vec::with_capacity(writes.len());
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             for stub in stubs {
                 insert_entity_rows!(&mut tx, stub);
             }
-            match expected_version {
-                None => {
-                    insert_entity_rows!(&mut tx, write);
-                }
-                Some(version) => {
-                    let row: Option<(i64,)> = sqlx::query_as(
+            for write in writes {
+                let e = &write.new.entity;
+                let row: Option<(i64,)> = match write.expected_version {
+                    None => sqlx::query_as(
+                        "INSERT INTO entities (blueprint, identifier, title, icon, teams, properties, \
+                         relations, created_at, created_by, updated_at, updated_by, version) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                         ON CONFLICT (blueprint, identifier) DO NOTHING RETURNING id",
+                    )
+                    .bind(&e.blueprint)
+                    .bind(&e.identifier)
+                    .bind(&e.title)
+                    .bind(&e.icon)
+                    .bind(Json(&e.team))
+                    .bind(Json(&e.properties))
+                    .bind(Json(&e.relations))
+                    .bind(e.created_at)
+                    .bind(&e.created_by)
+                    .bind(e.updated_at)
+                    .bind(&e.updated_by)
+                    .bind(e.version)
+                    .fetch_optional(&mut *tx)
+                    .await?,
+                    Some(version) => sqlx::query_as(
                         "UPDATE entities SET title = $1, icon = $2, teams = $3, properties = $4, \
                          relations = $5, updated_at = $6, updated_by = $7, version = version + 1 \
                          WHERE blueprint = $8 AND identifier = $9 AND version = $10 RETURNING id",
@@ -302,22 +344,60 @@ impl Store {
                     .bind(&e.identifier)
                     .bind(version)
                     .fetch_optional(&mut *tx)
-                    .await?;
-                    let Some((id,)) = row else {
-                        return Err(StoreError::Conflict(format!(
+                    .await?,
+                };
+                let Some((id,)) = row else {
+                    outcomes.push(Err(match write.expected_version {
+                        None => format!(
+                            "entity identifier `{}` is already taken in blueprint `{}`",
+                            e.identifier, e.blueprint
+                        ),
+                        Some(version) => format!(
                             "entity `{}` was changed by someone else since version {version}; reload it and try again",
                             e.identifier
-                        )));
-                    };
+                        ),
+                    }));
+                    continue;
+                };
+                if write.expected_version.is_some() {
                     sqlx::query("DELETE FROM entity_teams WHERE entity_id = $1").bind(id).execute(&mut *tx).await?;
                     sqlx::query("DELETE FROM entity_relations WHERE entity_id = $1").bind(id).execute(&mut *tx).await?;
-                    insert_side_rows!(&mut tx, id, write);
                 }
+                insert_side_rows!(&mut tx, id, &write.new);
+                insert_audit!(&mut tx, &write.audit);
+                outcomes.push(Ok(()));
             }
-            insert_audit!(&mut tx, audit);
             tx.commit().await?;
         });
-        Ok(())
+        Ok(outcomes)
+    }
+
+    /// The stored entities of `blueprint` among `identifiers` (one query).
+    pub async fn get_entities(
+        &self,
+        blueprint: &str,
+        identifiers: &[String],
+    ) -> Result<Vec<Entity>, StoreError> {
+        if identifiers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = Sql::default();
+        sql.push(&format!(
+            "SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.blueprint = "
+        ))
+        .push_bind(Bind::Text(blueprint.to_string()))
+        .push(" AND e.identifier IN (");
+        for (i, id) in identifiers.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push_bind(Bind::Text(id.clone()));
+        }
+        sql.push(")");
+        let rows: Vec<EntityRow> = with_pool!(self, pool => {
+            bind_all!(sqlx::query_as::<_, EntityRow>(&sql.text), &sql.binds).fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().map(Entity::from).collect())
     }
 
     /// Deletes an entity with its audit record; false when it did not exist.
@@ -363,23 +443,5 @@ impl Store {
             bind_all!(sqlx::query_as::<_, (String,)>(&sql.text), &sql.binds).fetch_all(pool).await?
         });
         Ok(rows.into_iter().map(|(id,)| id).collect())
-    }
-
-    /// Audit records of one entity, newest first, as (action, actor, diff).
-    pub async fn entity_audit(
-        &self,
-        blueprint: &str,
-        identifier: &str,
-    ) -> Result<Vec<(String, String, serde_json::Value)>, StoreError> {
-        let rows: Vec<(String, String, Json<serde_json::Value>)> = with_pool!(self, pool => {
-            sqlx::query_as(
-                "SELECT action, actor, diff FROM audit_log WHERE blueprint = $1 AND identifier = $2 ORDER BY id DESC",
-            )
-            .bind(blueprint)
-            .bind(identifier)
-            .fetch_all(pool)
-            .await?
-        });
-        Ok(rows.into_iter().map(|(a, b, Json(d))| (a, b, d)).collect())
     }
 }

@@ -1,8 +1,9 @@
 //! Users, teams and memberships.
 
+use super::audit::{insert_change, ChangeRecord};
 use super::{with_pool, OnConflict, Store, StoreError};
-use crate::model::{Team, TeamProvider, User, UserRole, UserStatus};
-use chrono::{DateTime, Utc};
+use crate::model::{TeamProvider, User, UserRole, UserStatus};
+use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::types::Json;
 use std::collections::BTreeMap;
 
@@ -16,6 +17,7 @@ struct UserRow {
     moderated_blueprints: Json<Vec<String>>,
     status: String,
     created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
     last_login_at: Option<DateTime<Utc>>,
 }
 
@@ -41,6 +43,7 @@ impl UserRow {
             moderated_blueprints: self.moderated_blueprints.0,
             teams,
             created_at: self.created_at,
+            updated_at: self.updated_at,
             last_login_at: self.last_login_at,
         })
     }
@@ -55,6 +58,16 @@ pub struct SsoProfile {
     pub picture: Option<String>,
     /// The groups claim: the SSO teams the person belongs to now.
     pub groups: Vec<String>,
+}
+
+/// What an admin's edit of a user changes; `None` leaves a field alone.
+#[derive(Clone, Debug, Default)]
+pub struct UserChange {
+    pub role: Option<UserRole>,
+    pub moderated_blueprints: Option<Vec<String>>,
+    /// The complete new team list (teams that exist).
+    pub teams: Option<Vec<String>>,
+    pub status: Option<UserStatus>,
 }
 
 impl Store {
@@ -138,7 +151,7 @@ impl Store {
     }
 
     /// All memberships as (team, email), ordered by team then e-mail.
-    async fn memberships(&self) -> Result<Vec<(String, String)>, StoreError> {
+    pub(super) async fn memberships(&self) -> Result<Vec<(String, String)>, StoreError> {
         Ok(with_pool!(self, pool => {
             sqlx::query_as("SELECT team, email FROM memberships ORDER BY team, email")
                 .fetch_all(pool)
@@ -150,7 +163,7 @@ impl Store {
         let rows: Vec<UserRow> = with_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT email, first_name, last_name, picture, role, moderated_blueprints, status, \
-                 created_at, last_login_at FROM users ORDER BY first_name, last_name, email",
+                 created_at, updated_at, last_login_at FROM users ORDER BY first_name, last_name, email",
             )
             .fetch_all(pool)
             .await?
@@ -173,7 +186,7 @@ impl Store {
         let row: Option<UserRow> = with_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT email, first_name, last_name, picture, role, moderated_blueprints, status, \
-                 created_at, last_login_at FROM users WHERE email = $1",
+                 created_at, updated_at, last_login_at FROM users WHERE email = $1",
             )
             .bind(email)
             .fetch_optional(pool)
@@ -293,55 +306,6 @@ impl Store {
         Ok(())
     }
 
-    pub async fn list_teams(&self) -> Result<Vec<Team>, StoreError> {
-        let rows: Vec<(String, Option<String>, String, DateTime<Utc>)> = with_pool!(self, pool => {
-            sqlx::query_as("SELECT name, description, provider, created_at FROM teams ORDER BY name")
-                .fetch_all(pool)
-                .await?
-        });
-        let mut members: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (team, email) in self.memberships().await? {
-            members.entry(team).or_default().push(email);
-        }
-        rows.into_iter()
-            .map(|(name, description, provider, created_at)| {
-                Ok(Team {
-                    provider: TeamProvider::parse(&provider).ok_or_else(|| {
-                        StoreError::Corrupt(format!(
-                            "team `{name}` has unknown provider `{provider}`"
-                        ))
-                    })?,
-                    users: members.remove(&name).unwrap_or_default(),
-                    name,
-                    description,
-                    created_at,
-                })
-            })
-            .collect()
-    }
-
-    /// Which of `names` are teams (one query, for checks on every write).
-    pub async fn existing_teams(&self, names: &[String]) -> Result<Vec<String>, StoreError> {
-        if names.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut sql = crate::query::Sql::default();
-        sql.push("SELECT name FROM teams WHERE name IN (");
-        for (i, name) in names.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.push_bind(crate::query::Bind::Text(name.clone()));
-        }
-        sql.push(")");
-        let rows: Vec<(String,)> = with_pool!(self, pool => {
-            super::bind_all!(sqlx::query_as::<_, (String,)>(&sql.text), &sql.binds)
-                .fetch_all(pool)
-                .await?
-        });
-        Ok(rows.into_iter().map(|(n,)| n).collect())
-    }
-
     pub async fn count_users(&self) -> Result<i64, StoreError> {
         let (n,): (i64,) = with_pool!(self, pool => {
             sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(pool).await?
@@ -349,38 +313,115 @@ impl Store {
         Ok(n)
     }
 
-    pub async fn count_teams(&self) -> Result<i64, StoreError> {
-        let (n,): (i64,) = with_pool!(self, pool => {
-            sqlx::query_as("SELECT COUNT(*) FROM teams").fetch_one(pool).await?
-        });
-        Ok(n)
+    /// Which of `emails` are users (one query).
+    pub async fn existing_users(&self, emails: &[String]) -> Result<Vec<String>, StoreError> {
+        self.existing_keys("users", "email", emails).await
     }
 
-    /// Inserts a team with its members; all or nothing.
-    pub async fn insert_team(&self, team: &Team) -> Result<(), StoreError> {
+    /// Applies `change` to the user `before` (as the caller read it) and
+    /// records it in the same transaction; answers the user after it.
+    pub async fn change_user(
+        &self,
+        before: &User,
+        change: &UserChange,
+        actor: &str,
+    ) -> Result<User, StoreError> {
+        let mut after = before.clone();
+        if let Some(role) = change.role {
+            after.role = role;
+        }
+        if let Some(moderated) = &change.moderated_blueprints {
+            after.moderated_blueprints = moderated.clone();
+        }
+        if let Some(status) = change.status {
+            after.status = status;
+        }
+        if let Some(teams) = &change.teams {
+            let mut teams = teams.clone();
+            teams.sort();
+            teams.dedup();
+            after.teams = teams;
+        }
+        after.updated_at = Utc::now().trunc_subsecs(6);
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(
-                "INSERT INTO teams (name, description, provider, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $4)",
+                "UPDATE users SET role = $2, moderated_blueprints = $3, status = $4, updated_at = $5 \
+                 WHERE email = $1",
             )
-            .bind(&team.name)
-            .bind(&team.description)
-            .bind(team.provider.as_str())
-            .bind(team.created_at)
+            .bind(&after.email)
+            .bind(after.role.as_str())
+            .bind(Json(&after.moderated_blueprints))
+            .bind(after.status.as_str())
+            .bind(after.updated_at)
             .execute(&mut *tx)
-            .await
-            .on_conflict(|| format!("team name `{}` is already taken", team.name))?;
-            for email in &team.users {
-                sqlx::query("INSERT INTO memberships (team, email) VALUES ($1, $2)")
-                    .bind(&team.name)
-                    .bind(email)
+            .await?;
+            if change.teams.is_some() {
+                sqlx::query("DELETE FROM memberships WHERE email = $1")
+                    .bind(&after.email)
                     .execute(&mut *tx)
                     .await?;
+                for team in &after.teams {
+                    sqlx::query("INSERT INTO memberships (team, email) VALUES ($1, $2)")
+                        .bind(team)
+                        .bind(&after.email)
+                        .execute(&mut *tx)
+                        .await?;
+                }
             }
+            insert_change!(&mut tx, &ChangeRecord {
+                actor,
+                resource_type: "user",
+                action: "UPDATE",
+                blueprint: "_user",
+                identifier: &after.email,
+                before: serde_json::to_value(before).unwrap_or_default(),
+                after: serde_json::to_value(&after).unwrap_or_default(),
+            });
             tx.commit().await?;
         });
-        Ok(())
+        Ok(after)
+    }
+
+    /// Deletes a user (memberships, credentials and invitations go with
+    /// them; their sessions end at their next request) and records it.
+    pub async fn delete_user(&self, user: &User, actor: &str) -> Result<bool, StoreError> {
+        Ok(with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE credentials SET revoked_at = $2 WHERE owner = $1 AND revoked_at IS NULL")
+                .bind(&user.email)
+                .bind(Utc::now())
+                .execute(&mut *tx)
+                .await?;
+            let n = sqlx::query("DELETE FROM users WHERE email = $1")
+                .bind(&user.email)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n > 0 {
+                insert_change!(&mut tx, &ChangeRecord {
+                    actor,
+                    resource_type: "user",
+                    action: "DELETE",
+                    blueprint: "_user",
+                    identifier: &user.email,
+                    before: serde_json::to_value(user).unwrap_or_default(),
+                    after: serde_json::Value::Null,
+                });
+            }
+            tx.commit().await?;
+            n > 0
+        }))
+    }
+
+    /// How many Active admins there are (an edit must not remove the last).
+    pub async fn count_active_admins(&self) -> Result<i64, StoreError> {
+        let (n,): (i64,) = with_pool!(self, pool => {
+            sqlx::query_as("SELECT COUNT(*) FROM users WHERE role = 'Admin' AND status = 'Active'")
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(n)
     }
 
     /// Inserts a user (without team memberships; teams carry those).
@@ -389,7 +430,7 @@ impl Store {
             sqlx::query(
                 "INSERT INTO users (email, first_name, last_name, picture, role, moderated_blueprints, \
                  status, created_at, updated_at, last_login_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(&user.email)
             .bind(&user.first_name)
@@ -399,6 +440,7 @@ impl Store {
             .bind(Json(&user.moderated_blueprints))
             .bind(user.status.as_str())
             .bind(user.created_at)
+            .bind(user.updated_at)
             .bind(user.last_login_at)
             .execute(pool)
             .await

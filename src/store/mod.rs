@@ -7,19 +7,23 @@
 //! what differs between dialects comes from `query::Dialect`. Nothing here
 //! decides who may do what: callers (services) have asked `authz` first.
 
+pub(crate) mod audit;
+pub use audit::ChangeRecord;
 mod blueprints;
 mod credentials;
-pub use credentials::Credential;
+pub use credentials::{Credential, TokenOwner};
 mod entities;
-pub use entities::{AuditRecord, NewEntity, RelationLink};
+pub use entities::{AuditRecord, EntityWrite, NewEntity, RelationLink};
 mod error;
 mod identity;
 mod invitations;
-pub use identity::SsoProfile;
+pub use identity::{SsoProfile, UserChange};
 pub use invitations::NewInvitation;
 mod pages;
 mod search;
 pub mod sessions;
+mod teams;
+pub use teams::TeamChange;
 
 pub(crate) use error::OnConflict;
 pub use error::StoreError;

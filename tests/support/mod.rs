@@ -301,3 +301,59 @@ pub async fn api_call(
         .unwrap_or_else(|e| panic!("{method} {path}: not JSON ({e}): {text}"));
     (status, json)
 }
+
+/// Makes an Active member with a password, signed in: answers their
+/// session cookie.
+pub async fn member_cookie(store: &Store, email: &str) -> String {
+    let now = chrono::Utc::now();
+    store
+        .insert_user(&portolan::model::User {
+            email: email.into(),
+            first_name: "Test".into(),
+            last_name: "Member".into(),
+            picture: None,
+            role: portolan::model::UserRole::Member,
+            moderated_blueprints: vec![],
+            status: portolan::model::UserStatus::Active,
+            teams: vec![],
+            created_at: now,
+            updated_at: now,
+            last_login_at: None,
+        })
+        .await
+        .unwrap();
+    let hash = portolan::auth::secret::hash_secret(MEMBER_PASSWORD).unwrap();
+    store.set_password(email, &hash).await.unwrap();
+    let (status, _, cookie, body) = post_login(store, email, MEMBER_PASSWORD, "/").await;
+    assert_eq!(status, axum::http::StatusCode::SEE_OTHER, "{body}");
+    cookie.expect("a session cookie")
+}
+
+pub const MEMBER_PASSWORD: &str = "member-password-for-tests";
+
+/// Like `api_call`, with a session cookie instead of a token, as the
+/// browser sends it (with the portal's own `Origin`).
+pub async fn cookie_call(
+    store: &Store,
+    method: &str,
+    path: &str,
+    cookie: &str,
+    body: Option<serde_json::Value>,
+) -> (axum::http::StatusCode, serde_json::Value) {
+    let mut req = axum::http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("cookie", cookie)
+        .header("host", "portal.test")
+        .header("origin", "http://portal.test");
+    if body.is_some() {
+        req = req.header("content-type", "application/json");
+    }
+    let body = body
+        .map(|b| axum::body::Body::from(b.to_string()))
+        .unwrap_or_else(axum::body::Body::empty);
+    let (status, _, text) = send(store, req.body(body).unwrap()).await;
+    let json = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{method} {path}: not JSON ({e}): {text}"));
+    (status, json)
+}

@@ -1,0 +1,429 @@
+#!/usr/bin/env python3
+"""Portolan benchmark: a deterministic catalog, loaded through the REST API
+into a fresh release server, then measured. Standard library only.
+
+Results go to bench/results/<date>.json and are printed as a markdown table
+for bench/README.md. Nothing here asserts a time: figures are reported.
+"""
+
+import argparse
+import datetime
+import gzip
+import http.client
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CLIENT_ID = "bench-admin"
+CLIENT_SECRET = "bench-admin-secret-0123456789"
+TEAMS = [f"team-{i:02d}" for i in range(20)]
+TIERS = ["gold", "silver", "bronze"]
+LANGUAGES = ["Rust", "Go", "Python", "TypeScript", "Java", "Kotlin"]
+WORDS = ["ledger", "cart", "search", "billing", "auth", "catalog", "orders", "fraud",
+         "pricing", "inventory", "shipping", "reviews", "profile", "gateway", "events"]
+BULK = 250  # entities per bulk request (well under the 1 MiB body limit)
+
+SERVICE = {
+    "identifier": "service", "title": "Service", "icon": "Microservice",
+    "schema": {"properties": {
+        "language": {"type": "string", "title": "Language"},
+        "tier": {"type": "string", "title": "Tier", "enum": TIERS,
+                 "enumColors": {"gold": "yellow", "silver": "lightGray", "bronze": "bronze"}},
+        "monthlyCost": {"type": "number", "title": "Monthly cost"},
+        "public": {"type": "boolean", "title": "Public"},
+        "launchedAt": {"type": "string", "format": "date-time", "title": "Launched"},
+        "repository": {"type": "string", "format": "url", "title": "Repository"},
+        "readme": {"type": "string", "format": "markdown", "title": "README"},
+        "tags": {"type": "array", "title": "Tags"},
+    }, "required": []},
+    "relations": {"dependsOn": {"title": "Depends on", "target": "service", "many": True, "required": False}},
+}
+
+
+def generate(n, seed):
+    """N services over 20 teams; each relates to 1-3 earlier services, so a
+    batch never points at an entity not yet written."""
+    rng = random.Random(seed)
+    start = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+    for i in range(n):
+        name = f"{rng.choice(WORDS)}-{rng.choice(WORDS)}"
+        deps = sorted({f"svc-{rng.randrange(i):07d}" for _ in range(rng.randint(1, 3))}) if i else []
+        yield {
+            "identifier": f"svc-{i:07d}",
+            "title": f"{name.title().replace('-', ' ')} {i}",
+            "team": [TEAMS[rng.randrange(len(TEAMS))]],
+            "properties": {
+                "language": rng.choice(LANGUAGES),
+                "tier": rng.choice(TIERS),
+                "monthlyCost": rng.randint(10, 20000),
+                "public": rng.random() < 0.3,
+                "launchedAt": (start + datetime.timedelta(minutes=rng.randrange(3_000_000))).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "repository": f"https://git.example.com/{name}-{i}",
+                "readme": f"# {name}\n\nOwned by the {rng.choice(WORDS)} group. Handles {rng.choice(WORDS)} traffic.",
+                "tags": rng.sample(WORDS, 2),
+            },
+            "relations": {"dependsOn": deps},
+        }
+
+
+def read_jsonl(path):
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                e = json.loads(line)
+                yield {k: e[k] for k in ("identifier", "title", "team", "properties", "relations") if k in e}
+
+
+class Client:
+    """One keep-alive HTTP connection to the server."""
+
+    def __init__(self, port, token=None):
+        self.port, self.token = port, token
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def request(self, method, path, body=None, form=None):
+        headers = {}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        data = None
+        if body is not None:
+            data = json.dumps(body)
+            headers["Content-Type"] = "application/json"
+        if form is not None:
+            data = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        for attempt in range(2):
+            try:
+                self.conn.request(method, path, body=data, headers=headers)
+                resp = self.conn.getresponse()
+                return resp.status, resp.read()
+            except (http.client.HTTPException, ConnectionError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+                if attempt:
+                    raise
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
+class Server:
+    def __init__(self, database_url, port):
+        env = dict(os.environ,
+                   PORTOLAN_ADDR=f"127.0.0.1:{port}",
+                   PORTOLAN_DATABASE_URL=database_url,
+                   PORTOLAN_DEMO_DATA="0",
+                   PORTOLAN_ADMIN_CLIENT_ID=CLIENT_ID,
+                   PORTOLAN_ADMIN_CLIENT_SECRET=CLIENT_SECRET,
+                   PORTOLAN_ADMIN_PASSWORD="bench-admin-password",
+                   LEPTOS_SITE_ROOT=os.environ.get("PORTOLAN_SITE", "target/site"),
+                   RUST_LOG="warn")
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen([os.environ["PORTOLAN_BIN"]], env=env,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        self.port = port
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                status, _ = Client(port).request("GET", "/healthz")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.2)
+        self.log.seek(0)
+        raise SystemExit(f"the server did not start:\n{self.log.read().decode()[-2000:]}")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def token(port):
+    status, body = Client(port).request("POST", "/v1/auth/access_token",
+                                        {"clientId": CLIENT_ID, "clientSecret": CLIENT_SECRET})
+    assert status == 200, body
+    return json.loads(body)["accessToken"]
+
+
+def ingest(port, tok, entities, workers=2):
+    """Bulk upsert through the API, `workers` requests in flight; answers
+    (entities written, seconds)."""
+    batches, batch = [], []
+    for e in entities:
+        batch.append(e)
+        if len(batch) == BULK:
+            batches.append(batch)
+            batch = []
+    if batch:
+        batches.append(batch)
+    # Relations point at earlier entities, so batches go in rounds of
+    # `workers` consecutive ones (a target in a batch still in flight is
+    # stubbed by create_missing_related_entities and filled in by its batch).
+    written, failures = [0], []
+    lock = threading.Lock()
+
+    def send(client, b):
+        status, body = client.request("POST", "/v1/blueprints/service/entities/bulk"
+                                      "?upsert=true&create_missing_related_entities=true", {"entities": b})
+        with lock:
+            if status == 200:
+                written[0] += len(b)
+            else:
+                failures.append((status, body[:300]))
+
+    clients = [Client(port, tok) for _ in range(workers)]
+    start = time.perf_counter()
+    for i in range(0, len(batches), workers):
+        threads = [threading.Thread(target=send, args=(clients[j], batches[i + j]))
+                   for j in range(min(workers, len(batches) - i))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    seconds = time.perf_counter() - start
+    if failures:
+        print(f"  ingest failures: {len(failures)}; first: {failures[0]}", file=sys.stderr)
+    return written[0], seconds
+
+
+def latency(client, method, path, body=None, form=None, runs=200, warmup=10):
+    for _ in range(warmup):
+        client.request(method, path, body, form)
+    times, errors = [], 0
+    for _ in range(runs):
+        t = time.perf_counter()
+        status, _ = client.request(method, path, body, form)
+        times.append((time.perf_counter() - t) * 1000)
+        errors += status != 200
+    times.sort()
+    pct = lambda p: round(times[min(len(times) - 1, int(len(times) * p))], 2)
+    total = sum(times) / 1000
+    return {"p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
+            "rps_one_connection": round(runs / total, 1), "errors": errors}
+
+
+def queries(n):
+    some = f"svc-{n // 2:07d}"
+    search = "/v1/blueprints/service/entities/search"
+    return {
+        "first 50 by title (catalog page data)": ("POST", "/api/get_catalog_page", None,
+                                                  {"page": "services", "sort": "title", "search": "", "offset": "0"}),
+        "team + enum filter, 50": ("POST", search, {"limit": 50, "query": {"combinator": "and", "rules": [
+            {"property": "$team", "operator": "containsAny", "value": ["team-07"]},
+            {"property": "tier", "operator": "=", "value": "gold"}]}}, None),
+        "sorted by number (catalog page, sort=monthlyCost)": ("POST", "/api/get_catalog_page", None,
+                                                              {"page": "services", "sort": "-monthlyCost", "search": "", "offset": "0"}),
+        "text term in title, 50": ("POST", search, {"limit": 50, "query": {"combinator": "and", "rules": [
+            {"property": "$title", "operator": "contains", "value": "Ledger"}]}}, None),
+        "relatedTo one entity": ("POST", search, {"limit": 50, "query": {"combinator": "and", "rules": [
+            {"operator": "relatedTo", "blueprint": "service", "value": some}]}}, None),
+        "count of a blueprint": ("GET", "/v1/blueprints/service/entities-count", None, None),
+        "entity by identifier": ("GET", f"/v1/blueprints/service/entities/{some}", None, None),
+    }
+
+
+def wrk(port, tok, seconds=30, connections=64):
+    """Bounded load on the search API; answers requests/s, latency and errors."""
+    if not shutil.which("wrk"):
+        return {"skipped": "wrk is not installed"}
+    body = json.dumps({"limit": 50, "query": {"combinator": "and", "rules": [
+        {"property": "tier", "operator": "=", "value": "gold"}]}})
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    script.write('wrk.method = "POST"\nwrk.body = [[%s]]\n'
+                 'wrk.headers["Content-Type"] = "application/json"\n'
+                 'wrk.headers["Authorization"] = "Bearer %s"\n'
+                 'done = function(summary, latency, requests)\n'
+                 '  io.write(string.format("JSON {\\"requests\\": %%d, \\"errors\\": %%d, \\"non2xx\\": %%d, \\"p50_ms\\": %%.2f, \\"p99_ms\\": %%.2f}\\n",\n'
+                 '    summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,\n'
+                 '    summary.errors.status, latency:percentile(50) / 1000, latency:percentile(99) / 1000))\n'
+                 'end\n' % (body, tok))
+    script.close()
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script.name,
+                          f"http://127.0.0.1:{port}/v1/blueprints/service/entities/search"],
+                         capture_output=True, text=True)
+    os.unlink(script.name)
+    line = next((l for l in out.stdout.splitlines() if l.startswith("JSON ")), None)
+    if not line:
+        return {"error": out.stdout[-500:] + out.stderr[-500:]}
+    result = json.loads(line[5:])
+    result["rps"] = round(result["requests"] / seconds, 1)
+    result["connections"], result["seconds"] = connections, seconds
+    return result
+
+
+def run_one(kind, n, source, pg_url):
+    port = free_port()
+    tmp = tempfile.mkdtemp(prefix="portolan-bench-")
+    if kind == "sqlite":
+        db_file = os.path.join(tmp, "bench.db")
+        url = f"sqlite://{db_file}?mode=rwc"
+    else:
+        name = f"portolan_bench_{os.getpid()}_{n}"
+        subprocess.run(["psql", pg_url, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
+        subprocess.run(["psql", pg_url, "-qc", f"CREATE DATABASE {name}"], check=True)
+        url = pg_url.rsplit("/", 1)[0] + "/" + name
+    server = Server(url, port)
+    result = {"database": kind, "entities": n}
+    try:
+        tok = token(port)
+        admin = Client(port, tok)
+        status, body = admin.request("POST", "/v1/blueprints", SERVICE)
+        assert status == 201, body
+        for team in TEAMS:
+            admin.request("POST", "/v1/teams", {"name": team})
+        written, seconds = ingest(port, tok, source(n))
+        result["ingest"] = {"written": written, "seconds": round(seconds, 2),
+                            "entities_per_second": round(written / seconds)}
+        print(f"  {kind} {n}: ingest {written} in {seconds:.1f} s = {written / seconds:,.0f}/s", flush=True)
+        result["rss_after_ingest_mb"] = round(rss_mb(server.proc.pid), 1)
+        # Server functions need a signed-in session: sign in as the admin.
+        form_client = Client(port)
+        form_client.conn.request("POST", "/login", body=urllib.parse.urlencode(
+            {"email": "admin@portolan.local", "password": "bench-admin-password", "next": "/"}),
+            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        resp = form_client.conn.getresponse()
+        resp.read()
+        cookie = resp.getheader("Set-Cookie", "").split(";")[0]
+        result["search"] = {}
+        for name, (method, path, body, form) in queries(n).items():
+            client = admin
+            if path.startswith("/api/"):
+                client = Client(port)
+                client.request = session_request(client, cookie)
+            result["search"][name] = latency(client, method, path, body, form)
+            print(f"    {name}: {result['search'][name]}", flush=True)
+        page = Client(port)
+        page.request = session_request(page, cookie)
+        result["catalog_page_ssr"] = latency(page, "GET", "/catalog/services?sort=title", runs=100)
+        print(f"    catalog page SSR: {result['catalog_page_ssr']}", flush=True)
+        load_rss = []
+        sampler = threading.Thread(target=lambda: [load_rss.append(rss_mb(server.proc.pid)) or time.sleep(1) for _ in range(25)])
+        sampler.start()
+        result["load"] = wrk(port, tok)
+        sampler.join()
+        result["rss_under_load_mb"] = round(max(x for x in load_rss if x), 1)
+        print(f"    load: {result['load']}; RSS {result['rss_under_load_mb']} MB", flush=True)
+        if kind == "sqlite":
+            result["database_mb"] = round(sum(os.path.getsize(os.path.join(tmp, f)) for f in os.listdir(tmp)) / 2**20, 1)
+        else:
+            size = subprocess.run(["psql", url, "-tAc", "SELECT pg_database_size(current_database())"],
+                                  capture_output=True, text=True, check=True).stdout.strip()
+            result["database_mb"] = round(int(size) / 2**20, 1)
+    finally:
+        server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+        if kind == "postgres":
+            subprocess.run(["psql", pg_url, "-qc", f"DROP DATABASE IF EXISTS {name}"])
+    return result
+
+
+def session_request(client, cookie):
+    """`client.request` with the session cookie instead of a token (pages
+    and server functions are for people)."""
+
+    def request(method, path, body=None, form=None):
+        headers = {"Cookie": cookie}
+        data = None
+        if form is not None:
+            data = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        for attempt in range(2):
+            try:
+                client.conn.request(method, path, body=data, headers=headers)
+                resp = client.conn.getresponse()
+                return resp.status, resp.read()
+            except (http.client.HTTPException, ConnectionError):
+                client.conn.close()
+                client.conn = http.client.HTTPConnection("127.0.0.1", client.port, timeout=120)
+                if attempt:
+                    raise
+    return request
+
+
+def bundle_size():
+    site = os.environ.get("PORTOLAN_SITE", "target/site")
+    wasm = os.path.join(site, "pkg", "portolan.wasm")
+    if not os.path.exists(wasm):
+        return None
+    raw = open(wasm, "rb").read()
+    return {"wasm_raw_kb": round(len(raw) / 1024), "wasm_gzip_kb": round(len(gzip.compress(raw, 9)) / 1024)}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--million", action="store_true", help="also measure 1,000,000 entities")
+    ap.add_argument("--databases", default="sqlite,postgres")
+    ap.add_argument("--jsonl", help="load entities from this JSON-lines file instead of generating them")
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--pg-url", default=os.environ.get("PORTOLAN_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.million:
+        sizes.append(1_000_000)
+    if args.jsonl:
+        source = lambda n: (e for i, e in zip(range(n), read_jsonl(args.jsonl)))
+    else:
+        source = lambda n: generate(n, args.seed)
+    report = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "machine": {"cpus": os.cpu_count(), "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)},
+        "bundle": bundle_size(),
+        "runs": [],
+    }
+    for kind in args.databases.split(","):
+        for n in sizes:
+            report["runs"].append(run_one(kind, n, source, args.pg_url))
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    out = os.path.join(HERE, "results", report["date"][:10] + ".json")
+    with open(out, "w") as f:
+        json.dump(report, f, indent=2)
+    print(f"\nwrote {out}\n")
+    print(markdown(report))
+
+
+def markdown(report):
+    lines = [f"Measured {report['date']} on {report['machine']['cpus']} cores, {report['machine']['memory_gb']} GiB. "
+             f"Hydrate bundle: {report['bundle']}.", "",
+             "| database | entities | ingest /s | " + " | ".join(f"{q} p50/p95/p99 ms" for q in report["runs"][0]["search"]) +
+             " | catalog SSR p50/p95 ms | load rps (64 conn, 30 s) | load errors | RSS ingest / load MB | DB MB |",
+             "|" + "---|" * (8 + len(report["runs"][0]["search"]))]
+    for r in report["runs"]:
+        s = " | ".join(f"{v['p50_ms']} / {v['p95_ms']} / {v['p99_ms']}" for v in r["search"].values())
+        load = r.get("load", {})
+        lines.append(f"| {r['database']} | {r['entities']:,} | {r['ingest']['entities_per_second']:,} | {s} | "
+                     f"{r['catalog_page_ssr']['p50_ms']} / {r['catalog_page_ssr']['p95_ms']} | {load.get('rps')} | "
+                     f"{load.get('errors', 0) + load.get('non2xx', 0) if 'rps' in load else load} | "
+                     f"{r['rss_after_ingest_mb']} / {r['rss_under_load_mb']} | {r['database_mb']} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

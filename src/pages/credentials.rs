@@ -1,0 +1,212 @@
+//! API credentials: a person's own client id and secret (acting as them),
+//! and, for admins, the organization's machine credentials. A secret is
+//! shown once, right after it is made.
+
+use crate::components::badge::Badge;
+use crate::components::error::{ErrorView, Loading};
+use crate::components::value::format_datetime;
+use crate::model::{AppError, CredentialInfo, CredentialsView, IssuedCredential};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[server(endpoint = "get_credentials")]
+pub async fn get_credentials() -> Result<CredentialsView, AppError> {
+    crate::services::credentials::view(&crate::server::store()?, &crate::server::subject().await?)
+        .await
+}
+
+/// Makes or rotates the viewer's own credentials.
+#[server(endpoint = "rotate_my_credentials")]
+pub async fn rotate_my_credentials() -> Result<IssuedCredential, AppError> {
+    let subject = crate::server::subject().await?;
+    let email = match &subject {
+        crate::model::Subject::User(u) => u.email.clone(),
+        _ => {
+            return Err(AppError::Forbidden(
+                "only people have personal credentials".into(),
+            ))
+        }
+    };
+    crate::services::credentials::rotate_personal(&crate::server::store()?, &subject, &email).await
+}
+
+#[server(endpoint = "create_machine_credential")]
+pub async fn create_machine_credential(role: String) -> Result<IssuedCredential, AppError> {
+    use crate::model::UserRole;
+    let role = match role.as_str() {
+        "Admin" => UserRole::Admin,
+        "Member" => UserRole::Member,
+        other => {
+            return Err(AppError::Invalid(format!(
+                "role: must be Admin or Member, not `{other}`"
+            )))
+        }
+    };
+    crate::services::credentials::create_machine(
+        &crate::server::store()?,
+        &crate::server::subject().await?,
+        role,
+    )
+    .await
+}
+
+#[server(endpoint = "revoke_credential")]
+pub async fn revoke_credential(client_id: String) -> Result<(), AppError> {
+    crate::services::credentials::revoke(
+        &crate::server::store()?,
+        &crate::server::subject().await?,
+        &client_id,
+    )
+    .await
+}
+
+/// The one-time display of a new secret, or the error of the attempt.
+fn issued_view(result: Option<Result<IssuedCredential, AppError>>) -> AnyView {
+    match result {
+        Some(Ok(issued)) => view! {
+            <div class="secret-once" role="status">
+                <p><strong>"Copy the secret now: it is not shown again."</strong></p>
+                <label>"Client id"<input readonly class="invite-link" value=issued.client_id/></label>
+                <label>"Client secret"<input readonly class="invite-link" value=issued.client_secret/></label>
+            </div>
+        }
+        .into_any(),
+        Some(Err(e)) => view! { <p class="form-error" role="alert">{e.message().to_string()}</p> }.into_any(),
+        None => ().into_any(),
+    }
+}
+
+fn revoke_form(
+    revoke: ServerAction<RevokeCredential>,
+    client_id: String,
+    label: &'static str,
+) -> impl IntoView {
+    view! {
+        <ActionForm action=revoke attr:class="inline-form">
+            <input type="hidden" name="client_id" value=client_id/>
+            <button type="submit" class="button subtle danger">{label}</button>
+        </ActionForm>
+    }
+}
+
+fn credentials_table(
+    all: Vec<CredentialInfo>,
+    revoke: ServerAction<RevokeCredential>,
+) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="entity-table">
+                <thead><tr>
+                    <th scope="col">"Client id"</th><th scope="col">"Acts as"</th>
+                    <th scope="col">"Created"</th><th scope="col">"Status"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                </tr></thead>
+                <tbody>
+                    {all.into_iter().map(|c| {
+                        let acts_as = match &c.owner {
+                            Some(owner) => owner.clone(),
+                            None => format!("Machine ({})", c.role),
+                        };
+                        let live = c.revoked_at.is_none();
+                        view! {
+                            <tr>
+                                <td><code>{c.client_id.clone()}</code></td>
+                                <td>{acts_as}</td>
+                                <td>{format_datetime(&c.created_at.to_rfc3339())}</td>
+                                <td>{if live {
+                                    view! { <Badge label="Active" color=Some("green".to_string())/> }.into_any()
+                                } else {
+                                    view! { <Badge label="Revoked" color=Some("darkGray".to_string())/> }.into_any()
+                                }}</td>
+                                <td>{live.then(|| revoke_form(revoke, c.client_id.clone(), "Revoke"))}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+pub fn CredentialsPage() -> impl IntoView {
+    let rotate = ServerAction::<RotateMyCredentials>::new();
+    let create = ServerAction::<CreateMachineCredential>::new();
+    let revoke = ServerAction::<RevokeCredential>::new();
+    let data = Resource::new(
+        move || {
+            (
+                rotate.version().get(),
+                create.version().get(),
+                revoke.version().get(),
+            )
+        },
+        |_| get_credentials(),
+    );
+    view! {
+        <Title text="API credentials"/>
+        <div class="page-header">
+            <div>
+                <h1>"API credentials"</h1>
+                <p class="subtitle">
+                    "Scripts and integrations trade a client id and secret for a 3-hour token at "
+                    <code>"POST /v1/auth/access_token"</code>
+                    ", then send it as "<code>"Authorization: Bearer <token>"</code>"."
+                </p>
+            </div>
+        </div>
+        <Suspense fallback=|| view! { <Loading/> }>
+            {move || Suspend::new(async move {
+                let page = match data.await {
+                    Ok(page) => page,
+                    Err(error) => return view! { <ErrorView error/> }.into_any(),
+                };
+                let mine = page.mine.clone();
+                view! {
+                    <section class="panel" aria-labelledby="mine-title">
+                        <h2 id="mine-title" class="section-title">"Your credentials"</h2>
+                        <p class="muted">"They act as you, "{page.email.clone()}", with your role and teams. Rotating makes a new secret; the old one and its tokens stop working."</p>
+                        {match mine {
+                            Some(c) => view! {
+                                <p>"Client id " <code>{c.client_id.clone()}</code>
+                                   <span class="muted">" · created "{format_datetime(&c.created_at.to_rfc3339())}</span></p>
+                                <div class="button-row">
+                                    <ActionForm action=rotate attr:class="inline-form">
+                                        <button type="submit" class="button primary">"Rotate secret"</button>
+                                    </ActionForm>
+                                    {revoke_form(revoke, c.client_id.clone(), "Revoke")}
+                                </div>
+                            }.into_any(),
+                            None => view! {
+                                <p>"You have no credentials yet."</p>
+                                <ActionForm action=rotate attr:class="inline-form">
+                                    <button type="submit" class="button primary">"Create credentials"</button>
+                                </ActionForm>
+                            }.into_any(),
+                        }}
+                        {move || issued_view(rotate.value().get())}
+                    </section>
+                    {page.is_admin.then(|| view! {
+                        <section class="panel" aria-labelledby="org-title">
+                            <h2 id="org-title" class="section-title">"Organization credentials"</h2>
+                            <p class="muted">"Machine credentials act with a role of their own, not as a person. Only admins see this list."</p>
+                            <ActionForm action=create attr:class="invite-form">
+                                <label for="machine-role">"New machine credential acting as"</label>
+                                <select id="machine-role" name="role">
+                                    <option value="Member" selected>"Member"</option>
+                                    <option value="Admin">"Admin"</option>
+                                </select>
+                                <button type="submit" class="button">"Create"</button>
+                            </ActionForm>
+                            {move || issued_view(create.value().get())}
+                            {credentials_table(page.all.clone(), revoke)}
+                        </section>
+                    })}
+                    {move || match revoke.value().get() {
+                        Some(Err(e)) => view! { <p class="form-error" role="alert">{e.message().to_string()}</p> }.into_any(),
+                        _ => ().into_any(),
+                    }}
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,94 @@
+//! API credentials: each person's own (personal, acting as them) and the
+//! organization's machine credentials (admins only, acting with a role).
+//! Secrets are shown once, when made or rotated.
+
+use crate::auth::machine::issue_credential;
+use crate::authz::{may_manage_credentials_of, require};
+use crate::model::{
+    AppError, CredentialInfo, CredentialsView, IssuedCredential, Subject, UserRole,
+};
+use crate::store::Store;
+
+/// The credentials `subject` may see: all for an admin, else their own.
+pub async fn list(store: &Store, subject: &Subject) -> Result<Vec<CredentialInfo>, AppError> {
+    if may_manage_credentials_of(subject, None).allowed {
+        return Ok(store.list_credentials(None).await?);
+    }
+    match subject {
+        Subject::User(user) => Ok(store.list_credentials(Some(&user.email)).await?),
+        _ => Err(AppError::Forbidden(
+            "only people and admins have credentials to list".into(),
+        )),
+    }
+}
+
+/// Makes or rotates `email`'s personal credential (Port's
+/// `POST /v1/rotate-credentials/{email}`): the client id stays, the secret
+/// is new, and tokens issued for the old secret stop working.
+pub async fn rotate_personal(
+    store: &Store,
+    subject: &Subject,
+    email: &str,
+) -> Result<IssuedCredential, AppError> {
+    let email = crate::auth::password::normalize_email(email);
+    require(subject, may_manage_credentials_of(subject, Some(&email)))?;
+    let user = crate::services::directory::get_user(store, &email).await?;
+    let existing = store.personal_credential(&user.email).await?;
+    issue_credential(
+        store,
+        existing.map(|c| c.client_id),
+        UserRole::Member,
+        Some(user.email),
+    )
+    .await
+}
+
+/// Makes a new machine credential of the organization acting with `role`.
+pub async fn create_machine(
+    store: &Store,
+    subject: &Subject,
+    role: UserRole,
+) -> Result<IssuedCredential, AppError> {
+    require(subject, may_manage_credentials_of(subject, None))?;
+    if role == UserRole::Moderator {
+        return Err(AppError::Invalid(
+            "role: machine credentials act as `Admin` or `Member`".into(),
+        ));
+    }
+    issue_credential(store, None, role, None).await
+}
+
+/// Revokes a credential; its tokens stop working at once. Revoking a
+/// revoked credential changes nothing.
+pub async fn revoke(store: &Store, subject: &Subject, client_id: &str) -> Result<(), AppError> {
+    let info = store
+        .credential_info(client_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("credential `{client_id}` not found")))?;
+    require(
+        subject,
+        may_manage_credentials_of(subject, info.owner.as_deref()),
+    )?;
+    store.revoke_credential(client_id).await?;
+    Ok(())
+}
+
+/// What the API credentials page shows `subject` (a signed-in person).
+pub async fn view(store: &Store, subject: &Subject) -> Result<CredentialsView, AppError> {
+    let Subject::User(user) = subject else {
+        return Err(AppError::Forbidden(
+            "the credentials page is for people signed in to the portal".into(),
+        ));
+    };
+    let is_admin = may_manage_credentials_of(subject, None).allowed;
+    Ok(CredentialsView {
+        email: user.email.clone(),
+        is_admin,
+        mine: store.personal_credential(&user.email).await?,
+        all: if is_admin {
+            store.list_credentials(None).await?
+        } else {
+            Vec::new()
+        },
+    })
+}
