@@ -107,7 +107,7 @@ test.describe('single sign-on with OpenID Connect', () => {
     await expect(chips).toContainText('idp-payments');
     await expect(chips).toContainText('idp-platform');
     await page.goto(`${sso}/users-teams?tab=teams`);
-    await expect(page.locator('tbody tr', { hasText: 'idp-platform' })).toContainText('Synced from SSO');
+    await expect(page.locator('tbody tr', { hasText: 'idp-platform' })).toContainText('Synced from Test IdP');
     await page.screenshot({ path: 'test-results/sso-teams.png', fullPage: true });
 
     // The provider moves Alice to other groups; her next login follows.
@@ -141,5 +141,35 @@ test.describe('single sign-on with OpenID Connect', () => {
     const forged = await page.goto(`${sso}/auth/oidc/callback?code=made-up&state=made-up`);
     expect(forged?.status()).toBe(400);
     await expect(page.getByRole('alert')).toContainText('was not started here');
+  });
+
+  test('a replayed authorization code is refused, in the same browser and in another', async ({ page, browser }) => {
+    let callback = '';
+    page.on('request', (r) => {
+      if (r.url().startsWith(`${sso}/auth/oidc/callback`)) callback = r.url();
+    });
+    await ssoSignIn(page, 'dave');
+    await expect(page.locator('.user-name')).toBeVisible();
+    const code = new URL(callback).searchParams.get('code');
+    expect(code).toBeTruthy();
+    // The same browser: the sign-in that code belonged to is over.
+    const again = await page.goto(callback);
+    expect(again?.status()).toBe(400);
+    // Another browser starts its own sign-in and slips the used code in: its
+    // state matches, but the provider refuses the code (used, and not its PKCE).
+    const theirs = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    const other = await theirs.newPage();
+    let state = '';
+    other.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.origin === idp && url.searchParams.get('state')) state = url.searchParams.get('state')!;
+    });
+    await other.goto(`${sso}/auth/oidc/start`);
+    await expect(other).toHaveURL(new RegExp(`^${idp}/`));
+    expect(state).toBeTruthy();
+    const replayed = await other.goto(`${sso}/auth/oidc/callback?code=${encodeURIComponent(code!)}&state=${encodeURIComponent(state)}`);
+    expect(replayed?.status()).toBe(401);
+    await expect(other.getByRole('alert')).toContainText('did not accept the authorization code');
+    await theirs.close();
   });
 });

@@ -21,6 +21,18 @@ impl UserRole {
         }
     }
 
+    /// A form's role choice: `Admin` or `Member` (moderation is given per
+    /// blueprint, not picked here).
+    pub fn admin_or_member(value: &str) -> Result<Self, super::AppError> {
+        match value {
+            "Admin" => Ok(UserRole::Admin),
+            "Member" => Ok(UserRole::Member),
+            other => Err(super::AppError::Invalid(format!(
+                "role: must be Admin or Member, not `{other}`"
+            ))),
+        }
+    }
+
     pub fn parse(value: &str) -> Option<Self> {
         match value {
             "Admin" => Some(UserRole::Admin),

@@ -14,6 +14,15 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// All problems as one message: `field: problem; field: problem`.
+pub fn joined(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn type_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",

@@ -33,15 +33,7 @@ pub async fn rotate_my_credentials() -> Result<IssuedCredential, AppError> {
 #[server(endpoint = "create_machine_credential")]
 pub async fn create_machine_credential(role: String) -> Result<IssuedCredential, AppError> {
     use crate::model::UserRole;
-    let role = match role.as_str() {
-        "Admin" => UserRole::Admin,
-        "Member" => UserRole::Member,
-        other => {
-            return Err(AppError::Invalid(format!(
-                "role: must be Admin or Member, not `{other}`"
-            )))
-        }
-    };
+    let role = UserRole::admin_or_member(&role)?;
     crate::services::credentials::create_machine(
         &crate::server::store()?,
         &crate::server::subject().await?,

@@ -87,15 +87,7 @@ pub async fn set_user_status(email: String, status: String) -> Result<User, AppE
 /// Invites someone; the answer carries the one-time link to hand over.
 #[server(endpoint = "invite_user")]
 pub async fn invite_user(email: String, role: String) -> Result<Invitation, AppError> {
-    let role = match role.as_str() {
-        "Admin" => UserRole::Admin,
-        "Member" => UserRole::Member,
-        other => {
-            return Err(AppError::Invalid(format!(
-                "role: must be Admin or Member, not `{other}`"
-            )))
-        }
-    };
+    let role = UserRole::admin_or_member(&role)?;
     crate::services::directory::invite(
         &crate::server::store()?,
         &crate::server::subject().await?,
@@ -215,7 +207,7 @@ fn initials(user: &User) -> String {
 }
 
 /// An admin's controls on a user row: role and enable/disable.
-fn user_controls(user: &User, actions: AdminActions) -> impl IntoView {
+fn user_controls(user: &User, actions: AdminActions) -> AnyView {
     let email = user.email.clone();
     let is_admin = user.role == UserRole::Admin;
     let (next_status, label) = match user.status {
@@ -244,9 +236,10 @@ fn user_controls(user: &User, actions: AdminActions) -> impl IntoView {
             })}
         </div>
     }
+    .into_any()
 }
 
-fn users_table(users: Vec<User>, admin: Option<AdminActions>) -> impl IntoView {
+fn users_table(users: Vec<User>, admin: Option<AdminActions>) -> AnyView {
     view! {
         <div class="table-wrap">
             <table class="entity-table">
@@ -273,10 +266,11 @@ fn users_table(users: Vec<User>, admin: Option<AdminActions>) -> impl IntoView {
             </table>
         </div>
     }
+    .into_any()
 }
 
 /// A member of a team made in Portolan, with a remove button for admins.
-fn member_chip(team: &str, email: String, admin: Option<AdminActions>) -> impl IntoView {
+fn member_chip(team: &str, email: String, admin: Option<AdminActions>) -> AnyView {
     let team = team.to_string();
     view! {
         <span class="chip member-chip">
@@ -291,11 +285,12 @@ fn member_chip(team: &str, email: String, admin: Option<AdminActions>) -> impl I
             })}
         </span>
     }
+    .into_any()
 }
 
 /// An admin's controls on a team made in Portolan: add a member, delete
 /// (after a second click).
-fn team_controls(team: &Team, users: &[User], actions: AdminActions) -> impl IntoView {
+fn team_controls(team: &Team, users: &[User], actions: AdminActions) -> AnyView {
     let name = team.name.clone();
     let candidates: Vec<String> = users
         .iter()
@@ -345,9 +340,10 @@ fn team_controls(team: &Team, users: &[User], actions: AdminActions) -> impl Int
             </Show>
         </div>
     }
+    .into_any()
 }
 
-fn teams_table(data: UsersAndTeams, admin: Option<AdminActions>) -> impl IntoView {
+fn teams_table(data: UsersAndTeams, admin: Option<AdminActions>) -> AnyView {
     let UsersAndTeams {
         users,
         teams,
@@ -396,6 +392,7 @@ fn teams_table(data: UsersAndTeams, admin: Option<AdminActions>) -> impl IntoVie
             </table>
         </div>
     }
+    .into_any()
 }
 
 /// The admin's form for a new team made in Portolan.

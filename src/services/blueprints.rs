@@ -19,15 +19,8 @@ async fn checked(store: &Store, blueprint: &Blueprint) -> Result<(), AppError> {
         .into_iter()
         .map(|b| b.identifier)
         .collect();
-    validate_blueprint(blueprint, &known).map_err(|errors| {
-        AppError::Invalid(
-            errors
-                .iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })
+    validate_blueprint(blueprint, &known)
+        .map_err(|errors| AppError::Invalid(crate::model::validate::joined(&errors)))
 }
 
 /// Creates a blueprint and, unless told not to, its catalog page

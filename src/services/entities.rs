@@ -167,15 +167,8 @@ fn plan(
         (None, Some(base)) => base.team.clone(),
         (None, None) => Vec::new(),
     };
-    validate_entity(blueprint, &properties, &relations).map_err(|errors| {
-        AppError::Invalid(
-            errors
-                .iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
+    validate_entity(blueprint, &properties, &relations)
+        .map_err(|errors| AppError::Invalid(crate::model::validate::joined(&errors)))?;
     let links = relation_links(blueprint, &relations);
     let entity = Entity {
         identifier,

@@ -1,7 +1,7 @@
 //! Entity rows, with their `entity_teams` and `entity_relations` side tables
 //! kept in step in the same transaction.
 
-use super::{bind_all, with_pool, OnConflict, Store, StoreError};
+use super::{bind_all, with_pool, Store, StoreError};
 use crate::model::{Entity, EntityList, Reference};
 use crate::query::{compile_listing, listing::ENTITY_COLUMNS, Bind, EntityListing, Sql};
 use chrono::{DateTime, Utc};
@@ -58,16 +58,17 @@ pub struct NewEntity {
     pub links: Vec<RelationLink>,
 }
 
-/// Inserts one entity with its team and relation rows inside transaction
-/// `$tx`; a taken identifier becomes a 409 naming it.
-macro_rules! insert_entity_rows {
-    ($tx:expr, $new:expr) => {{
-        let new: &NewEntity = $new;
-        let e = &new.entity;
-        let (id,): (i64,) = sqlx::query_as(
+/// Inserts one entity row inside transaction `$tx`: `Some(id)`, or `None`
+/// when the identifier is taken (so a lost race does not abort the
+/// transaction, as a failed statement would on PostgreSQL).
+macro_rules! insert_entity_row {
+    ($tx:expr, $entity:expr) => {{
+        let e: &Entity = $entity;
+        let row: Option<(i64,)> = sqlx::query_as(
             "INSERT INTO entities (blueprint, identifier, title, icon, teams, properties, \
              relations, created_at, created_by, updated_at, updated_by, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (blueprint, identifier) DO NOTHING RETURNING id",
         )
         .bind(&e.blueprint)
         .bind(&e.identifier)
@@ -81,14 +82,24 @@ macro_rules! insert_entity_rows {
         .bind(e.updated_at)
         .bind(&e.updated_by)
         .bind(e.version)
-        .fetch_one(&mut **$tx)
-        .await
-        .on_conflict(|| {
-            format!(
+        .fetch_optional(&mut **$tx)
+        .await?;
+        row.map(|(id,)| id)
+    }};
+}
+
+/// Inserts one entity with its team and relation rows inside transaction
+/// `$tx`; a taken identifier becomes a 409 naming it.
+macro_rules! insert_entity_rows {
+    ($tx:expr, $new:expr) => {{
+        let new: &NewEntity = $new;
+        let e = &new.entity;
+        let Some(id) = insert_entity_row!($tx, e) else {
+            return Err(StoreError::Conflict(format!(
                 "entity identifier `{}` is already taken in blueprint `{}`",
                 e.identifier, e.blueprint
-            )
-        })?;
+            )));
+        };
         insert_side_rows!($tx, id, new);
         id
     }};
@@ -302,32 +313,16 @@ impl Store {
         let mut outcomes = Vec::with_capacity(writes.len());
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            // A stub whose target appeared meanwhile is simply not needed.
             for stub in stubs {
-                insert_entity_rows!(&mut tx, stub);
+                if let Some(id) = insert_entity_row!(&mut tx, &stub.entity) {
+                    insert_side_rows!(&mut tx, id, stub);
+                }
             }
             for write in writes {
                 let e = &write.new.entity;
                 let row: Option<(i64,)> = match write.expected_version {
-                    None => sqlx::query_as(
-                        "INSERT INTO entities (blueprint, identifier, title, icon, teams, properties, \
-                         relations, created_at, created_by, updated_at, updated_by, version) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-                         ON CONFLICT (blueprint, identifier) DO NOTHING RETURNING id",
-                    )
-                    .bind(&e.blueprint)
-                    .bind(&e.identifier)
-                    .bind(&e.title)
-                    .bind(&e.icon)
-                    .bind(Json(&e.team))
-                    .bind(Json(&e.properties))
-                    .bind(Json(&e.relations))
-                    .bind(e.created_at)
-                    .bind(&e.created_by)
-                    .bind(e.updated_at)
-                    .bind(&e.updated_by)
-                    .bind(e.version)
-                    .fetch_optional(&mut *tx)
-                    .await?,
+                    None => insert_entity_row!(&mut tx, e).map(|id| (id,)),
                     Some(version) => sqlx::query_as(
                         "UPDATE entities SET title = $1, icon = $2, teams = $3, properties = $4, \
                          relations = $5, updated_at = $6, updated_by = $7, version = version + 1 \

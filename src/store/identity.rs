@@ -118,10 +118,9 @@ impl Store {
                     None => {
                         sqlx::query(
                             "INSERT INTO teams (name, description, provider, created_at, updated_at) \
-                             VALUES ($1, $2, 'SSO', $3, $3) ON CONFLICT (name) DO NOTHING",
+                             VALUES ($1, NULL, 'SSO', $2, $2) ON CONFLICT (name) DO NOTHING",
                         )
                         .bind(group)
-                        .bind("Synced from the identity provider")
                         .bind(now)
                         .execute(&mut *tx)
                         .await?;
