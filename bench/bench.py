@@ -234,7 +234,7 @@ def queries(n):
     search = "/v1/blueprints/service/entities/search"
     return {
         "first 50 by title (catalog page data)": ("POST", "/api/get_catalog_page", None,
-                                                  {"page": "services", "sort": "title", "search": "", "offset": "0"}),
+                                                  {"page": "services", "sort": "$title", "search": "", "offset": "0"}),
         "team + enum filter, 50": ("POST", search, {"limit": 50, "query": {"combinator": "and", "rules": [
             {"property": "$team", "operator": "containsAny", "value": ["team-07"]},
             {"property": "tier", "operator": "=", "value": "gold"}]}}, None),
@@ -312,16 +312,16 @@ def run_one(kind, n, source, pg_url):
         resp.read()
         cookie = resp.getheader("Set-Cookie", "").split(";")[0]
         result["search"] = {}
-        for name, (method, path, body, form) in queries(n).items():
+        for label, (method, path, body, form) in queries(n).items():
             client = admin
             if path.startswith("/api/"):
                 client = Client(port)
                 client.request = session_request(client, cookie)
-            result["search"][name] = latency(client, method, path, body, form)
-            print(f"    {name}: {result['search'][name]}", flush=True)
+            result["search"][label] = latency(client, method, path, body, form)
+            print(f"    {label}: {result['search'][label]}", flush=True)
         page = Client(port)
         page.request = session_request(page, cookie)
-        result["catalog_page_ssr"] = latency(page, "GET", "/catalog/services?sort=title", runs=100)
+        result["catalog_page_ssr"] = latency(page, "GET", "/catalog/services?sort=%24title", runs=100)
         print(f"    catalog page SSR: {result['catalog_page_ssr']}", flush=True)
         load_rss = []
         sampler = threading.Thread(target=lambda: [load_rss.append(rss_mb(server.proc.pid)) or time.sleep(1) for _ in range(25)])

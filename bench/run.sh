@@ -15,5 +15,6 @@ fi
 say "building the release server and bundle"
 cargo leptos build --release
 export PORTOLAN_BIN="${PORTOLAN_BIN:-$(cd "$(target_dir)" && pwd)/release/portolan}"
-export PORTOLAN_SITE="${PORTOLAN_SITE:-$(cd "$(target_dir)" && pwd)/site}"
+# cargo-leptos writes the bundle to the site root of Cargo.toml (target/site).
+export PORTOLAN_SITE="${PORTOLAN_SITE:-$PWD/target/site}"
 exec python3 bench/bench.py "$@"

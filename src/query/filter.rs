@@ -689,33 +689,35 @@ impl Compiler<'_> {
         identifiers: &[String],
         direction: Option<Direction>,
     ) {
+        // One semi-join on `e.id`, driven by the side table's indexes (the
+        // related rows, then the entities by key), rather than a correlated
+        // lookup for every entity of the blueprint.
         let downstream = |c: &mut Self| {
             c.sql
-                .push("EXISTS (SELECT 1 FROM entity_relations r WHERE r.entity_id = e.id AND r.target_blueprint = ")
+                .push("SELECT r.entity_id FROM entity_relations r WHERE r.target_blueprint = ")
                 .push_bind(Bind::Text(blueprint.to_string()))
                 .push(" AND ");
             c.in_list("r.target", identifiers);
-            c.sql.push(")");
         };
         let upstream = |c: &mut Self| {
             c.sql
-                .push("EXISTS (SELECT 1 FROM entity_relations r JOIN entities s ON s.id = r.entity_id \
-                       WHERE r.target_blueprint = e.blueprint AND r.target = e.identifier AND s.blueprint = ")
+                .push("SELECT t.id FROM entities s JOIN entity_relations r ON r.entity_id = s.id \
+                       JOIN entities t ON t.blueprint = r.target_blueprint AND t.identifier = r.target \
+                       WHERE s.blueprint = ")
                 .push_bind(Bind::Text(blueprint.to_string()))
                 .push(" AND ");
             c.in_list("s.identifier", identifiers);
-            c.sql.push(")");
         };
+        self.sql.push("e.id IN (");
         match direction {
             Some(Direction::Downstream) => downstream(self),
             Some(Direction::Upstream) => upstream(self),
             None => {
-                self.sql.push("(");
                 downstream(self);
-                self.sql.push(" OR ");
+                self.sql.push(" UNION ");
                 upstream(self);
-                self.sql.push(")");
             }
         }
+        self.sql.push(")");
     }
 }

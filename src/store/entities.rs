@@ -310,16 +310,65 @@ impl Store {
         writes: &[EntityWrite],
         stubs: &[NewEntity],
     ) -> Result<Vec<Result<(), String>>, StoreError> {
-        let mut outcomes = Vec::with_capacity(writes.len());
+        // PostgreSQL may still pick this batch as a deadlock victim against
+        // a writer outside Portolan's key order; the batch is then whole
+        // again to retry.
+        let mut attempt = 0;
+        loop {
+            match self.save_entities_once(writes, stubs).await {
+                Err(StoreError::Database(sqlx::Error::Database(db)))
+                    if attempt < 3 && matches!(db.code().as_deref(), Some("40P01" | "40001")) =>
+                {
+                    attempt += 1;
+                    tracing::warn!(attempt, "entity batch rolled back by a deadlock; retrying");
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn save_entities_once(
+        &self,
+        writes: &[EntityWrite],
+        stubs: &[NewEntity],
+    ) -> Result<Vec<Result<(), String>>, StoreError> {
+        // Rows are written in key order, stubs and entities alike, so two
+        // batches touching the same keys take their locks in the same order
+        // and cannot deadlock each other.
+        let mut order: Vec<(&str, &str, bool, usize)> = stubs
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                (
+                    s.entity.blueprint.as_str(),
+                    s.entity.identifier.as_str(),
+                    false,
+                    i,
+                )
+            })
+            .chain(writes.iter().enumerate().map(|(i, w)| {
+                (
+                    w.new.entity.blueprint.as_str(),
+                    w.new.entity.identifier.as_str(),
+                    true,
+                    i,
+                )
+            }))
+            .collect();
+        order.sort();
+        let mut outcomes: Vec<Result<(), String>> = vec![Ok(()); writes.len()];
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            // A stub whose target appeared meanwhile is simply not needed.
-            for stub in stubs {
-                if let Some(id) = insert_entity_row!(&mut tx, &stub.entity) {
-                    insert_side_rows!(&mut tx, id, stub);
+            for &(_, _, is_write, index) in &order {
+                if !is_write {
+                    // A stub whose target appeared meanwhile is not needed.
+                    let stub = &stubs[index];
+                    if let Some(id) = insert_entity_row!(&mut tx, &stub.entity) {
+                        insert_side_rows!(&mut tx, id, stub);
+                    }
+                    continue;
                 }
-            }
-            for write in writes {
+                let write = &writes[index];
                 let e = &write.new.entity;
                 let row: Option<(i64,)> = match write.expected_version {
                     None => insert_entity_row!(&mut tx, e).map(|id| (id,)),
@@ -342,7 +391,7 @@ impl Store {
                     .await?,
                 };
                 let Some((id,)) = row else {
-                    outcomes.push(Err(match write.expected_version {
+                    outcomes[index] = Err(match write.expected_version {
                         None => format!(
                             "entity identifier `{}` is already taken in blueprint `{}`",
                             e.identifier, e.blueprint
@@ -351,7 +400,7 @@ impl Store {
                             "entity `{}` was changed by someone else since version {version}; reload it and try again",
                             e.identifier
                         ),
-                    }));
+                    });
                     continue;
                 };
                 if write.expected_version.is_some() {
@@ -360,7 +409,6 @@ impl Store {
                 }
                 insert_side_rows!(&mut tx, id, &write.new);
                 insert_audit!(&mut tx, &write.audit);
-                outcomes.push(Ok(()));
             }
             tx.commit().await?;
         });
