@@ -22,6 +22,8 @@ pub enum Bind {
     Int(i64),
     Float(f64),
     Time(chrono::DateTime<chrono::Utc>),
+    /// SQL NULL (an absent title, icon or author).
+    Null,
 }
 
 /// SQL text under construction with its bind values; `push_bind` hands out

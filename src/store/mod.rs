@@ -13,7 +13,9 @@ mod blueprints;
 mod credentials;
 pub use credentials::{Credential, TokenOwner};
 mod entities;
-pub use entities::{AuditRecord, EntityWrite, NewEntity, RelationLink};
+pub use entities::{AuditRecord, NewEntity, RelationLink};
+mod entity_batch;
+pub use entity_batch::EntityWrite;
 mod error;
 mod identity;
 mod invitations;
@@ -62,6 +64,7 @@ macro_rules! bind_all {
                 $crate::query::Bind::Int(i) => q.bind(*i),
                 $crate::query::Bind::Float(f) => q.bind(*f),
                 $crate::query::Bind::Time(t) => q.bind(*t),
+                $crate::query::Bind::Null => q.bind(None::<String>),
             };
         }
         q
