@@ -197,13 +197,24 @@ fn status_color(status: UserStatus) -> &'static str {
     }
 }
 
+/// The avatar's letters: the name's initials, or the e-mail's first letter
+/// for someone who has not told their name yet (an invited person).
 fn initials(user: &User) -> String {
-    user.first_name
+    let letters: String = user
+        .first_name
         .chars()
         .take(1)
         .chain(user.last_name.chars().take(1))
-        .collect::<String>()
-        .to_uppercase()
+        .collect();
+    if letters.is_empty() {
+        user.email
+            .chars()
+            .take(1)
+            .collect::<String>()
+            .to_uppercase()
+    } else {
+        letters.to_uppercase()
+    }
 }
 
 /// An admin's controls on a user row: role and enable/disable.
@@ -255,7 +266,7 @@ fn users_table(users: Vec<User>, admin: Option<AdminActions>) -> AnyView {
                             <tr>
                                 <td><span class="avatar" aria-hidden="true">{initials(&u)}</span>{u.full_name()}</td>
                                 <td>{u.email.clone()}</td>
-                                <td>{roles}</td>
+                                <td class="wrap">{roles}</td>
                                 <td><span class="chips">{u.teams.iter().map(|t| view! { <TeamChip name=t.clone()/> }).collect_view()}</span></td>
                                 <td><Badge label=u.status.as_str() color=Some(status_color(u.status).to_string())/></td>
                                 {admin.map(|actions| view! { <td>{user_controls(&u, actions)}</td> })}
@@ -302,13 +313,14 @@ fn team_controls(team: &Team, users: &[User], actions: AdminActions) -> AnyView 
     let ask_name = name.clone();
     let (question, doomed) = (format!("Delete {name}?"), name.clone());
     view! {
-        <div class="row-actions">
+        <div class="row-actions stack">
             {(!candidates.is_empty()).then(|| view! {
                 <ActionForm action=actions.set_member attr:class="inline-form">
                     <input type="hidden" name="team" value=name.clone()/>
                     <input type="hidden" name="member" value="true"/>
                     <label class="visually-hidden" for=format!("add-{name}")>{format!("Add a member to {name}")}</label>
-                    <select id=format!("add-{name}") name="email">
+                    <select id=format!("add-{name}") name="email" required>
+                        <option value="" selected disabled>"Add member…"</option>
                         {candidates.into_iter().map(|e| view! { <option value=e.clone()>{e.clone()}</option> }).collect_view()}
                     </select>
                     <button type="submit" class="button subtle">"Add"</button>
@@ -370,7 +382,7 @@ fn teams_table(data: UsersAndTeams, admin: Option<AdminActions>) -> AnyView {
                         view! {
                             <tr>
                                 <td><TeamChip name=t.name.clone()/></td>
-                                <td>{t.description.clone().unwrap_or_default()}</td>
+                                <td class="wrap">{t.description.clone().unwrap_or_default()}</td>
                                 <td>{source}</td>
                                 <td>
                                     <span class="muted">{format!("{count} · ")}</span>
