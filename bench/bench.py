@@ -87,14 +87,18 @@ def read_jsonl(path):
 class Client:
     """One keep-alive HTTP connection to the server."""
 
-    def __init__(self, port, token=None):
-        self.port, self.token = port, token
+    def __init__(self, port, token=None, cookie=None):
+        """`token` for the API (machines); `cookie`, a signed-in session,
+        for pages and server functions (people)."""
+        self.port, self.token, self.cookie = port, token, cookie
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
 
     def request(self, method, path, body=None, form=None):
         headers = {}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
+        if self.cookie:
+            headers["Cookie"] = self.cookie
         data = None
         if body is not None:
             data = json.dumps(body)
@@ -313,14 +317,10 @@ def run_one(kind, n, source, pg_url):
         cookie = resp.getheader("Set-Cookie", "").split(";")[0]
         result["search"] = {}
         for label, (method, path, body, form) in queries(n).items():
-            client = admin
-            if path.startswith("/api/"):
-                client = Client(port)
-                client.request = session_request(client, cookie)
+            client = Client(port, cookie=cookie) if path.startswith("/api/") else admin
             result["search"][label] = latency(client, method, path, body, form)
             print(f"    {label}: {result['search'][label]}", flush=True)
-        page = Client(port)
-        page.request = session_request(page, cookie)
+        page = Client(port, cookie=cookie)
         result["catalog_page_ssr"] = latency(page, "GET", "/catalog/services?sort=%24title", runs=100)
         print(f"    catalog page SSR: {result['catalog_page_ssr']}", flush=True)
         load_rss = []
@@ -342,29 +342,6 @@ def run_one(kind, n, source, pg_url):
         if kind == "postgres":
             subprocess.run(["psql", pg_url, "-qc", f"DROP DATABASE IF EXISTS {name}"])
     return result
-
-
-def session_request(client, cookie):
-    """`client.request` with the session cookie instead of a token (pages
-    and server functions are for people)."""
-
-    def request(method, path, body=None, form=None):
-        headers = {"Cookie": cookie}
-        data = None
-        if form is not None:
-            data = urllib.parse.urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        for attempt in range(2):
-            try:
-                client.conn.request(method, path, body=data, headers=headers)
-                resp = client.conn.getresponse()
-                return resp.status, resp.read()
-            except (http.client.HTTPException, ConnectionError):
-                client.conn.close()
-                client.conn = http.client.HTTPConnection("127.0.0.1", client.port, timeout=120)
-                if attempt:
-                    raise
-    return request
 
 
 def bundle_size():

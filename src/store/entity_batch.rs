@@ -65,23 +65,6 @@ fn key(new: &NewEntity) -> Key {
 }
 
 impl Store {
-    /// Writes an entity and its audit record in one transaction (see
-    /// `save_entities`); a lost race is a 409.
-    pub async fn save_entity(
-        &self,
-        write: EntityWrite,
-        stubs: &[NewEntity],
-    ) -> Result<(), StoreError> {
-        match self
-            .save_entities(std::slice::from_ref(&write), stubs)
-            .await?
-            .pop()
-        {
-            Some(Err(conflict)) => Err(StoreError::Conflict(conflict)),
-            _ => Ok(()),
-        }
-    }
-
     /// Writes a batch of entities of one request in one transaction: the
     /// relation-target stubs and the new entities, the replaced ones, their
     /// side rows, and an audit record per written entity. Optimistic
