@@ -8,13 +8,22 @@ type Predicate = Box<dyn Fn(&Entity) -> bool + Send + Sync>;
 
 use portolan::model::query::Query;
 use portolan::model::{AppError, Entity};
-use portolan::query::Viewer;
+use portolan::model::{SignedInUser, Subject, UserRole};
+
+/// Someone who may read every entity and has no e-mail or teams of their
+/// own (an admin's machine token), so dynamic values match nothing.
+fn anyone() -> Subject {
+    Subject::Machine {
+        client_id: "search-test".into(),
+        role: UserRole::Admin,
+    }
+}
 use portolan::services::{demo, search};
 use portolan::store::Store;
 use serde_json::{json, Value};
 
 async fn all_entities(store: &Store) -> Vec<Entity> {
-    let (_, all) = search::search(store, &Viewer::default(), &Query::all())
+    let (_, all) = search::search(store, &anyone(), &Query::all())
         .await
         .unwrap();
     all
@@ -43,7 +52,7 @@ fn tags(e: &Entity) -> Vec<String> {
         .unwrap_or_default()
 }
 
-async fn ids(store: &Store, viewer: &Viewer, query: Value) -> Vec<String> {
+async fn ids(store: &Store, viewer: &Subject, query: Value) -> Vec<String> {
     let q = Query::from_json(&query).unwrap();
     let (_, found) = search::search(store, viewer, &q)
         .await
@@ -82,7 +91,7 @@ both_databases!(every_operator_matches_what_it_says, |store, _url| {
         .filter(|e| e.blueprint == "service")
         .cloned()
         .collect();
-    let anon = Viewer::default();
+    let anon = anyone();
     let mid = {
         let mut dates: Vec<&str> = services
             .iter()
@@ -324,10 +333,13 @@ both_databases!(every_operator_matches_what_it_says, |store, _url| {
         .is_empty());
 
     // A viewer with teams: "My Teams" is theirs.
-    let payments = Viewer {
-        email: Some("priya@portolan.dev".into()),
+    let payments = Subject::User(SignedInUser {
+        email: "priya@portolan.dev".into(),
+        name: "Priya".into(),
+        role: UserRole::Member,
         teams: vec!["payments".into()],
-    };
+        moderated_blueprints: vec![],
+    });
     assert_eq!(
         ids(&store, &payments, rule("$team", "in", json!(["My Teams"]))).await,
         expected(&services, |e| e.team.contains(&"payments".to_string()))
@@ -350,7 +362,7 @@ both_databases!(every_operator_matches_what_it_says, |store, _url| {
 both_databases!(related_to_follows_relations_both_ways, |store, _url| {
     demo::seed_if_empty(&store).await.unwrap();
     let all = all_entities(&store).await;
-    let anon = Viewer::default();
+    let anon = anyone();
     // Downstream of service cart-api: what points at it (its deployments).
     let found = ids(&store, &anon, json!({"combinator": "and", "rules": [
         {"operator": "relatedTo", "blueprint": "service", "value": "cart-api", "direction": "downstream"}]})).await;
@@ -382,7 +394,7 @@ both_databases!(related_to_follows_relations_both_ways, |store, _url| {
 
 both_databases!(operators_refused_where_they_do_not_apply, |store, _url| {
     demo::seed_if_empty(&store).await.unwrap();
-    let anon = Viewer::default();
+    let anon = anyone();
     for (query, needle) in [
         (
             rule("tier", ">", json!(3)),
@@ -432,7 +444,7 @@ both_databases!(operators_refused_where_they_do_not_apply, |store, _url| {
 
 both_databases!(blueprint_search_pages_with_cursors, |store, _url| {
     demo::seed_if_empty(&store).await.unwrap();
-    let anon = Viewer::default();
+    let anon = anyone();
     let mut seen = Vec::new();
     let mut from: Option<String> = None;
     loop {

@@ -7,27 +7,9 @@ mod support;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use portolan::auth::password::{bootstrap_admin, AdminBootstrap};
-use portolan::auth::session::{SignIn, SIGN_IN_KEY};
 use portolan::model::{TeamProvider, UserStatus};
 use portolan::store::{SsoProfile, Store};
-use std::str::FromStr;
-use support::{admin_cookie, get_page, post_login, ADMIN_EMAIL, ADMIN_PASSWORD};
-use tower_sessions::session::Id;
-use tower_sessions::SessionStore;
-
-/// Moves the times of the session behind `cookie` into the past.
-async fn age_session(store: &Store, cookie: &str, since_sign_in: i64, since_seen: i64) {
-    let id = Id::from_str(cookie.split_once('=').unwrap().1).unwrap();
-    let mut record = store.load(&id).await.unwrap().expect("a stored session");
-    let mut sign_in: SignIn = serde_json::from_value(record.data[SIGN_IN_KEY].clone()).unwrap();
-    let now = chrono::Utc::now().timestamp();
-    sign_in.signed_in_at = now - since_sign_in;
-    sign_in.last_seen = now - since_seen;
-    record
-        .data
-        .insert(SIGN_IN_KEY.into(), serde_json::to_value(&sign_in).unwrap());
-    store.save(&record).await.unwrap();
-}
+use support::{admin_cookie, age_session, get_page, post_login, ADMIN_EMAIL, ADMIN_PASSWORD};
 
 const DAY: i64 = 86400;
 

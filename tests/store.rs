@@ -14,6 +14,14 @@ async fn seeded(store: &Store) {
         .expect("database was empty");
 }
 
+/// A reader who may read everything (an admin machine token).
+fn reader() -> portolan::model::Subject {
+    portolan::model::Subject::Machine {
+        client_id: "test".into(),
+        role: portolan::model::UserRole::Admin,
+    }
+}
+
 fn listing(blueprint: &str, sort: &str, search: Option<&str>, offset: i64) -> EntityListing {
     EntityListing {
         blueprint: blueprint.into(),
@@ -21,6 +29,7 @@ fn listing(blueprint: &str, sort: &str, search: Option<&str>, offset: i64) -> En
         sort: portolan::model::EntitySort::from_url(sort),
         offset,
         limit: 50,
+        restriction: None,
     }
 }
 
@@ -170,14 +179,17 @@ both_databases!(entities_read_back_in_ports_shape, |store, _url| {
 
 both_databases!(property_breakdown_counts_every_entity, |store, _url| {
     seeded(&store).await;
-    let counts = store.count_by_property("service", "tier").await.unwrap();
+    let counts = store
+        .count_by_property("service", "tier", None)
+        .await
+        .unwrap();
     let total: i64 = counts.iter().map(|(_, n)| n).sum();
     assert_eq!(total, store.count_entities("service").await.unwrap());
     assert!(counts
         .iter()
         .all(|(v, _)| matches!(v.as_deref(), Some("gold" | "silver" | "bronze"))));
     let booleans = store
-        .count_by_property("service", "hasRunbook")
+        .count_by_property("service", "hasRunbook", None)
         .await
         .unwrap();
     assert!(booleans.len() <= 2 && !booleans.is_empty());
@@ -221,29 +233,29 @@ both_databases!(users_and_teams_list_their_memberships, |store, _url| {
 
 both_databases!(catalog_page_errors_say_what_is_wrong, |store, _url| {
     seeded(&store).await;
-    let ok = catalog::catalog_page(&store, "services", "-tier", "", 0)
+    let ok = catalog::catalog_page(&store, &reader(), "services", "-tier", "", 0)
         .await
         .unwrap();
     assert_eq!(ok.sort.order, SortOrder::Desc);
     assert_eq!(ok.list.entities.len(), 50);
-    match catalog::catalog_page(&store, "nope", "", "", 0).await {
+    match catalog::catalog_page(&store, &reader(), "nope", "", "", 0).await {
         Err(AppError::NotFound(m)) => assert!(m.contains("nope")),
         other => panic!("{other:?}"),
     }
-    match catalog::catalog_page(&store, "services", "colour", "", 0).await {
+    match catalog::catalog_page(&store, &reader(), "services", "colour", "", 0).await {
         Err(AppError::Invalid(m)) => assert!(m.contains("`colour`"), "{m}"),
         other => panic!("{other:?}"),
     }
     assert!(matches!(
-        catalog::catalog_page(&store, "services", "", "", -5).await,
+        catalog::catalog_page(&store, &reader(), "services", "", "", -5).await,
         Err(AppError::BadRequest(_))
     ));
     // A dashboard is not a catalog page.
     assert!(matches!(
-        catalog::catalog_page(&store, "overview", "", "", 0).await,
+        catalog::catalog_page(&store, &reader(), "overview", "", "", 0).await,
         Err(AppError::NotFound(_))
     ));
-    match catalog::entity_page(&store, "service", "ghost").await {
+    match catalog::entity_page(&store, &reader(), "service", "ghost").await {
         Err(AppError::NotFound(m)) => assert!(m.contains("ghost")),
         other => panic!("{other:?}"),
     }
@@ -251,7 +263,7 @@ both_databases!(catalog_page_errors_say_what_is_wrong, |store, _url| {
 
 both_databases!(dashboard_widgets_are_computed, |store, _url| {
     seeded(&store).await;
-    let dash = portolan::services::dashboard::dashboard(&store, "overview")
+    let dash = portolan::services::dashboard::dashboard(&store, &reader(), "overview")
         .await
         .unwrap();
     let services = store.count_entities("service").await.unwrap() as f64;

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 /// Port's entry shape (api.md §9).
 fn entry_json(entry: &AuditEntry) -> Value {
-    json!({
+    let mut entry_json = json!({
         "identifier": entry.id.to_string(),
         "action": entry.action,
         "resourceType": entry.resource_type,
@@ -19,7 +19,12 @@ fn entry_json(entry: &AuditEntry) -> Value {
         "trigger": {"at": entry.at, "by": {"userId": entry.actor}, "origin": "UI"},
         "context": {"blueprint": entry.blueprint, "entity": entry.identifier},
         "diff": entry.diff,
-    })
+    });
+    // Why a refused write was refused (status FAILURE).
+    if let Some(message) = &entry.message {
+        entry_json["message"] = Value::from(message.as_str());
+    }
+    entry_json
 }
 
 fn time(name: &str, value: &str) -> Result<DateTime<Utc>, AppError> {

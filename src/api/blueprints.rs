@@ -88,9 +88,12 @@ pub async fn get(State(store): State<Store>, Path(id): Path<String>) -> ApiResul
     Ok(Json(json!({"ok": true, "blueprint": blueprint})))
 }
 
-pub async fn entities_count(State(store): State<Store>, Path(id): Path<String>) -> ApiResult {
-    crate::services::catalog::blueprint(&store, &id).await?;
-    let count = store.count_entities(&id).await?;
+pub async fn entities_count(
+    State(store): State<Store>,
+    subject: Subject,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let count = crate::services::catalog::entities_count(&store, &subject, &id).await?;
     Ok(Json(json!({"ok": true, "count": count})))
 }
 

@@ -6,7 +6,6 @@ use super::ApiResult;
 use crate::model::query::Query;
 use crate::model::AppError;
 use crate::model::Subject;
-use crate::query::Viewer;
 use crate::services::entities::{self, EntityInput, WriteOptions};
 use crate::store::Store;
 use axum::extract::{Path, State};
@@ -17,9 +16,11 @@ use serde_json::{json, Value};
 
 pub async fn get(
     State(store): State<Store>,
+    subject: Subject,
     Path((blueprint, identifier)): Path<(String, String)>,
 ) -> ApiResult {
-    let page = crate::services::catalog::entity_page(&store, &blueprint, &identifier).await?;
+    let page =
+        crate::services::catalog::entity_page(&store, &subject, &blueprint, &identifier).await?;
     Ok(Json(json!({"ok": true, "entity": page.entity})))
 }
 
@@ -30,7 +31,7 @@ pub async fn list(
 ) -> ApiResult {
     let (_, entities) = crate::services::search::search(
         &store,
-        &Viewer::of(&subject),
+        &subject,
         &Query::from_json(&json!({"combinator": "and", "rules": [
             {"property": "$blueprint", "operator": "=", "value": blueprint}]}))
         .map_err(|e| AppError::Internal(e.to_string()))?,
@@ -50,8 +51,7 @@ pub async fn search(
 ) -> ApiResult {
     let query =
         Query::from_json(&body).map_err(|e| AppError::Invalid(format!("invalid query: {e}")))?;
-    let (matching, entities) =
-        crate::services::search::search(&store, &Viewer::of(&subject), &query).await?;
+    let (matching, entities) = crate::services::search::search(&store, &subject, &query).await?;
     Ok(Json(
         json!({"ok": true, "matchingBlueprints": matching, "entities": entities}),
     ))
@@ -89,7 +89,7 @@ pub async fn search_blueprint(
         .map_err(|e| AppError::Invalid(format!("invalid query: {e}")))?;
     let (entities, next) = crate::services::search::search_blueprint(
         &store,
-        &Viewer::of(&subject),
+        &subject,
         &blueprint,
         query.as_ref(),
         body.limit,

@@ -12,76 +12,82 @@ mod entities;
 mod error;
 mod health;
 mod json;
+mod permissions;
 mod teams;
 mod users;
 
 pub use error::ApiError;
 
 use crate::server::AppState;
-use axum::routing::{any, get, post};
+use axum::routing::{any, get, on, post, MethodFilter, MethodRouter};
 use axum::{Json, Router};
 use serde_json::Value;
 
 /// What every handler answers: Port's `{"ok": true, …}` or its error envelope.
 pub type ApiResult = Result<Json<Value>, ApiError>;
 
+/// Declares the `/v1` endpoints once: the router is built from this list,
+/// and `endpoint_list` hands it to the authorization matrix test, which
+/// fails when an endpoint is missing from the matrix.
+macro_rules! endpoints {
+    ($($method:ident $path:literal => $handler:expr),* $(,)?) => {
+        fn endpoints() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
+            vec![$((stringify!($method), $path, on(MethodFilter::$method, $handler))),*]
+        }
+    };
+}
+
+endpoints! {
+    GET "/blueprints" => blueprints::list,
+    POST "/blueprints" => blueprints::create,
+    GET "/blueprints/{id}" => blueprints::get,
+    PUT "/blueprints/{id}" => blueprints::put,
+    PATCH "/blueprints/{id}" => blueprints::patch,
+    DELETE "/blueprints/{id}" => blueprints::delete,
+    GET "/blueprints/{id}/entities-count" => blueprints::entities_count,
+    GET "/blueprints/{id}/permissions" => permissions::get_blueprint,
+    PATCH "/blueprints/{id}/permissions" => permissions::patch_blueprint,
+    GET "/blueprints/{bp}/entities" => entities::list,
+    POST "/blueprints/{bp}/entities" => entities::create,
+    POST "/blueprints/{bp}/entities/search" => entities::search_blueprint,
+    POST "/blueprints/{bp}/entities/bulk" => entities::bulk,
+    POST "/blueprints/{bp}/bulk/entities/delete" => entities::bulk_delete,
+    GET "/blueprints/{bp}/entities/{id}" => entities::get,
+    PUT "/blueprints/{bp}/entities/{id}" => entities::put,
+    PATCH "/blueprints/{bp}/entities/{id}" => entities::patch,
+    DELETE "/blueprints/{bp}/entities/{id}" => entities::delete,
+    POST "/entities/search" => entities::search,
+    GET "/pages/{id}/permissions" => permissions::get_page,
+    PATCH "/pages/{id}/permissions" => permissions::patch_page,
+    GET "/audit-log" => audit::list,
+    GET "/users" => users::list,
+    POST "/users/invite" => users::invite,
+    GET "/users/{email}" => users::get,
+    PATCH "/users/{email}" => users::patch,
+    DELETE "/users/{email}" => users::delete,
+    POST "/rotate-credentials/{email}" => users::rotate_credentials,
+    GET "/teams" => teams::list,
+    POST "/teams" => teams::create,
+    GET "/teams/{name}" => teams::get,
+    PUT "/teams/{name}" => teams::put,
+    PATCH "/teams/{name}" => teams::patch,
+    DELETE "/teams/{name}" => teams::delete,
+}
+
+/// Every `/v1` endpoint as `(method, full path)`, e.g. `("GET", "/v1/users")`.
+pub fn endpoint_list() -> Vec<(&'static str, String)> {
+    endpoints()
+        .into_iter()
+        .map(|(method, path, _)| (method, format!("/v1{path}")))
+        .collect()
+}
+
 pub fn router() -> Router<AppState> {
-    let v1 = Router::new()
-        .route(
-            "/blueprints",
-            get(blueprints::list).post(blueprints::create),
-        )
-        .route(
-            "/blueprints/{id}",
-            get(blueprints::get)
-                .put(blueprints::put)
-                .patch(blueprints::patch)
-                .delete(blueprints::delete),
-        )
-        .route(
-            "/blueprints/{id}/entities-count",
-            get(blueprints::entities_count),
-        )
-        .route(
-            "/blueprints/{bp}/entities",
-            get(entities::list).post(entities::create),
-        )
-        .route(
-            "/blueprints/{bp}/entities/search",
-            post(entities::search_blueprint),
-        )
-        .route("/blueprints/{bp}/entities/bulk", post(entities::bulk))
-        .route(
-            "/blueprints/{bp}/bulk/entities/delete",
-            post(entities::bulk_delete),
-        )
-        .route(
-            "/blueprints/{bp}/entities/{id}",
-            get(entities::get)
-                .put(entities::put)
-                .patch(entities::patch)
-                .delete(entities::delete),
-        )
-        .route("/entities/search", post(entities::search))
-        .route("/audit-log", get(audit::list))
-        .route("/users", get(users::list))
-        .route("/users/invite", post(users::invite))
-        .route(
-            "/users/{email}",
-            get(users::get).patch(users::patch).delete(users::delete),
-        )
-        .route(
-            "/rotate-credentials/{email}",
-            post(users::rotate_credentials),
-        )
-        .route("/teams", get(teams::list).post(teams::create))
-        .route(
-            "/teams/{name}",
-            get(teams::get)
-                .put(teams::put)
-                .patch(teams::patch)
-                .delete(teams::delete),
-        )
+    let v1 = endpoints()
+        .into_iter()
+        .fold(Router::new(), |router, (_, path, handler)| {
+            router.route(path, handler)
+        })
         .fallback(any(blueprints::unknown_route))
         .layer(axum::middleware::from_fn(auth::require_subject));
     Router::new()

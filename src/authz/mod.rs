@@ -5,8 +5,19 @@
 //! every write; nothing else in the code base decides access. Roles, blueprint
 //! and page permissions (the Authorization issue) grow from this module.
 //!
-//! Reads need a signed-in subject (enforced where requests come in);
-//! writes are allowed to admins until the Authorization issue lands.
+//! Reads need a signed-in subject (enforced where requests come in).
+//! Entities follow their blueprint's permissions (`catalog`), pages their
+//! page permissions (`pages`); the rest of this file covers the data
+//! model, users, credentials and the audit log.
+
+pub mod catalog;
+pub mod pages;
+
+pub use catalog::{
+    entity_abilities, entity_read_scope, may_create_some, may_register, may_unregister, may_update,
+    ReadScope,
+};
+pub use pages::{may_change_permissions, may_read_page};
 
 use crate::model::{Subject, Team, TeamProvider, UserRole};
 
@@ -15,30 +26,6 @@ use crate::model::{Subject, Team, TeamProvider, UserRole};
 pub struct Decision {
     pub allowed: bool,
     pub reason: String,
-}
-
-/// May `subject` change entities of the catalog? Admins may (people and
-/// machines); blueprint and ownership permissions come with the
-/// Authorization issue.
-pub fn may_write_catalog(subject: &Subject) -> Decision {
-    match subject {
-        Subject::Anonymous => Decision {
-            allowed: false,
-            reason: "writing to the catalog needs a signed-in admin or an access token: POST /v1/auth/access_token, then send `Authorization: Bearer <accessToken>`".into(),
-        },
-        s if s.role() == Some(UserRole::Admin) => Decision {
-            allowed: true,
-            reason: "admins may change the catalog".into(),
-        },
-        s => Decision {
-            allowed: false,
-            reason: format!(
-                "{} has role {}; only admins may change the catalog for now",
-                s.audit_name(),
-                s.role().map(|r| r.as_str()).unwrap_or("none")
-            ),
-        },
-    }
 }
 
 /// May `subject` create, change or delete blueprints? Admins only (people
@@ -146,28 +133,24 @@ pub fn require(subject: &Subject, decision: Decision) -> Result<(), crate::model
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::SignedInUser;
 
     #[test]
-    fn only_admins_may_write_for_now() {
-        assert!(!may_write_catalog(&Subject::Anonymous).allowed);
-        let admin = Subject::Machine {
-            client_id: "ci".into(),
-            role: UserRole::Admin,
+    fn refusals_are_401_for_nobody_and_403_for_someone() {
+        let no = Decision {
+            allowed: false,
+            reason: "why".into(),
         };
-        assert!(may_write_catalog(&admin).allowed);
-        let member = Subject::User(SignedInUser {
-            email: "m@x".into(),
-            name: "M".into(),
+        let machine = Subject::Machine {
+            client_id: "ci".into(),
             role: UserRole::Member,
-            teams: vec![],
-            moderated_blueprints: vec![],
-        });
-        let d = may_write_catalog(&member);
-        assert!(
-            !d.allowed && d.reason.contains("m@x has role Member"),
-            "{}",
-            d.reason
-        );
+        };
+        assert!(matches!(
+            require(&Subject::Anonymous, no.clone()),
+            Err(crate::model::AppError::Unauthorized(_))
+        ));
+        assert!(matches!(
+            require(&machine, no),
+            Err(crate::model::AppError::Forbidden(m)) if m == "why"
+        ));
     }
 }

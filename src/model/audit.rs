@@ -17,9 +17,13 @@ pub struct AuditEntry {
     pub action: String,
     pub blueprint: Option<String>,
     pub identifier: Option<String>,
+    /// `SUCCESS`, or `FAILURE` for a write the policy refused.
     pub status: String,
     /// `{before, after}`.
     pub diff: Value,
+    /// Why a refused write was refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// Which entries to read; every given filter must hold. Newest first.

@@ -12,6 +12,7 @@ pub mod entity;
 pub mod error;
 pub mod identifier;
 pub mod page;
+pub mod permissions;
 pub mod query;
 pub mod subject;
 pub mod user;
@@ -25,6 +26,9 @@ pub use error::AppError;
 pub use page::{
     BlueprintSummary, CatalogPageData, DashboardData, EntityPageData, HomeData, Page, PageType,
     Reference, SidebarItem, Slice, UsersAndTeams, WidgetData,
+};
+pub use permissions::{
+    BlueprintPermissions, EntityAbilities, Grant, PageAudience, PagePermissions,
 };
 pub use subject::{SignedInUser, Subject};
 pub use user::{Invitation, Team, TeamProvider, User, UserRole, UserStatus};

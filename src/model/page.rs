@@ -48,6 +48,9 @@ pub struct Page {
     /// `entities-pie-chart`, …).
     #[serde(default)]
     pub widgets: Vec<Value>,
+    /// Who may read the page (everyone signed in unless an admin narrowed it).
+    #[serde(default)]
+    pub permissions: super::PagePermissions,
 }
 
 impl Page {
@@ -78,6 +81,9 @@ pub struct CatalogPageData {
     pub list: EntityList,
     pub sort: EntitySort,
     pub search: String,
+    /// Whether the viewer may create entities here (the policy's answer,
+    /// so the page offers "New" only when it can work).
+    pub may_create: bool,
 }
 
 /// A dashboard with its widgets already computed on the server.
@@ -147,6 +153,8 @@ pub struct EntityPageData {
     pub catalog_href: Option<String>,
     /// Entities whose relations point at this one.
     pub referenced_by: Vec<Reference>,
+    /// What the viewer may do with this entity.
+    pub abilities: super::EntityAbilities,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

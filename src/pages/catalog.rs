@@ -18,8 +18,16 @@ pub async fn get_catalog_page(
     search: String,
     offset: i64,
 ) -> Result<CatalogPageData, AppError> {
-    crate::services::catalog::catalog_page(&crate::server::store()?, &page, &sort, &search, offset)
-        .await
+    let subject = crate::server::subject().await?;
+    crate::services::catalog::catalog_page(
+        &crate::server::store()?,
+        &subject,
+        &page,
+        &sort,
+        &search,
+        offset,
+    )
+    .await
 }
 
 /// A table column: a meta property or a schema property.

@@ -9,7 +9,8 @@ use leptos_router::hooks::use_params_map;
 
 #[server(endpoint = "get_dashboard")]
 pub async fn get_dashboard(page: String) -> Result<DashboardData, AppError> {
-    crate::services::dashboard::dashboard(&crate::server::store()?, &page).await
+    let subject = crate::server::subject().await?;
+    crate::services::dashboard::dashboard(&crate::server::store()?, &subject, &page).await
 }
 
 fn widget_view(widget: WidgetData) -> AnyView {

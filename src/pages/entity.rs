@@ -15,7 +15,14 @@ pub async fn get_entity_page(
     blueprint: String,
     identifier: String,
 ) -> Result<EntityPageData, AppError> {
-    crate::services::catalog::entity_page(&crate::server::store()?, &blueprint, &identifier).await
+    let subject = crate::server::subject().await?;
+    crate::services::catalog::entity_page(
+        &crate::server::store()?,
+        &subject,
+        &blueprint,
+        &identifier,
+    )
+    .await
 }
 
 fn entity_view(data: EntityPageData) -> impl IntoView {
@@ -24,6 +31,7 @@ fn entity_view(data: EntityPageData) -> impl IntoView {
         blueprint,
         catalog_href,
         referenced_by,
+        abilities: _,
     } = data;
     let title = entity.display_title().to_string();
     let icon = entity

@@ -8,7 +8,8 @@ use leptos_meta::Title;
 
 #[server(endpoint = "get_home")]
 pub async fn get_home() -> Result<HomeData, AppError> {
-    crate::services::catalog::home(&crate::server::store()?).await
+    let subject = crate::server::subject().await?;
+    crate::services::catalog::home(&crate::server::store()?, &subject).await
 }
 
 #[component]

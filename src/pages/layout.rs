@@ -9,7 +9,8 @@ use leptos_router::components::A;
 
 #[server(endpoint = "get_sidebar")]
 pub async fn get_sidebar() -> Result<Vec<SidebarItem>, AppError> {
-    crate::services::catalog::sidebar(&crate::server::store()?).await
+    let subject = crate::server::subject().await?;
+    crate::services::catalog::sidebar(&crate::server::store()?, &subject).await
 }
 
 /// Who is signed in, for the user menu.

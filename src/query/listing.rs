@@ -13,6 +13,9 @@ pub struct EntityListing {
     pub sort: EntitySort,
     pub offset: i64,
     pub limit: i64,
+    /// A compiled condition every row must also meet: what the viewer may
+    /// read of the blueprint (and a page's initial filter).
+    pub restriction: Option<Sql>,
 }
 
 /// The row query and the count query of a listing.
@@ -34,6 +37,9 @@ fn push_filter(dialect: Dialect, sql: &mut Sql, listing: &EntityListing) {
         sql.push(" OR ");
         dialect.push_contains_ci(sql, "e.identifier", term);
         sql.push(")");
+    }
+    if let Some(restriction) = &listing.restriction {
+        sql.push(" AND (").push_sql(restriction).push(")");
     }
 }
 
@@ -91,6 +97,7 @@ mod tests {
             sort: EntitySort::from_url(sort),
             offset: 0,
             limit: 50,
+            restriction: None,
         }
     }
 

@@ -28,7 +28,7 @@ pub enum Bind {
 
 /// SQL text under construction with its bind values; `push_bind` hands out
 /// the next `$n` placeholder so numbering can't drift.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sql {
     pub text: String,
     pub binds: Vec<Bind>,
@@ -44,5 +44,55 @@ impl Sql {
         self.binds.push(value);
         self.text.push_str(&format!("${}", self.binds.len()));
         self
+    }
+
+    /// Appends another fragment (a compiled condition), renumbering its
+    /// placeholders after ours. Every `$` in built SQL text is a
+    /// placeholder: values, JSON paths included, are always bound.
+    pub fn push_sql(&mut self, other: &Sql) -> &mut Self {
+        let offset = self.binds.len();
+        let mut chars = other.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            self.text.push(c);
+            if c != '$' {
+                continue;
+            }
+            let mut digits = String::new();
+            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                digits.push(*d);
+                chars.next();
+            }
+            match digits.parse::<usize>() {
+                Ok(n) => self.text.push_str(&(n + offset).to_string()),
+                Err(_) => self.text.push_str(&digits),
+            }
+        }
+        self.binds.extend(other.binds.iter().cloned());
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appended_fragments_are_renumbered_after_ours() {
+        let mut cond = Sql::default();
+        cond.push("a = ")
+            .push_bind(Bind::Int(1))
+            .push(" OR b IN (")
+            .push_bind(Bind::Int(2))
+            .push(", ")
+            .push_bind(Bind::Int(3))
+            .push(")");
+        let mut sql = Sql::default();
+        sql.push("x = ")
+            .push_bind(Bind::Text("x".into()))
+            .push(" AND ");
+        sql.push_sql(&cond);
+        assert_eq!(sql.text, "x = $1 AND a = $2 OR b IN ($3, $4)");
+        assert_eq!(sql.binds.len(), 4);
+        assert_eq!(sql.binds[3], Bind::Int(3));
     }
 }

@@ -1,6 +1,7 @@
 //! Wiring: settings, database, routes, layers, and the process lifecycle.
 
 pub mod config;
+mod function_errors;
 mod headers;
 
 use crate::app::{shell, App};
@@ -107,6 +108,9 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::auth::routes::router())
         .merge(crate::auth::oidc::router())
         .merge(pages)
+        .layer(axum::middleware::from_fn(
+            function_errors::restore_error_status,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.auth.clone(),
             crate::auth::subject::resolve,

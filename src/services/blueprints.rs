@@ -3,9 +3,10 @@
 //! with the entities it would break; deleting a blueprint that still has
 //! entities needs the caller to say so.
 
-use crate::authz::{may_change_data_model, require};
+use crate::authz::may_change_data_model;
 use crate::model::validate::{validate_blueprint, validate_entity};
 use crate::model::{AppError, Blueprint, Page, PageType, Subject};
+use crate::services::access::require_or_record;
 use crate::store::Store;
 use serde_json::{Map, Value};
 
@@ -32,7 +33,16 @@ pub async fn create(
     blueprint: Blueprint,
     create_catalog_page: bool,
 ) -> Result<Blueprint, AppError> {
-    require(subject, may_change_data_model(subject))?;
+    require_or_record(
+        store,
+        subject,
+        may_change_data_model(subject),
+        "blueprint",
+        "CREATE",
+        Some(&blueprint.identifier),
+        Some(&blueprint.identifier),
+    )
+    .await?;
     checked(store, &blueprint).await?;
     let position = store.list_blueprints().await?.len() as i64;
     store
@@ -49,6 +59,7 @@ pub async fn create(
                 blueprint: Some(blueprint.identifier.clone()),
                 description: blueprint.description.clone(),
                 widgets: vec![],
+                permissions: Default::default(),
             };
             let position = store.list_pages().await?.len() as i64;
             store.insert_page(&page, position).await?;
@@ -65,7 +76,16 @@ pub async fn replace(
     identifier: &str,
     mut blueprint: Blueprint,
 ) -> Result<Blueprint, AppError> {
-    require(subject, may_change_data_model(subject))?;
+    require_or_record(
+        store,
+        subject,
+        may_change_data_model(subject),
+        "blueprint",
+        "UPDATE",
+        Some(identifier),
+        Some(identifier),
+    )
+    .await?;
     let before = crate::services::catalog::blueprint(store, identifier).await?;
     if blueprint.identifier != identifier {
         return Err(AppError::Invalid(format!(
@@ -90,7 +110,16 @@ pub async fn patch(
     identifier: &str,
     patch: Map<String, Value>,
 ) -> Result<Blueprint, AppError> {
-    require(subject, may_change_data_model(subject))?;
+    require_or_record(
+        store,
+        subject,
+        may_change_data_model(subject),
+        "blueprint",
+        "UPDATE",
+        Some(identifier),
+        Some(identifier),
+    )
+    .await?;
     let before = crate::services::catalog::blueprint(store, identifier).await?;
     let mut document = match serde_json::to_value(&before) {
         Ok(Value::Object(map)) => map,
@@ -116,7 +145,16 @@ pub async fn delete(
     identifier: &str,
     delete_entities: bool,
 ) -> Result<u64, AppError> {
-    require(subject, may_change_data_model(subject))?;
+    require_or_record(
+        store,
+        subject,
+        may_change_data_model(subject),
+        "blueprint",
+        "DELETE",
+        Some(identifier),
+        Some(identifier),
+    )
+    .await?;
     let blueprint = crate::services::catalog::blueprint(store, identifier).await?;
     let referrers: Vec<String> = store
         .list_blueprints()

@@ -1,11 +1,13 @@
 //! Reading the catalog: blueprints, catalog pages with their tables, and
 //! entity pages.
 
+use crate::authz::{may_read_page, require, ReadScope};
 use crate::model::{
     AppError, Blueprint, BlueprintSummary, CatalogPageData, EntityPageData, EntitySort, HomeData,
-    Page, PageType, SidebarItem,
+    Page, PageType, SidebarItem, Subject,
 };
 use crate::query::EntityListing;
+use crate::services::access;
 use crate::store::Store;
 
 /// Rows per catalog table page.
@@ -14,11 +16,13 @@ pub const PAGE_SIZE: i64 = 50;
 /// Meta properties a table can sort on.
 const SORTABLE_META: [&str; 4] = ["$title", "$identifier", "$updatedAt", "$createdAt"];
 
-pub async fn sidebar(store: &Store) -> Result<Vec<SidebarItem>, AppError> {
+/// The pages `subject` may read, in sidebar order.
+pub async fn sidebar(store: &Store, subject: &Subject) -> Result<Vec<SidebarItem>, AppError> {
     Ok(store
         .list_pages()
         .await?
         .into_iter()
+        .filter(|page| may_read_page(subject, page).allowed)
         .map(|page| SidebarItem {
             href: page.href(),
             identifier: page.identifier,
@@ -39,17 +43,55 @@ pub(crate) fn catalog_page_in(pages: &[Page], blueprint: &str) -> Option<String>
         .map(Page::href)
 }
 
-async fn catalog_page_of(store: &Store, blueprint: &str) -> Result<Option<String>, AppError> {
-    Ok(catalog_page_in(&store.list_pages().await?, blueprint))
+/// The pages `subject` may read.
+async fn readable_pages(store: &Store, subject: &Subject) -> Result<Vec<Page>, AppError> {
+    let mut pages = store.list_pages().await?;
+    pages.retain(|p| may_read_page(subject, p).allowed);
+    Ok(pages)
 }
 
-pub async fn home(store: &Store) -> Result<HomeData, AppError> {
-    let pages = store.list_pages().await?;
+/// A page `subject` may read, or 404 / 403 saying why not.
+pub(crate) async fn page_for(
+    store: &Store,
+    subject: &Subject,
+    page_id: &str,
+    kind: PageType,
+) -> Result<Page, AppError> {
+    let page = store
+        .get_page(page_id)
+        .await?
+        .filter(|p| p.kind == kind)
+        .ok_or_else(|| {
+            AppError::NotFound(match kind {
+                PageType::BlueprintEntities => format!("there is no catalog page `{page_id}`"),
+                PageType::Dashboard => format!("there is no dashboard `{page_id}`"),
+            })
+        })?;
+    require(subject, may_read_page(subject, &page))?;
+    Ok(page)
+}
+
+/// The overview of the blueprints `subject` may read something of, with
+/// the number of entities they may read.
+pub async fn home(store: &Store, subject: &Subject) -> Result<HomeData, AppError> {
+    let pages = readable_pages(store, subject).await?;
+    let all = store.list_blueprints().await?;
+    let scopes = access::read_scopes(store, subject, &all).await?;
     let mut blueprints = Vec::new();
-    for bp in store.list_blueprints().await? {
+    for bp in all {
         let href = catalog_page_in(&pages, &bp.identifier);
+        let entities = match &scopes[&bp.identifier] {
+            ReadScope::Nothing => continue,
+            ReadScope::All => store.count_entities(&bp.identifier).await?,
+            ReadScope::Only(query) => {
+                let restriction = access::compile_for(store, subject, &bp, query)?;
+                store
+                    .count_entities_where(&bp.identifier, Some(&restriction))
+                    .await?
+            }
+        };
         blueprints.push(BlueprintSummary {
-            entities: store.count_entities(&bp.identifier).await?,
+            entities,
             identifier: bp.identifier,
             title: bp.title,
             icon: bp.icon,
@@ -89,19 +131,17 @@ fn validate_sort(blueprint: &Blueprint, sort: &EntitySort) -> Result<(), AppErro
     }
 }
 
-/// A catalog page with one page of its table.
+/// A catalog page with one page of its table: only the rows `subject`
+/// may read.
 pub async fn catalog_page(
     store: &Store,
+    subject: &Subject,
     page_id: &str,
     sort: &str,
     search: &str,
     offset: i64,
 ) -> Result<CatalogPageData, AppError> {
-    let page = store
-        .get_page(page_id)
-        .await?
-        .filter(|p| p.kind == PageType::BlueprintEntities)
-        .ok_or_else(|| AppError::NotFound(format!("there is no catalog page `{page_id}`")))?;
+    let page = page_for(store, subject, page_id, PageType::BlueprintEntities).await?;
     let blueprint_id = page.blueprint.clone().ok_or_else(|| {
         AppError::Internal(format!("catalog page `{page_id}` names no blueprint"))
     })?;
@@ -114,6 +154,9 @@ pub async fn catalog_page(
         ));
     }
     let search = search.trim().to_string();
+    let permissions = access::permissions_of(store, &blueprint).await?;
+    let may_create = crate::authz::may_create_some(subject, &permissions);
+    let restriction = access::restriction_under(store, subject, &blueprint, &permissions)?;
     let list = store
         .list_entities(&EntityListing {
             blueprint: blueprint_id,
@@ -121,6 +164,7 @@ pub async fn catalog_page(
             sort: sort.clone(),
             offset,
             limit: PAGE_SIZE,
+            restriction,
         })
         .await?;
     Ok(CatalogPageData {
@@ -129,12 +173,15 @@ pub async fn catalog_page(
         list,
         sort,
         search,
+        may_create,
     })
 }
 
-/// An entity with its blueprint and the entities that point at it.
+/// An entity with its blueprint and the entities that point at it (those
+/// `subject` may read).
 pub async fn entity_page(
     store: &Store,
+    subject: &Subject,
     blueprint_id: &str,
     identifier: &str,
 ) -> Result<EntityPageData, AppError> {
@@ -148,12 +195,53 @@ pub async fn entity_page(
                 blueprint.title.to_lowercase()
             ))
         })?;
-    let referenced_by = store.entities_referencing(blueprint_id, identifier).await?;
-    let catalog_href = catalog_page_of(store, blueprint_id).await?;
+    access::require_readable(store, subject, &blueprint, &entity).await?;
+    let mut referenced_by = store.entities_referencing(blueprint_id, identifier).await?;
+    let all = store.list_blueprints().await?;
+    let scopes = access::read_scopes(store, subject, &all).await?;
+    if scopes.values().any(|s| *s != ReadScope::All) {
+        let mut readable = Vec::with_capacity(referenced_by.len());
+        for r in referenced_by {
+            let visible = match scopes.get(&r.blueprint) {
+                Some(ReadScope::All) => true,
+                Some(ReadScope::Only(_)) => {
+                    let from = all.iter().find(|b| b.identifier == r.blueprint);
+                    match (from, store.get_entity(&r.blueprint, &r.identifier).await?) {
+                        (Some(from), Some(e)) => access::require_readable(store, subject, from, &e)
+                            .await
+                            .is_ok(),
+                        _ => false,
+                    }
+                }
+                _ => false,
+            };
+            if visible {
+                readable.push(r);
+            }
+        }
+        referenced_by = readable;
+    }
+    let catalog_href = catalog_page_in(&readable_pages(store, subject).await?, blueprint_id);
+    let permissions = access::permissions_of(store, &blueprint).await?;
+    let abilities = crate::authz::entity_abilities(subject, &permissions, &entity);
     Ok(EntityPageData {
         entity,
         blueprint,
         catalog_href,
         referenced_by,
+        abilities,
     })
+}
+
+/// How many of a blueprint's entities `subject` may read.
+pub async fn entities_count(
+    store: &Store,
+    subject: &Subject,
+    blueprint_id: &str,
+) -> Result<i64, AppError> {
+    let blueprint = blueprint(store, blueprint_id).await?;
+    let restriction = access::read_restriction(store, subject, &blueprint).await?;
+    Ok(store
+        .count_entities_where(blueprint_id, restriction.as_ref())
+        .await?)
 }

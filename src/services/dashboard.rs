@@ -1,29 +1,34 @@
 //! Dashboards: each widget's figures are computed on the server from its
 //! Port-shaped configuration, so the browser only draws them.
 
-use crate::model::{AppError, DashboardData, PageType, Slice, WidgetData};
+use crate::model::{AppError, DashboardData, PageType, Slice, Subject, WidgetData};
+use crate::services::access;
 use crate::store::Store;
 use serde_json::Value;
 
 /// Slices a breakdown shows before folding the rest into "Other" (Port: 14).
 const MAX_SLICES: usize = 14;
 
-pub async fn dashboard(store: &Store, page_id: &str) -> Result<DashboardData, AppError> {
-    let page = store
-        .get_page(page_id)
-        .await?
-        .filter(|p| p.kind == PageType::Dashboard)
-        .ok_or_else(|| AppError::NotFound(format!("there is no dashboard `{page_id}`")))?;
-    let pages = store.list_pages().await?;
+/// A dashboard `subject` may read, each figure counting only the entities
+/// they may read.
+pub async fn dashboard(
+    store: &Store,
+    subject: &Subject,
+    page_id: &str,
+) -> Result<DashboardData, AppError> {
+    let page = super::catalog::page_for(store, subject, page_id, PageType::Dashboard).await?;
+    let mut pages = store.list_pages().await?;
+    pages.retain(|p| crate::authz::may_read_page(subject, p).allowed);
     let mut widgets = Vec::with_capacity(page.widgets.len());
     for config in &page.widgets {
-        widgets.push(widget(store, config, &pages).await?);
+        widgets.push(widget(store, subject, config, &pages).await?);
     }
     Ok(DashboardData { page, widgets })
 }
 
 async fn widget(
     store: &Store,
+    subject: &Subject,
     config: &Value,
     pages: &[crate::model::Page],
 ) -> Result<WidgetData, AppError> {
@@ -41,10 +46,17 @@ async fn widget(
             reason: format!("blueprint `{blueprint_id}` no longer exists"),
         });
     };
+    let restriction = match access::read_restriction(store, subject, &blueprint).await {
+        Ok(restriction) => restriction,
+        Err(AppError::Forbidden(reason)) => return Ok(WidgetData::Invalid { title, reason }),
+        Err(e) => return Err(e),
+    };
     match text("type").as_deref() {
         Some("entities-number-chart") => Ok(WidgetData::Number {
             title,
-            value: store.count_entities(&blueprint_id).await? as f64,
+            value: store
+                .count_entities_where(&blueprint_id, restriction.as_ref())
+                .await? as f64,
             unit: text("unitCustom")
                 .or_else(|| text("unit"))
                 .filter(|u| u != "none"),
@@ -65,7 +77,9 @@ async fn widget(
                     reason: format!("blueprint `{blueprint_id}` has no property `{key}`"),
                 });
             };
-            let counts = store.count_by_property(&blueprint_id, key).await?;
+            let counts = store
+                .count_by_property(&blueprint_id, key, restriction.as_ref())
+                .await?;
             let mut slices: Vec<Slice> = counts
                 .iter()
                 .take(MAX_SLICES)

@@ -6,8 +6,9 @@
 //! database and every test sees the same catalog.
 
 use crate::model::{
-    AppError, Blueprint, BlueprintSchema, Entity, Page, PageType, PropertySchema, PropertyType,
-    RelationSchema, Team, TeamProvider, User, UserRole, UserStatus,
+    AppError, Blueprint, BlueprintPermissions, BlueprintSchema, Entity, Page, PageAudience,
+    PagePermissions, PageType, PropertySchema, PropertyType, RelationSchema, Team, TeamProvider,
+    User, UserRole, UserStatus,
 };
 use crate::store::{NewEntity, RelationLink, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
@@ -607,6 +608,7 @@ pub fn pages() -> Vec<Page> {
         blueprint: Some(bp.into()),
         description: None,
         widgets: vec![],
+        permissions: Default::default(),
     };
     vec![
         Page {
@@ -626,12 +628,39 @@ pub fn pages() -> Vec<Page> {
                 json!({"id": "deployments-by-status", "type": "entities-pie-chart", "title": "Deployments by status", "blueprint": "deployment", "property": "property#status"}),
                 json!({"id": "services-by-lifecycle", "type": "entities-pie-chart", "title": "Services by lifecycle", "blueprint": "service", "property": "property#lifecycle"}),
             ],
+            permissions: PagePermissions::default(),
         },
         catalog("services", "Services", "Microservice", "service"),
         catalog("deployments", "Deployments", "Deployment", "deployment"),
         catalog("environments", "Environments", "Environment", "environment"),
-        catalog("clusters", "Clusters", "Cluster", "cluster"),
+        // Infrastructure is the platform team's: only they (and admins)
+        // see this page.
+        Page {
+            permissions: PagePermissions {
+                read: PageAudience {
+                    roles: vec!["Admin".into()],
+                    users: vec![],
+                    teams: vec!["platform".into()],
+                },
+                update: None,
+            },
+            ..catalog("clusters", "Clusters", "Cluster", "cluster")
+        },
     ]
+}
+
+/// The demo's blueprint permissions: members may edit the services their
+/// teams own (Port's defaults elsewhere).
+pub fn permissions() -> Vec<(String, BlueprintPermissions)> {
+    blueprints()
+        .into_iter()
+        .filter(|bp| bp.identifier == "service")
+        .map(|bp| {
+            let mut p = BlueprintPermissions::defaults(&bp);
+            p.entities.update.owned_by_team = true;
+            (bp.identifier, p)
+        })
+        .collect()
 }
 
 /// Seeds the demo catalog when the database has no blueprint yet. Returns
@@ -684,6 +713,15 @@ pub async fn seed_if_empty(store: &Store) -> Result<Option<Seeded>, AppError> {
     for (position, page) in pages().iter().enumerate() {
         store.insert_page(page, position as i64).await?;
         seeded.pages += 1;
+    }
+    for (blueprint, after) in permissions() {
+        let bp = blueprints().into_iter().find(|b| b.identifier == blueprint);
+        if let Some(bp) = bp {
+            let before = BlueprintPermissions::defaults(&bp);
+            store
+                .set_blueprint_permissions(&blueprint, &before, &after, "demo-data")
+                .await?;
+        }
     }
     Ok(Some(seeded))
 }

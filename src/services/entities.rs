@@ -2,15 +2,37 @@
 //! blueprint's validation, relation targets checked (or stubbed), the
 //! version checked, and an audit record in the same transaction.
 
-use crate::authz::may_write_catalog;
+use crate::authz::{may_register, may_unregister, may_update, Decision};
 use crate::model::identifier::validate_entity_identifier;
 use crate::model::validate::validate_entity;
-use crate::model::{AppError, Blueprint, Entity, Subject};
+use crate::model::{AppError, Blueprint, BlueprintPermissions, Entity, Subject};
+use crate::services::access;
 use crate::store::{AuditRecord, EntityWrite, NewEntity, RelationLink, Store};
 use chrono::{SubsecRound, Utc};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// A refused entity write: recorded, then the 403.
+async fn refuse(
+    store: &Store,
+    actor: &Subject,
+    action: &'static str,
+    blueprint: &str,
+    identifier: &str,
+    decision: Decision,
+) -> AppError {
+    access::refuse(
+        store,
+        actor,
+        "entity",
+        action,
+        Some(blueprint),
+        Some(identifier),
+        decision,
+    )
+    .await
+}
 
 /// Port's write modes (api.md §4).
 #[derive(Clone, Copy, Debug, Default)]
@@ -42,8 +64,16 @@ pub struct EntityInput {
     pub blueprint: Option<String>,
 }
 
-fn authorize(actor: &Subject) -> Result<(), AppError> {
-    crate::authz::require(actor, may_write_catalog(actor))
+/// Nobody writes anonymously (the API's middleware already answers 401;
+/// this keeps the services safe on their own).
+fn require_signed_in(actor: &Subject) -> Result<(), AppError> {
+    if actor.is_signed_in() {
+        Ok(())
+    } else {
+        Err(AppError::Unauthorized(
+            "writing to the catalog needs a signed-in user or an access token: POST /v1/auth/access_token, then send `Authorization: Bearer <accessToken>`".into(),
+        ))
+    }
 }
 
 fn teams_of(value: &Value) -> Result<Vec<String>, AppError> {
@@ -119,6 +149,7 @@ struct Planned {
 /// What every entity of one write request shares.
 struct Batch<'a> {
     blueprint: &'a Blueprint,
+    permissions: &'a BlueprintPermissions,
     actor: &'a Subject,
     options: WriteOptions,
     known_teams: HashSet<String>,
@@ -140,6 +171,7 @@ fn plan(
         options,
         known_teams,
         now,
+        ..
     } = batch;
     let now = *now;
     if existing.is_some() && !options.upsert {
@@ -196,6 +228,43 @@ fn plan(
         existing,
         links,
     })
+}
+
+/// Asks the policy about each planned entity: registering a new one, or
+/// the fields an update changes. A refusal becomes that entity's 403 and
+/// is recorded in the audit log.
+async fn authorize_planned(
+    store: &Store,
+    batch: &Batch<'_>,
+    planned: &mut [Result<Planned, AppError>],
+) -> Result<(), AppError> {
+    for slot in planned.iter_mut() {
+        let Ok(p) = slot else { continue };
+        let (action, decision) = match &p.existing {
+            None => (
+                "CREATE",
+                may_register(batch.actor, batch.permissions, &p.entity),
+            ),
+            Some(before) => (
+                "UPDATE",
+                may_update(batch.actor, batch.permissions, before, &p.entity),
+            ),
+        };
+        if !decision.allowed {
+            let blueprint = p.entity.blueprint.clone();
+            let identifier = p.entity.identifier.clone();
+            *slot = Err(refuse(
+                store,
+                batch.actor,
+                action,
+                &blueprint,
+                &identifier,
+                decision,
+            )
+            .await);
+        }
+    }
+    Ok(())
 }
 
 /// An identifier-only entity standing in for a missing relation target.
@@ -255,8 +324,9 @@ async fn write_once(
     inputs: Vec<EntityInput>,
     options: WriteOptions,
 ) -> Result<(Vec<EntityOutcome>, Vec<usize>), AppError> {
-    authorize(actor)?;
+    require_signed_in(actor)?;
     let blueprint = crate::services::catalog::blueprint(store, blueprint_id).await?;
+    let permissions = access::permissions_of(store, &blueprint).await?;
     // Stored with microseconds, so answer the same instant a read shows.
     let now = Utc::now().trunc_subsecs(6);
 
@@ -300,6 +370,7 @@ async fn write_once(
     team_names.dedup();
     let batch = Batch {
         blueprint: &blueprint,
+        permissions: &permissions,
         actor,
         options,
         known_teams: store
@@ -319,6 +390,7 @@ async fn write_once(
             plan(&batch, identifier, input, existing)
         })
         .collect();
+    authorize_planned(store, &batch, &mut planned).await?;
 
     // Relation targets: one query per target blueprint; entities of this
     // very request count as existing.
@@ -357,10 +429,39 @@ async fn write_once(
             )));
             continue;
         }
+        let mut new_stubs = Vec::new();
         for link in &p.links {
-            if found.insert((link.target_blueprint.clone(), link.target.clone())) {
-                stubs.push(stub(actor, link, now));
+            if !found.contains(&(link.target_blueprint.clone(), link.target.clone())) {
+                new_stubs.push(stub(actor, link, now));
             }
+        }
+        let mut refusal = None;
+        for s in &new_stubs {
+            let target = crate::services::catalog::blueprint(store, &s.entity.blueprint).await?;
+            let target_permissions = access::permissions_of(store, &target).await?;
+            let decision = may_register(actor, &target_permissions, &s.entity);
+            if !decision.allowed {
+                refusal = Some(
+                    refuse(
+                        store,
+                        actor,
+                        "CREATE",
+                        &s.entity.blueprint,
+                        &s.entity.identifier,
+                        decision,
+                    )
+                    .await,
+                );
+                break;
+            }
+        }
+        if let Some(refusal) = refusal {
+            *slot = Err(refusal);
+            continue;
+        }
+        for s in new_stubs {
+            found.insert((s.entity.blueprint.clone(), s.entity.identifier.clone()));
+            stubs.push(s);
         }
     }
 
@@ -440,9 +541,16 @@ pub async fn delete_entity(
     blueprint_id: &str,
     identifier: &str,
 ) -> Result<(), AppError> {
-    authorize(actor)?;
-    crate::services::catalog::blueprint(store, blueprint_id).await?;
+    require_signed_in(actor)?;
+    let blueprint = crate::services::catalog::blueprint(store, blueprint_id).await?;
     let before = store.get_entity(blueprint_id, identifier).await?;
+    if let Some(entity) = &before {
+        let permissions = access::permissions_of(store, &blueprint).await?;
+        let decision = may_unregister(actor, &permissions, entity);
+        if !decision.allowed {
+            return Err(refuse(store, actor, "DELETE", blueprint_id, identifier, decision).await);
+        }
+    }
     let audit = AuditRecord {
         actor: actor.audit_name(),
         action: "DELETE",

@@ -6,6 +6,7 @@
 //! and writes the change with its audit record in one transaction. Errors are
 //! `AppError`s whose messages say what was wrong.
 
+pub mod access;
 pub mod audit;
 pub mod blueprints;
 pub mod catalog;
@@ -14,4 +15,5 @@ pub mod dashboard;
 pub mod demo;
 pub mod directory;
 pub mod entities;
+pub mod permissions;
 pub mod search;

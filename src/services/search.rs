@@ -2,8 +2,9 @@
 //! or within one with keyset paging.
 
 use crate::model::query::Query;
-use crate::model::{AppError, Entity};
-use crate::query::{compile_filter, Scope, Viewer};
+use crate::model::{AppError, Entity, Subject};
+use crate::query::{compile_filter, Scope, Sql, Viewer};
+use crate::services::access;
 use crate::store::Store;
 use chrono::Utc;
 
@@ -17,21 +18,28 @@ fn invalid(e: crate::model::query::QueryError) -> AppError {
     AppError::Invalid(format!("invalid query: {e}"))
 }
 
-/// `POST /v1/entities/search`: every matching entity, and the blueprints
-/// they belong to.
+/// `POST /v1/entities/search`: every matching entity the subject may
+/// read, and the blueprints they belong to.
 pub async fn search(
     store: &Store,
-    viewer: &Viewer,
+    subject: &Subject,
     query: &Query,
 ) -> Result<(Vec<String>, Vec<Entity>), AppError> {
     let blueprints = store.list_blueprints().await?;
+    let viewer = Viewer::of(subject);
     let scope = Scope {
         blueprints: &blueprints,
         single: None,
-        viewer,
+        viewer: &viewer,
         now: Utc::now(),
     };
-    let condition = compile_filter(store.dialect(), query, &scope).map_err(invalid)?;
+    // The query as sent is checked first, so its errors name its own paths.
+    compile_filter(store.dialect(), query, &scope).map_err(invalid)?;
+    let scopes = access::read_scopes(store, subject, &blueprints).await?;
+    let Some(narrowed) = access::narrow(query, &scopes) else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let condition = compile_filter(store.dialect(), &narrowed, &scope).map_err(invalid)?;
     let entities = store
         .search_entities(condition, None, None, MAX_SEARCH_RESULTS + 1)
         .await?;
@@ -69,7 +77,7 @@ fn decode_cursor(cursor: &str) -> Option<String> {
 /// the next, if there is one.
 pub async fn search_blueprint(
     store: &Store,
-    viewer: &Viewer,
+    subject: &Subject,
     blueprint: &str,
     query: Option<&Query>,
     limit: Option<i64>,
@@ -94,16 +102,27 @@ pub async fn search_blueprint(
             )
         })?),
     };
+    let restriction = access::read_restriction(store, subject, &bp).await?;
+    let viewer = Viewer::of(subject);
     let blueprints = [bp];
     let scope = Scope {
         blueprints: &blueprints,
         single: Some(blueprint),
-        viewer,
+        viewer: &viewer,
         now: Utc::now(),
     };
     let all = Query::all();
-    let condition =
+    let mut condition =
         compile_filter(store.dialect(), query.unwrap_or(&all), &scope).map_err(invalid)?;
+    if let Some(restriction) = restriction {
+        let mut both = Sql::default();
+        both.push("(")
+            .push_sql(&condition)
+            .push(") AND (")
+            .push_sql(&restriction)
+            .push(")");
+        condition = both;
+    }
     let mut entities = store
         .search_entities(condition, Some(blueprint), after.as_deref(), limit + 1)
         .await?;

@@ -74,6 +74,7 @@ type AuditRow = (
     Option<String>,
     String,
     Json<Value>,
+    Option<String>,
 );
 
 impl Store {
@@ -81,8 +82,8 @@ impl Store {
     pub async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
         let mut sql = Sql::default();
         sql.push(
-            "SELECT id, at, actor, resource_type, action, blueprint, identifier, status, diff \
-             FROM audit_log WHERE 1 = 1",
+            "SELECT id, at, actor, resource_type, action, blueprint, identifier, status, diff, \
+             message FROM audit_log WHERE 1 = 1",
         );
         let text_filters = [
             ("identifier", &filter.entity),
@@ -133,6 +134,7 @@ impl Store {
                     identifier,
                     status,
                     Json(diff),
+                    message,
                 )| {
                     AuditEntry {
                         id,
@@ -144,6 +146,7 @@ impl Store {
                         identifier,
                         status,
                         diff,
+                        message,
                     }
                 },
             )

@@ -193,6 +193,30 @@ impl Store {
         Ok(row.map(Entity::from))
     }
 
+    /// How many of a blueprint's entities also meet `restriction` (what
+    /// the viewer may read).
+    pub async fn count_entities_where(
+        &self,
+        blueprint: &str,
+        restriction: Option<&Sql>,
+    ) -> Result<i64, StoreError> {
+        let Some(restriction) = restriction else {
+            return self.count_entities(blueprint).await;
+        };
+        let mut sql = Sql::default();
+        sql.push("SELECT COUNT(*) FROM entities e WHERE e.blueprint = ")
+            .push_bind(Bind::Text(blueprint.to_string()))
+            .push(" AND (")
+            .push_sql(restriction)
+            .push(")");
+        let (count,): (i64,) = with_pool!(self, pool => {
+            bind_all!(sqlx::query_as::<_, (i64,)>(&sql.text), &sql.binds)
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(count)
+    }
+
     pub async fn count_entities(&self, blueprint: &str) -> Result<i64, StoreError> {
         let (count,): (i64,) = with_pool!(self, pool => {
             sqlx::query_as("SELECT COUNT(*) FROM entities WHERE blueprint = $1")
@@ -209,14 +233,18 @@ impl Store {
         &self,
         blueprint: &str,
         key: &str,
+        restriction: Option<&Sql>,
     ) -> Result<Vec<(Option<String>, i64)>, StoreError> {
         let mut sql = Sql::default();
         sql.push("SELECT v, COUNT(*) FROM (SELECT ");
         // Text form of the JSON value, so numbers and booleans group too.
         self.dialect().push_property_as_text(&mut sql, key);
         sql.push(" AS v FROM entities e WHERE e.blueprint = ")
-            .push_bind(Bind::Text(blueprint.to_string()))
-            .push(") t GROUP BY v ORDER BY COUNT(*) DESC, v");
+            .push_bind(Bind::Text(blueprint.to_string()));
+        if let Some(restriction) = restriction {
+            sql.push(" AND (").push_sql(restriction).push(")");
+        }
+        sql.push(") t GROUP BY v ORDER BY COUNT(*) DESC, v");
         let rows: Vec<(Option<String>, i64)> = with_pool!(self, pool => {
             bind_all!(sqlx::query_as::<_, (Option<String>, i64)>(&sql.text), &sql.binds)
                 .fetch_all(pool)

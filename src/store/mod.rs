@@ -22,6 +22,8 @@ mod invitations;
 pub use identity::{SsoProfile, UserChange};
 pub use invitations::NewInvitation;
 mod pages;
+mod permissions;
+pub use permissions::DeniedAttempt;
 mod search;
 pub mod sessions;
 mod teams;

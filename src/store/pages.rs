@@ -1,7 +1,7 @@
 //! Catalog pages and dashboards.
 
 use super::{with_pool, OnConflict, Store, StoreError};
-use crate::model::{Page, PageType};
+use crate::model::{Page, PagePermissions, PageType};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -14,6 +14,9 @@ struct PageDocument {
     description: Option<String>,
     #[serde(default)]
     widgets: Vec<Value>,
+    /// Absent: everyone signed in may read the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    permissions: Option<PagePermissions>,
 }
 
 type PageRow = (
@@ -38,6 +41,7 @@ fn page_from_row(row: PageRow) -> Result<Page, StoreError> {
         blueprint,
         description: doc.description,
         widgets: doc.widgets,
+        permissions: doc.permissions.unwrap_or_default(),
     })
 }
 
@@ -65,6 +69,7 @@ impl Store {
         let doc = PageDocument {
             description: page.description.clone(),
             widgets: page.widgets.clone(),
+            permissions: Some(page.permissions.clone()),
         };
         let now = Utc::now();
         let result = with_pool!(self, pool => {

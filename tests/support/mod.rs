@@ -305,28 +305,64 @@ pub async fn api_call(
 /// Makes an Active member with a password, signed in: answers their
 /// session cookie.
 pub async fn member_cookie(store: &Store, email: &str) -> String {
+    person_cookie(store, email, portolan::model::UserRole::Member, &[], &[]).await
+}
+
+/// Makes an Active person with a password, this role, the blueprints they
+/// moderate and their teams (which must exist), signed in: answers their
+/// session cookie.
+pub async fn person_cookie(
+    store: &Store,
+    email: &str,
+    role: portolan::model::UserRole,
+    moderates: &[&str],
+    teams: &[&str],
+) -> String {
     let now = chrono::Utc::now();
-    store
-        .insert_user(&portolan::model::User {
-            email: email.into(),
-            first_name: "Test".into(),
-            last_name: "Member".into(),
-            picture: None,
-            role: portolan::model::UserRole::Member,
-            moderated_blueprints: vec![],
-            status: portolan::model::UserStatus::Active,
-            teams: vec![],
-            created_at: now,
-            updated_at: now,
-            last_login_at: None,
-        })
-        .await
-        .unwrap();
+    let user = portolan::model::User {
+        email: email.into(),
+        first_name: "Test".into(),
+        last_name: "Person".into(),
+        picture: None,
+        role,
+        moderated_blueprints: moderates.iter().map(|s| s.to_string()).collect(),
+        status: portolan::model::UserStatus::Active,
+        teams: vec![],
+        created_at: now,
+        updated_at: now,
+        last_login_at: None,
+    };
+    store.insert_user(&user).await.unwrap();
+    if !teams.is_empty() {
+        let change = portolan::store::UserChange {
+            teams: Some(teams.iter().map(|s| s.to_string()).collect()),
+            ..Default::default()
+        };
+        store.change_user(&user, &change, "test").await.unwrap();
+    }
     let hash = portolan::auth::secret::hash_secret(MEMBER_PASSWORD).unwrap();
     store.set_password(email, &hash).await.unwrap();
     let (status, _, cookie, body) = post_login(store, email, MEMBER_PASSWORD, "/").await;
     assert_eq!(status, axum::http::StatusCode::SEE_OTHER, "{body}");
     cookie.expect("a session cookie")
+}
+
+/// Moves a session's sign-in and last activity into the past (seconds).
+pub async fn age_session(store: &Store, cookie: &str, since_sign_in: i64, since_seen: i64) {
+    use portolan::auth::session::{SignIn, SIGN_IN_KEY};
+    use std::str::FromStr;
+    use tower_sessions::session::Id;
+    use tower_sessions::SessionStore;
+    let id = Id::from_str(cookie.split_once('=').unwrap().1).unwrap();
+    let mut record = store.load(&id).await.unwrap().expect("a stored session");
+    let mut sign_in: SignIn = serde_json::from_value(record.data[SIGN_IN_KEY].clone()).unwrap();
+    let now = chrono::Utc::now().timestamp();
+    sign_in.signed_in_at = now - since_sign_in;
+    sign_in.last_seen = now - since_seen;
+    record
+        .data
+        .insert(SIGN_IN_KEY.into(), serde_json::to_value(&sign_in).unwrap());
+    store.save(&record).await.unwrap();
 }
 
 pub const MEMBER_PASSWORD: &str = "member-password-for-tests";

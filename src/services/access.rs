@@ -1,0 +1,234 @@
+//! The policy's read decisions applied to queries: the blueprint
+//! permissions in force, and the condition every read of entities carries
+//! so a subject sees only what `authz::entity_read_scope` allows — in
+//! searches, tables, counts, charts and relations alike.
+
+use crate::authz::{catalog::read_refused, entity_read_scope, require, Decision, ReadScope};
+use crate::model::query::{Combinator, Meta, Operator, PropertyRef, Query, Rule, RuleValue};
+use crate::model::{AppError, Blueprint, BlueprintPermissions, Entity, Subject};
+use crate::query::{compile_filter, Scope, Sql, Viewer};
+use crate::store::{DeniedAttempt, Store};
+use chrono::Utc;
+use std::collections::HashMap;
+
+/// A blueprint's permissions as they apply now (stored or Port's defaults,
+/// fitted to its current properties and relations).
+pub async fn permissions_of(
+    store: &Store,
+    blueprint: &Blueprint,
+) -> Result<BlueprintPermissions, AppError> {
+    let stored = store
+        .stored_blueprint_permissions(&blueprint.identifier)
+        .await?;
+    Ok(BlueprintPermissions::for_blueprint(stored, blueprint))
+}
+
+/// Each blueprint's read scope for `subject`, by identifier.
+pub async fn read_scopes(
+    store: &Store,
+    subject: &Subject,
+    blueprints: &[Blueprint],
+) -> Result<HashMap<String, ReadScope>, AppError> {
+    let mut stored = store.all_stored_blueprint_permissions().await?;
+    Ok(blueprints
+        .iter()
+        .map(|bp| {
+            let permissions =
+                BlueprintPermissions::for_blueprint(stored.remove(&bp.identifier), bp);
+            (
+                bp.identifier.clone(),
+                entity_read_scope(subject, &permissions),
+            )
+        })
+        .collect())
+}
+
+fn blueprint_is(identifier: &str) -> Rule {
+    Rule::Property {
+        property: PropertyRef::Meta(Meta::Blueprint),
+        operator: Operator::Eq,
+        value: Some(RuleValue::Text(identifier.to_string())),
+    }
+}
+
+/// A search over several blueprints narrowed to what the subject may
+/// read: unchanged when everything is readable, `None` when nothing is.
+pub fn narrow(query: &Query, scopes: &HashMap<String, ReadScope>) -> Option<Query> {
+    if scopes.values().all(|s| *s == ReadScope::All) {
+        return Some(query.clone());
+    }
+    let mut ids: Vec<&String> = scopes.keys().collect();
+    ids.sort();
+    let readable: Vec<Rule> = ids
+        .into_iter()
+        .filter_map(|id| match &scopes[id] {
+            ReadScope::All => Some(blueprint_is(id)),
+            ReadScope::Only(only) => Some(Rule::Group(Query {
+                combinator: Combinator::And,
+                rules: vec![blueprint_is(id), Rule::Group(only.clone())],
+            })),
+            ReadScope::Nothing => None,
+        })
+        .collect();
+    if readable.is_empty() {
+        return None;
+    }
+    Some(Query {
+        combinator: Combinator::And,
+        rules: vec![
+            Rule::Group(query.clone()),
+            Rule::Group(Query {
+                combinator: Combinator::Or,
+                rules: readable,
+            }),
+        ],
+    })
+}
+
+/// What `subject` may read of one blueprint, compiled: `None` for every
+/// entity, a condition on `e` for some; 403 (with the reason) for none.
+pub async fn read_restriction(
+    store: &Store,
+    subject: &Subject,
+    blueprint: &Blueprint,
+) -> Result<Option<Sql>, AppError> {
+    let permissions = permissions_of(store, blueprint).await?;
+    restriction_under(store, subject, blueprint, &permissions)
+}
+
+/// `read_restriction` with the blueprint's permissions already loaded.
+pub fn restriction_under(
+    store: &Store,
+    subject: &Subject,
+    blueprint: &Blueprint,
+    permissions: &BlueprintPermissions,
+) -> Result<Option<Sql>, AppError> {
+    match entity_read_scope(subject, permissions) {
+        ReadScope::All => Ok(None),
+        ReadScope::Nothing => {
+            require(subject, read_refused(&blueprint.identifier, permissions))?;
+            Ok(None)
+        }
+        ReadScope::Only(query) => compile_for(store, subject, blueprint, &query).map(Some),
+    }
+}
+
+/// Compiles a query on one blueprint for `subject` (dynamic values are
+/// theirs), or says why it does not fit the blueprint.
+pub fn compile_on(
+    store: &Store,
+    subject: &Subject,
+    blueprint: &Blueprint,
+    query: &Query,
+) -> Result<Sql, crate::model::query::QueryError> {
+    let viewer = Viewer::of(subject);
+    let blueprints = [blueprint.clone()];
+    let scope = Scope {
+        blueprints: &blueprints,
+        single: Some(&blueprint.identifier),
+        viewer: &viewer,
+        now: Utc::now(),
+    };
+    compile_filter(store.dialect(), query, &scope)
+}
+
+/// A stored read policy compiled for `subject`; one that no longer fits
+/// the schema is a fault an admin must fix, not the reader's.
+pub fn compile_for(
+    store: &Store,
+    subject: &Subject,
+    blueprint: &Blueprint,
+    query: &Query,
+) -> Result<Sql, AppError> {
+    compile_on(store, subject, blueprint, query).map_err(|e| {
+        AppError::Internal(format!(
+            "the read permission of blueprint `{}` no longer fits its schema ({e}); an admin should fix it",
+            blueprint.identifier
+        ))
+    })
+}
+
+/// Whether `subject` may read this stored entity; the entity page and the
+/// single-entity API answer 403 otherwise.
+pub async fn require_readable(
+    store: &Store,
+    subject: &Subject,
+    blueprint: &Blueprint,
+    entity: &Entity,
+) -> Result<(), AppError> {
+    let Some(restriction) = read_restriction(store, subject, blueprint).await? else {
+        return Ok(());
+    };
+    let mut condition = Sql::default();
+    condition
+        .push("e.identifier = ")
+        .push_bind(crate::query::Bind::Text(entity.identifier.clone()))
+        .push(" AND (")
+        .push_sql(&restriction)
+        .push(")");
+    let found = store
+        .search_entities(condition, Some(&blueprint.identifier), None, 1)
+        .await?;
+    if found.is_empty() {
+        return Err(AppError::Forbidden(format!(
+            "you may not read `{}` of blueprint `{}`: its blueprint's read permission does not include you for this entity (it belongs to a team you are not in)",
+            entity.identifier, blueprint.identifier
+        )));
+    }
+    Ok(())
+}
+
+/// Turns a refused write into the 403 the subject gets, after recording
+/// the attempt in the audit log (status FAILURE, with the reason). A
+/// failure to record is logged, not shown: the refusal stands either way.
+pub async fn refuse(
+    store: &Store,
+    actor: &Subject,
+    resource_type: &'static str,
+    action: &'static str,
+    blueprint: Option<&str>,
+    identifier: Option<&str>,
+    decision: Decision,
+) -> AppError {
+    let attempt = DeniedAttempt {
+        actor: &actor.audit_name(),
+        resource_type,
+        action,
+        blueprint,
+        identifier,
+        message: &decision.reason,
+    };
+    if let Err(e) = store.record_denied(&attempt).await {
+        tracing::warn!(error = %e, "could not record a refused write in the audit log");
+    }
+    match actor {
+        Subject::Anonymous => AppError::Unauthorized(decision.reason),
+        _ => AppError::Forbidden(decision.reason),
+    }
+}
+
+/// `Ok` when the decision allows; otherwise the refusal is recorded and
+/// returned (see `refuse`).
+pub async fn require_or_record(
+    store: &Store,
+    actor: &Subject,
+    decision: Decision,
+    resource_type: &'static str,
+    action: &'static str,
+    blueprint: Option<&str>,
+    identifier: Option<&str>,
+) -> Result<(), AppError> {
+    if decision.allowed {
+        return Ok(());
+    }
+    Err(refuse(
+        store,
+        actor,
+        resource_type,
+        action,
+        blueprint,
+        identifier,
+        decision,
+    )
+    .await)
+}

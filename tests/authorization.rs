@@ -1,0 +1,993 @@
+//! The authorization matrix: every REST endpoint, server function and page
+//! route × every kind of subject, with the decision each must get; and a
+//! check that fails when an endpoint, server function or page exists that
+//! the matrix does not list, so nothing new can skip authorization. Also
+//! property-level update permissions, read filtering and the audit of
+//! refusals and permission changes. Each test on SQLite and PostgreSQL.
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use portolan::model::{UserRole, UserStatus};
+use portolan::store::Store;
+use serde_json::{json, Value};
+use support::{
+    admin_bearer, admin_cookie, age_session, api_call, cookie_call, person_cookie, send,
+};
+
+/// The subjects of the matrix, in the order they act: those refused go
+/// before those allowed, so a deletion by an allowed subject cannot turn a
+/// later refusal into a 404.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    ExpiredSession,
+    DisabledUser,
+    MemberOutsideOwningTeam,
+    ModeratorOfAnotherBlueprint,
+    MemberInOwningTeam,
+    ModeratorOfThisBlueprint,
+    Admin,
+    MachineToken,
+}
+
+const EVERYONE: [Who; 9] = [
+    Who::Anonymous,
+    Who::ExpiredSession,
+    Who::DisabledUser,
+    Who::MemberOutsideOwningTeam,
+    Who::ModeratorOfAnotherBlueprint,
+    Who::MemberInOwningTeam,
+    Who::ModeratorOfThisBlueprint,
+    Who::Admin,
+    Who::MachineToken,
+];
+
+/// Who gets through; everyone else signed in gets 403, and nobody (no
+/// session, an expired one, a disabled account) 401 — or, for a page, the
+/// way to the login page.
+#[derive(Clone, Copy, Debug)]
+enum Allowed {
+    /// Everyone signed in.
+    SignedIn,
+    /// People signed in to the portal, not machine tokens.
+    People,
+    Admins,
+    /// Admins and moderators of the blueprint (`widget`).
+    Moderators,
+    /// … and members of the entity's team (`ownedByTeam`).
+    Owners,
+    /// The restricted page's readers: admins and the `platform` team.
+    PageReaders,
+    /// The person the path names (the owning-team member) and admins.
+    ThemselvesAndAdmins,
+}
+
+fn allowed(rule: Allowed, who: Who) -> bool {
+    use Who::*;
+    let admin = matches!(who, Admin | MachineToken);
+    match rule {
+        Allowed::SignedIn => true,
+        Allowed::People => who != MachineToken,
+        Allowed::Admins => admin,
+        Allowed::Moderators => admin || who == ModeratorOfThisBlueprint,
+        Allowed::Owners => admin || matches!(who, ModeratorOfThisBlueprint | MemberInOwningTeam),
+        Allowed::PageReaders => admin || who == MemberInOwningTeam,
+        Allowed::ThemselvesAndAdmins => admin || who == MemberInOwningTeam,
+    }
+}
+
+enum Call {
+    Api(&'static str, &'static str, Option<Value>),
+    ServerFn(&'static str, &'static str),
+    Page(&'static str),
+}
+
+struct Row {
+    call: Call,
+    allowed: Allowed,
+}
+
+fn api(method: &'static str, path: &'static str, body: Option<Value>, allowed: Allowed) -> Row {
+    Row {
+        call: Call::Api(method, path, body),
+        allowed,
+    }
+}
+
+fn server_fn(name: &'static str, form: &'static str, allowed: Allowed) -> Row {
+    Row {
+        call: Call::ServerFn(name, form),
+        allowed,
+    }
+}
+
+fn page(path: &'static str, allowed: Allowed) -> Row {
+    Row {
+        call: Call::Page(path),
+        allowed,
+    }
+}
+
+fn matrix() -> Vec<Row> {
+    use Allowed::*;
+    let all = || Some(json!({"combinator": "and", "rules": []}));
+    vec![
+        // Data model.
+        api("GET", "/v1/blueprints", None, SignedIn),
+        api(
+            "POST",
+            "/v1/blueprints",
+            Some(json!({"identifier": "made", "title": "Made", "schema": {"properties": {}}})),
+            Admins,
+        ),
+        api("GET", "/v1/blueprints/widget", None, SignedIn),
+        api(
+            "PUT",
+            "/v1/blueprints/scratch",
+            Some(
+                json!({"identifier": "scratch", "title": "Scratch", "schema": {"properties": {}}}),
+            ),
+            Admins,
+        ),
+        api(
+            "PATCH",
+            "/v1/blueprints/scratch",
+            Some(json!({"title": "Scratch!"})),
+            Admins,
+        ),
+        api("DELETE", "/v1/blueprints/doomed", None, Admins),
+        api(
+            "GET",
+            "/v1/blueprints/widget/entities-count",
+            None,
+            SignedIn,
+        ),
+        api("GET", "/v1/blueprints/widget/permissions", None, SignedIn),
+        api(
+            "PATCH",
+            "/v1/blueprints/scratch/permissions",
+            Some(json!({"entities": {"update": {"roles": ["Admin"]}}})),
+            Admins,
+        ),
+        // Entities.
+        api("GET", "/v1/blueprints/widget/entities", None, SignedIn),
+        api(
+            "POST",
+            "/v1/blueprints/widget/entities",
+            Some(
+                json!({"identifier": "made", "team": ["payments"], "properties": {"tier": "gold"}}),
+            ),
+            Moderators,
+        ),
+        api(
+            "POST",
+            "/v1/blueprints/widget/entities/search",
+            Some(json!({"query": all()})),
+            SignedIn,
+        ),
+        api(
+            "POST",
+            "/v1/blueprints/widget/entities/bulk",
+            Some(json!({"entities": [{"identifier": "bulk-made", "team": ["payments"]}]})),
+            Moderators,
+        ),
+        api(
+            "POST",
+            "/v1/blueprints/widget/bulk/entities/delete",
+            Some(json!({"entities": ["bulk-gone"]})),
+            Moderators,
+        ),
+        api(
+            "GET",
+            "/v1/blueprints/widget/entities/owned",
+            None,
+            SignedIn,
+        ),
+        api(
+            "PUT",
+            "/v1/blueprints/widget/entities/owned",
+            Some(
+                json!({"identifier": "owned", "title": "Owned", "team": ["payments"], "properties": {"tier": "gold", "version": "2"}}),
+            ),
+            Owners,
+        ),
+        api(
+            "PATCH",
+            "/v1/blueprints/widget/entities/owned",
+            Some(json!({"properties": {"version": "3"}})),
+            Owners,
+        ),
+        api(
+            "DELETE",
+            "/v1/blueprints/widget/entities/gone",
+            None,
+            Moderators,
+        ),
+        api("POST", "/v1/entities/search", all(), SignedIn),
+        // Pages.
+        api("GET", "/v1/pages/clusters/permissions", None, PageReaders),
+        api(
+            "PATCH",
+            "/v1/pages/deployments/permissions",
+            Some(json!({"read": {"roles": ["Admin", "Member"]}})),
+            Admins,
+        ),
+        // Audit log (the whole of it).
+        api("GET", "/v1/audit-log", None, Admins),
+        // Users and teams.
+        api("GET", "/v1/users", None, SignedIn),
+        api(
+            "POST",
+            "/v1/users/invite",
+            Some(json!({"invitee": {"email": "invited@matrix.test"}})),
+            Admins,
+        ),
+        api("GET", "/v1/users/owner@matrix.test", None, SignedIn),
+        api(
+            "PATCH",
+            "/v1/users/target@matrix.test",
+            Some(json!({"teams": []})),
+            Admins,
+        ),
+        api("DELETE", "/v1/users/victim@matrix.test", None, Admins),
+        api(
+            "POST",
+            "/v1/rotate-credentials/owner@matrix.test",
+            None,
+            ThemselvesAndAdmins,
+        ),
+        api("GET", "/v1/teams", None, SignedIn),
+        api(
+            "POST",
+            "/v1/teams",
+            Some(json!({"name": "matrix-team"})),
+            Admins,
+        ),
+        api("GET", "/v1/teams/payments", None, SignedIn),
+        api(
+            "PUT",
+            "/v1/teams/scratch-team",
+            Some(json!({"users": []})),
+            Admins,
+        ),
+        api(
+            "PATCH",
+            "/v1/teams/scratch-team",
+            Some(json!({"description": "Changed"})),
+            Admins,
+        ),
+        api("DELETE", "/v1/teams/doomed-team", None, Admins),
+        // Server functions.
+        server_fn("get_home", "", SignedIn),
+        server_fn("get_sidebar", "", SignedIn),
+        server_fn("get_subject", "", SignedIn),
+        server_fn("get_blueprints", "", SignedIn),
+        server_fn(
+            "get_catalog_page",
+            "page=widgets&sort=&search=&offset=0",
+            SignedIn,
+        ),
+        server_fn(
+            "get_catalog_page",
+            "page=clusters&sort=&search=&offset=0",
+            PageReaders,
+        ),
+        server_fn(
+            "get_entity_page",
+            "blueprint=widget&identifier=owned",
+            SignedIn,
+        ),
+        server_fn("get_dashboard", "page=overview", SignedIn),
+        server_fn("get_users_and_teams", "", SignedIn),
+        server_fn("create_team", "name=fn-team&description=", Admins),
+        server_fn("delete_team", "name=fn-doomed", Admins),
+        server_fn(
+            "set_team_member",
+            "team=scratch-team&email=owner%40matrix.test&member=true",
+            Admins,
+        ),
+        server_fn(
+            "set_user_role",
+            "email=target%40matrix.test&role=Member",
+            Admins,
+        ),
+        server_fn(
+            "set_user_status",
+            "email=target%40matrix.test&status=Active",
+            Admins,
+        ),
+        server_fn(
+            "invite_user",
+            "email=fn-invited%40matrix.test&role=Member",
+            Admins,
+        ),
+        server_fn("get_credentials", "", People),
+        server_fn("rotate_my_credentials", "", People),
+        server_fn("create_machine_credential", "role=Member", Admins),
+        server_fn("revoke_credential", "client_id=matrix-machine", Admins),
+        // Pages, rendered on the server.
+        page("/", SignedIn),
+        page("/catalog/widgets", SignedIn),
+        page("/catalog/clusters", PageReaders),
+        page("/entity/widget/owned", SignedIn),
+        page("/dashboard/overview", SignedIn),
+        page("/users-teams", SignedIn),
+        page("/builder", SignedIn),
+        page("/credentials", People),
+    ]
+}
+
+/// What each subject sends: a session cookie or a bearer token.
+struct Subjects {
+    cookies: Vec<(Who, String)>,
+    bearer: String,
+}
+
+impl Subjects {
+    fn cookie(&self, who: Who) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|(w, _)| *w == who)
+            .map(|(_, c)| c.as_str())
+    }
+}
+
+async fn admin_api(store: &Store, bearer: &str, method: &str, path: &str, body: Value) {
+    let (status, reply) = api_call(store, method, path, Some(bearer), Some(body)).await;
+    assert!(
+        status.is_success(),
+        "setup {method} {path}: {status} {reply}"
+    );
+}
+
+/// A seeded portal with a `widget` blueprint whose members may update the
+/// entities their teams own, its entities, and one signed-in subject of
+/// each kind.
+async fn set_up(store: &Store) -> Subjects {
+    portolan::services::demo::seed_if_empty(store)
+        .await
+        .unwrap();
+    let admin = admin_cookie(store).await;
+    let bearer = admin_bearer(store).await;
+    let props = json!({"tier": {"type": "string", "title": "Tier"}, "version": {"type": "string", "title": "Version"}});
+    for id in ["widget", "scratch", "doomed"] {
+        admin_api(
+            store,
+            &bearer,
+            "POST",
+            "/v1/blueprints",
+            json!({"identifier": id, "title": id, "schema": {"properties": props}}),
+        )
+        .await;
+    }
+    admin_api(store, &bearer, "PATCH", "/v1/blueprints/widget/permissions",
+        json!({"entities": {"update": {"roles": ["Admin", "widget-moderator"], "ownedByTeam": true}}})).await;
+    for id in ["owned", "gone", "bulk-gone"] {
+        admin_api(store, &bearer, "POST", "/v1/blueprints/widget/entities",
+            json!({"identifier": id, "title": id, "team": ["payments"], "properties": {"tier": "gold", "version": "1"}})).await;
+    }
+    for name in ["scratch-team", "doomed-team", "fn-doomed"] {
+        admin_api(store, &bearer, "POST", "/v1/teams", json!({"name": name})).await;
+    }
+    let mut cookies = vec![(Who::Admin, admin)];
+    for (who, email, role, moderates, teams) in [
+        (
+            Who::MemberInOwningTeam,
+            "owner@matrix.test",
+            UserRole::Member,
+            &[][..],
+            &["payments", "platform"][..],
+        ),
+        (
+            Who::MemberOutsideOwningTeam,
+            "outsider@matrix.test",
+            UserRole::Member,
+            &[],
+            &["search"],
+        ),
+        (
+            Who::ModeratorOfThisBlueprint,
+            "mod@matrix.test",
+            UserRole::Moderator,
+            &["widget"],
+            &[],
+        ),
+        (
+            Who::ModeratorOfAnotherBlueprint,
+            "othermod@matrix.test",
+            UserRole::Moderator,
+            &["service"],
+            &[],
+        ),
+        (
+            Who::ExpiredSession,
+            "expired@matrix.test",
+            UserRole::Member,
+            &[],
+            &["payments"],
+        ),
+        (
+            Who::DisabledUser,
+            "disabled@matrix.test",
+            UserRole::Admin,
+            &[],
+            &[],
+        ),
+        (
+            Who::Anonymous,
+            "target@matrix.test",
+            UserRole::Member,
+            &[],
+            &[],
+        ),
+        (
+            Who::Anonymous,
+            "victim@matrix.test",
+            UserRole::Member,
+            &[],
+            &[],
+        ),
+    ] {
+        let cookie = person_cookie(store, email, role, moderates, teams).await;
+        if who != Who::Anonymous {
+            cookies.push((who, cookie));
+        }
+    }
+    // Signed in eight days ago; and an admin since disabled.
+    let expired = &cookies
+        .iter()
+        .find(|(w, _)| *w == Who::ExpiredSession)
+        .unwrap()
+        .1;
+    age_session(store, expired, 8 * 86400, 60).await;
+    store
+        .set_user_status("disabled@matrix.test", UserStatus::Disabled)
+        .await
+        .unwrap();
+    // An organization credential for revoking.
+    portolan::auth::machine::ensure_admin_credentials(
+        store,
+        "matrix-machine",
+        "matrix-machine-secret-0123456789",
+    )
+    .await
+    .unwrap();
+    Subjects { cookies, bearer }
+}
+
+/// Sends one call as `who`; answers the status that decides (a bulk
+/// write's only outcome, for the 207 of a refused entity) and the body.
+async fn call_as(
+    store: &Store,
+    subjects: &Subjects,
+    who: Who,
+    call: &Call,
+) -> (StatusCode, String) {
+    let mut req = match call {
+        Call::Api(method, path, _) => Request::builder().method(*method).uri(*path),
+        Call::ServerFn(name, _) => Request::post(format!("/api/{name}"))
+            .header("content-type", "application/x-www-form-urlencoded"),
+        Call::Page(path) => Request::get(*path),
+    };
+    // Browsers send their origin; the portal's own passes the same-origin check.
+    req = req
+        .header("host", "portal.test")
+        .header("origin", "http://portal.test");
+    if who == Who::MachineToken {
+        req = req.header("authorization", &subjects.bearer);
+    } else if let Some(cookie) = subjects.cookie(who) {
+        req = req.header("cookie", cookie);
+    }
+    let body = match call {
+        Call::Api(_, _, Some(body)) => {
+            req = req.header("content-type", "application/json");
+            Body::from(body.to_string())
+        }
+        Call::ServerFn(_, form) => Body::from(*form),
+        _ => Body::empty(),
+    };
+    let (status, headers, text) = send(store, req.body(body).unwrap()).await;
+    if status == StatusCode::MULTI_STATUS {
+        let reply: Value = serde_json::from_str(&text).unwrap();
+        let code = reply["errors"][0]["statusCode"].as_u64().unwrap() as u16;
+        return (StatusCode::from_u16(code).unwrap(), text);
+    }
+    if status == StatusCode::SEE_OTHER {
+        let to = headers["location"].to_str().unwrap_or_default();
+        if to.starts_with("/login") {
+            return (StatusCode::UNAUTHORIZED, format!("sent to {to}"));
+        }
+    }
+    (status, text)
+}
+
+both_databases!(
+    every_route_and_server_function_decides_for_every_subject,
+    |store, _url| {
+        let subjects = set_up(&store).await;
+        let mut wrong = Vec::new();
+        for row in matrix() {
+            let mut order = EVERYONE.to_vec();
+            // Refusals first (see `Who`).
+            order.sort_by_key(|who| allowed(row.allowed, *who));
+            for who in order {
+                let (status, body) = call_as(&store, &subjects, who, &row.call).await;
+                let signed_out = matches!(
+                    who,
+                    Who::Anonymous | Who::ExpiredSession | Who::DisabledUser
+                );
+                let ok = if signed_out {
+                    status == StatusCode::UNAUTHORIZED
+                } else if allowed(row.allowed, who) {
+                    status != StatusCode::UNAUTHORIZED
+                        && status != StatusCode::FORBIDDEN
+                        && !status.is_server_error()
+                } else {
+                    status == StatusCode::FORBIDDEN
+                };
+                if !ok {
+                    let what = match &row.call {
+                        Call::Api(m, p, _) => format!("{m} {p}"),
+                        Call::ServerFn(n, f) => format!("server fn {n}({f})"),
+                        Call::Page(p) => format!("page {p}"),
+                    };
+                    let short: String = body.chars().take(200).collect();
+                    wrong.push(format!(
+                        "{what} as {who:?} ({:?}): got {status}: {short}",
+                        row.allowed
+                    ));
+                }
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "{} wrong decisions:\n{}",
+            wrong.len(),
+            wrong.join("\n")
+        );
+    }
+);
+
+/// `/v1/blueprints/{bp}/entities/{id}` matches `/v1/blueprints/widget/entities/owned`.
+fn matches_template(template: &str, path: &str) -> bool {
+    let path = path.split('?').next().unwrap_or(path);
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    t.len() == p.len()
+        && t.iter()
+            .zip(&p)
+            .all(|(t, p)| t.starts_with('{') || t.starts_with(':') || t == p)
+}
+
+#[tokio::test]
+async fn the_matrix_lists_every_endpoint_server_function_and_page() {
+    let rows = matrix();
+    let mut missing = Vec::new();
+    let endpoints = portolan::api::endpoint_list();
+    assert!(
+        endpoints.len() >= 34,
+        "endpoints found: {}",
+        endpoints.len()
+    );
+    for (method, template) in endpoints {
+        let listed = rows.iter().any(|r| {
+            matches!(&r.call, Call::Api(m, p, _) if *m == method && matches_template(&template, p))
+        });
+        if !listed {
+            missing.push(format!("{method} {template}"));
+        }
+    }
+    let functions: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_string())
+        .collect();
+    assert!(
+        functions.len() >= 18,
+        "server functions found: {functions:?}"
+    );
+    for path in functions {
+        let listed = rows
+            .iter()
+            .any(|r| matches!(&r.call, Call::ServerFn(name, _) if path == format!("/api/{name}")));
+        if !listed {
+            missing.push(format!("server function {path}"));
+        }
+    }
+    let pages = leptos_axum::generate_route_list(portolan::app::App);
+    assert!(pages.len() >= 7, "page routes found: {}", pages.len());
+    for route in pages {
+        let template = route.path().to_string();
+        let listed = rows
+            .iter()
+            .any(|r| matches!(&r.call, Call::Page(p) if matches_template(&template, p)));
+        if !listed {
+            missing.push(format!("page {template}"));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "not in the authorization matrix (add each with its expected decisions):\n{}",
+        missing.join("\n")
+    );
+}
+
+/// A `widget` blueprint (tier, version) with the permissions patch given,
+/// and entities `(identifier, team, tier)`, written by the admin token.
+async fn widgets(store: &Store, permissions: Value, entities: &[(&str, &str, &str)]) -> String {
+    let bearer = admin_bearer(store).await;
+    for team in ["payments", "search"] {
+        admin_api(store, &bearer, "POST", "/v1/teams", json!({"name": team})).await;
+    }
+    let props = json!({"tier": {"type": "string", "title": "Tier"}, "version": {"type": "string", "title": "Version"}});
+    admin_api(
+        store,
+        &bearer,
+        "POST",
+        "/v1/blueprints",
+        json!({"identifier": "widget", "title": "Widget", "schema": {"properties": props}}),
+    )
+    .await;
+    admin_api(
+        store,
+        &bearer,
+        "PATCH",
+        "/v1/blueprints/widget/permissions",
+        permissions,
+    )
+    .await;
+    for (id, team, tier) in entities {
+        admin_api(
+            store,
+            &bearer,
+            "POST",
+            "/v1/blueprints/widget/entities",
+            json!({"identifier": id, "team": [team], "properties": {"tier": tier, "version": "1"}}),
+        )
+        .await;
+    }
+    bearer
+}
+
+both_databases!(
+    member_allowed_only_tier_can_change_tier_and_is_refused_naming_version,
+    |store, _url| {
+        let admin = widgets(
+        &store,
+        json!({"entities": {"updateProperties": {"tier": {"roles": ["Admin", "widget-moderator", "Member"]}}}}),
+        &[("cart", "payments", "gold")],
+    )
+    .await;
+        let member = person_cookie(&store, "m@perm.test", UserRole::Member, &[], &[]).await;
+        let path = "/v1/blueprints/widget/entities/cart";
+        let (status, body) = cookie_call(
+            &store,
+            "PATCH",
+            path,
+            &member,
+            Some(json!({"properties": {"tier": "silver"}})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["entity"]["properties"]["tier"], "silver");
+        let (status, body) = cookie_call(
+            &store,
+            "PATCH",
+            path,
+            &member,
+            Some(json!({"properties": {"tier": "bronze", "version": "2"}})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        let message = body["message"].as_str().unwrap();
+        assert!(
+            message.contains("property `version`") && !message.contains("`tier`"),
+            "{message}"
+        );
+        // Nothing of the refused write was saved.
+        let (_, body) = api_call(&store, "GET", path, Some(&admin), None).await;
+        assert_eq!(
+            body["entity"]["properties"],
+            json!({"tier": "silver", "version": "1"})
+        );
+        // The member may not delete it, or create another.
+        let (status, _) = cookie_call(&store, "DELETE", path, &member, None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, body) = cookie_call(
+            &store,
+            "POST",
+            "/v1/blueprints/widget/entities",
+            &member,
+            Some(json!({"identifier": "mine"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .contains("creating them is allowed to Admin, widget-moderator"),
+            "{body}"
+        );
+
+        // The refusals and the permission change are in the audit log.
+        let (status, body) = api_call(
+            &store,
+            "GET",
+            "/v1/audit-log?status=FAILURE",
+            Some(&admin),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let audits = body["audits"].as_array().unwrap();
+        assert_eq!(audits.len(), 3, "{body}");
+        let update = audits.iter().find(|a| a["action"] == "UPDATE").unwrap();
+        assert_eq!(update["context"]["entity"], "cart");
+        assert!(
+            update["message"].as_str().unwrap().contains("`version`"),
+            "{update}"
+        );
+        let (_, body) = api_call(
+            &store,
+            "GET",
+            "/v1/audit-log?resources=permissions",
+            Some(&admin),
+            None,
+        )
+        .await;
+        let change = &body["audits"][0];
+        assert_eq!(change["resourceType"], "permissions", "{body}");
+        assert_eq!(
+            change["diff"]["after"]["entities"]["updateProperties"]["tier"]["roles"][2],
+            "Member"
+        );
+    }
+);
+
+both_databases!(read_permissions_narrow_every_read_path, |store, _url| {
+    let admin = widgets(
+        &store,
+        json!({"entities": {"read": {"roles": ["Admin"], "ownedByTeam": true}}}),
+        &[
+            ("mine", "payments", "gold"),
+            ("theirs", "search", "gold"),
+            ("cheap", "search", "bronze"),
+        ],
+    )
+    .await;
+    let member = person_cookie(&store, "p@perm.test", UserRole::Member, &[], &["payments"]).await;
+    let loner = person_cookie(&store, "l@perm.test", UserRole::Member, &[], &[]).await;
+
+    let ids = |body: &Value| -> Vec<String> {
+        body["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["blueprint"] == "widget")
+            .map(|e| e["identifier"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (_, body) = cookie_call(
+        &store,
+        "GET",
+        "/v1/blueprints/widget/entities",
+        &member,
+        None,
+    )
+    .await;
+    assert_eq!(ids(&body), ["mine"]);
+    let (_, body) = cookie_call(
+        &store,
+        "POST",
+        "/v1/entities/search",
+        &member,
+        Some(json!({"combinator": "and", "rules": []})),
+    )
+    .await;
+    assert_eq!(ids(&body), ["mine"]);
+    let (_, body) = cookie_call(
+        &store,
+        "POST",
+        "/v1/blueprints/widget/entities/search",
+        &member,
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(ids(&body), ["mine"]);
+    let (_, body) = cookie_call(
+        &store,
+        "GET",
+        "/v1/blueprints/widget/entities-count",
+        &member,
+        None,
+    )
+    .await;
+    assert_eq!(body["count"], 1);
+    let (status, body) = cookie_call(
+        &store,
+        "GET",
+        "/v1/blueprints/widget/entities/theirs",
+        &member,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, _) = cookie_call(
+        &store,
+        "GET",
+        "/v1/audit-log?entity=theirs&blueprint=widget",
+        &member,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = cookie_call(
+        &store,
+        "GET",
+        "/v1/audit-log?entity=mine&blueprint=widget",
+        &member,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    // The catalog table, through its server function.
+    let req = Request::post("/api/get_catalog_page")
+        .header("cookie", &member)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("page=widgets&sort=&search=&offset=0"))
+        .unwrap();
+    let (status, _, text) = send(&store, req).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let page: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(page["list"]["total"], 1, "{text}");
+
+    // Someone in no team reads nothing of it, and is told why.
+    let (status, body) = cookie_call(
+        &store,
+        "GET",
+        "/v1/blueprints/widget/entities-count",
+        &loner,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("reading is allowed to Admin"),
+        "{body}"
+    );
+    let (status, body) = cookie_call(
+        &store,
+        "POST",
+        "/v1/entities/search",
+        &loner,
+        Some(json!({"combinator": "and", "rules": []})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ids(&body).is_empty(), "{body}");
+
+    // A read policy admits more: every gold widget.
+    let (status, body) = api_call(&store, "PATCH", "/v1/blueprints/widget/permissions", Some(&admin),
+        Some(json!({"entities": {"read": {"roles": ["Admin"], "ownedByTeam": true, "policy": {"combinator": "and", "rules": [{"property": "tier", "operator": "=", "value": "gold"}]}}}}))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, body) = cookie_call(
+        &store,
+        "GET",
+        "/v1/blueprints/widget/entities",
+        &loner,
+        None,
+    )
+    .await;
+    let mut seen = ids(&body);
+    seen.sort();
+    assert_eq!(seen, ["mine", "theirs"]);
+    // A policy that does not fit the blueprint is refused, naming why.
+    let (status, body) = api_call(&store, "PATCH", "/v1/blueprints/widget/permissions", Some(&admin),
+        Some(json!({"entities": {"read": {"policy": {"combinator": "and", "rules": [{"property": "colour", "operator": "=", "value": "red"}]}}}}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("no property `colour`"),
+        "{body}"
+    );
+});
+
+both_databases!(
+    pages_limited_to_a_team_are_hidden_from_everyone_else,
+    |store, _url| {
+        portolan::services::demo::seed_if_empty(&store)
+            .await
+            .unwrap();
+        let admin = admin_bearer(&store).await;
+        let insider =
+            person_cookie(&store, "in@perm.test", UserRole::Member, &[], &["platform"]).await;
+        let outsider = person_cookie(
+            &store,
+            "out@perm.test",
+            UserRole::Member,
+            &[],
+            &["payments"],
+        )
+        .await;
+        let sidebar = |cookie: String| {
+            let store = store.clone();
+            async move {
+                let req = Request::post("/api/get_sidebar")
+                    .header("cookie", cookie)
+                    .body(Body::empty())
+                    .unwrap();
+                let (_, _, text) = send(&store, req).await;
+                let items: Value = serde_json::from_str(&text).unwrap();
+                items
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|i| i["identifier"].as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert!(sidebar(insider.clone())
+            .await
+            .contains(&"clusters".to_string()));
+        assert!(!sidebar(outsider.clone())
+            .await
+            .contains(&"clusters".to_string()));
+        let (status, _, html) =
+            support::get_page(&store, "/catalog/clusters", Some(&outsider)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(html.contains("ask an admin for access"), "{html}");
+        let (status, _, _) = support::get_page(&store, "/catalog/clusters", Some(&insider)).await;
+        assert_eq!(status, StatusCode::OK);
+
+        // An admin opens it to the payments team too.
+        let (status, body) = api_call(
+            &store,
+            "PATCH",
+            "/v1/pages/clusters/permissions",
+            Some(&admin),
+            Some(json!({"read": {"teams": ["platform", "payments"]}})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["permissions"]["read"]["roles"], json!(["Admin"]));
+        assert!(sidebar(outsider.clone())
+            .await
+            .contains(&"clusters".to_string()));
+        let (status, body) = api_call(
+            &store,
+            "PATCH",
+            "/v1/pages/clusters/permissions",
+            Some(&admin),
+            Some(json!({"read": {"roles": ["Owner"]}})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        // A member cannot change page permissions; the attempt is recorded.
+        let (status, _) = cookie_call(
+            &store,
+            "PATCH",
+            "/v1/pages/clusters/permissions",
+            &outsider,
+            Some(json!({"read": {"roles": ["Member"]}})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (_, body) = api_call(
+            &store,
+            "GET",
+            "/v1/audit-log?status=FAILURE",
+            Some(&admin),
+            None,
+        )
+        .await;
+        assert_eq!(
+            body["audits"][0]["resourceType"], "page-permissions",
+            "{body}"
+        );
+    }
+);
