@@ -280,6 +280,16 @@ fn matrix() -> Vec<Row> {
             SignedIn,
         ),
         server_fn("get_dashboard", "page=overview", SignedIn),
+        server_fn(
+            "save_entity",
+            "blueprint=widget&identifier=formed&version=1&properties%5Bversion%5D=9",
+            Owners,
+        ),
+        server_fn(
+            "delete_entity",
+            "blueprint=widget&identifier=gone-ui",
+            Moderators,
+        ),
         server_fn("get_users_and_teams", "", SignedIn),
         server_fn("create_team", "name=fn-team&description=", Admins),
         server_fn("delete_team", "name=fn-doomed", Admins),
@@ -364,7 +374,7 @@ async fn set_up(store: &Store) -> Subjects {
     }
     admin_api(store, &bearer, "PATCH", "/v1/blueprints/widget/permissions",
         json!({"entities": {"update": {"roles": ["Admin", "widget-moderator"], "ownedByTeam": true}}})).await;
-    for id in ["owned", "gone", "bulk-gone"] {
+    for id in ["owned", "gone", "bulk-gone", "formed", "gone-ui"] {
         admin_api(store, &bearer, "POST", "/v1/blueprints/widget/entities",
             json!({"identifier": id, "title": id, "team": ["payments"], "properties": {"tier": "gold", "version": "1"}})).await;
     }
@@ -989,5 +999,144 @@ both_databases!(
             body["audits"][0]["resourceType"], "page-permissions",
             "{body}"
         );
+    }
+);
+
+/// Posts the entity form as the browser does; answers status and JSON.
+async fn post_form(store: &Store, cookie: &str, form: &str) -> (StatusCode, Value) {
+    let req = Request::post("/api/save_entity")
+        .header("cookie", cookie)
+        .header("host", "portal.test")
+        .header("origin", "http://portal.test")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(form.to_string()))
+        .unwrap();
+    let (status, _, text) = send(store, req).await;
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+both_databases!(
+    entity_form_names_bad_fields_refuses_stale_versions_and_saves,
+    |store, _url| {
+        let admin = widgets(
+        &store,
+        json!({"entities": {"updateProperties": {"tier": {"roles": ["Admin", "widget-moderator", "Member"]}}}}),
+        &[("cart", "payments", "gold")],
+    )
+    .await;
+        let bearer = admin.as_str();
+        api_call(
+            &store,
+            "PATCH",
+            "/v1/blueprints/widget",
+            Some(bearer),
+            Some(json!({"schema": {"properties": {
+        "tier": {"type": "string", "title": "Tier", "enum": ["gold", "silver"]},
+        "version": {"type": "string", "title": "Version"},
+        "replicas": {"type": "number", "title": "Replicas"}}}})),
+        )
+        .await;
+        let member = person_cookie(&store, "f@perm.test", UserRole::Member, &[], &[]).await;
+
+        // A value the schema refuses comes back next to its field; nothing saved.
+        let (status, body) = post_form(
+            &store,
+            &member,
+            "blueprint=widget&identifier=cart&version=1&properties%5Btier%5D=platinum",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["Invalid"][0]["field"], "properties.tier", "{body}");
+        assert!(
+            body["Invalid"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("gold, silver"),
+            "{body}"
+        );
+        let admin_cookie = admin_cookie(&store).await;
+        let (status, body) = post_form(
+            &store,
+            &admin_cookie,
+            "blueprint=widget&identifier=cart&version=1&properties%5Breplicas%5D=many",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            body["Invalid"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("not a number"),
+            "{body}"
+        );
+
+        // The member may change the tier; the save answers the entity.
+        let (status, body) = post_form(
+            &store,
+            &member,
+            "blueprint=widget&identifier=cart&version=1&properties%5Btier%5D=silver",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["Saved"]["properties"]["tier"], "silver");
+        assert_eq!(body["Saved"]["version"], 2);
+        // A form opened at version 1 is now stale: 409, nothing overwritten.
+        let (status, body) = post_form(
+            &store,
+            &admin_cookie,
+            "blueprint=widget&identifier=cart&version=1&properties%5Btier%5D=gold&title=Cart",
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .contains("someone else saved"),
+            "{body}"
+        );
+        // Fields the member may not change are refused by name (a forged form).
+        let (status, body) = post_form(
+            &store,
+            &member,
+            "blueprint=widget&identifier=cart&version=2&properties%5Bversion%5D=9",
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert!(
+            body["message"].as_str().unwrap().contains("`version`"),
+            "{body}"
+        );
+        let (_, body) = api_call(
+            &store,
+            "GET",
+            "/v1/blueprints/widget/entities/cart",
+            Some(bearer),
+            None,
+        )
+        .await;
+        assert_eq!(body["entity"]["properties"]["tier"], "silver");
+        assert_eq!(body["entity"]["properties"]["version"], "1");
+        // The admin's save with the current version goes through and is in the history.
+        let (status, body) = post_form(
+            &store,
+            &admin_cookie,
+            "blueprint=widget&identifier=cart&version=2&title=Cart&properties%5Breplicas%5D=3",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["Saved"]["properties"]["replicas"], 3);
+        assert_eq!(body["Saved"]["title"], "Cart");
+        let req = Request::post("/api/get_entity_page")
+            .header("cookie", &member)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from("blueprint=widget&identifier=cart"))
+            .unwrap();
+        let (_, _, text) = send(&store, req).await;
+        let page: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(page["history"].as_array().unwrap().len(), 3, "{text}");
+        assert_eq!(page["history"][0]["actor"], support::ADMIN_EMAIL);
+        assert_eq!(page["abilities"]["properties"], json!(["tier"]));
+        assert_eq!(page["abilities"]["delete"], false);
     }
 );

@@ -117,6 +117,7 @@ fn write_options(params: &std::collections::HashMap<String, String>) -> WriteOpt
         merge: flag(params, "merge"),
         validation_only: flag(params, "validation_only"),
         create_missing_related_entities: flag(params, "create_missing_related_entities"),
+        expected_version: None,
     }
 }
 

@@ -10,6 +10,7 @@ pub mod blueprint;
 pub mod credential;
 pub mod entity;
 pub mod error;
+pub mod form;
 pub mod identifier;
 pub mod page;
 pub mod permissions;

@@ -155,6 +155,8 @@ pub struct EntityPageData {
     pub referenced_by: Vec<Reference>,
     /// What the viewer may do with this entity.
     pub abilities: super::EntityAbilities,
+    /// The entity's latest changes, newest first.
+    pub history: Vec<super::AuditEntry>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! A catalog page: a blueprint's entities in a table, with search, sort and
 //! paging carried in the URL so a link reproduces the view.
 
+use super::urlencode;
 use crate::components::badge::TeamChip;
 use crate::components::error::{ErrorView, Loading};
 use crate::components::icon::Icon;
@@ -95,18 +96,6 @@ fn page_href(page: &str, sort: &EntitySort, search: &str, offset: i64) -> String
     } else {
         format!("/catalog/{page}?{}", params.join("&"))
     }
-}
-
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'$' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn cell(blueprint: &Blueprint, entity: &Entity, column: &Column) -> AnyView {

@@ -1,14 +1,19 @@
-//! An entity page: its properties rendered by type, its relations, and the
-//! entities that point at it.
+//! An entity page: its properties rendered by type, its relations, the
+//! entities that point at it and its history; with `?edit` the form that
+//! edits it, and deleting it after a confirmation. Edit and delete show
+//! only when the policy allows them (the server decides again).
 
+use super::entity_form::{entity_form, DeleteEntity, SaveEntity};
+use super::urlencode;
 use crate::components::badge::TeamChip;
 use crate::components::error::{ErrorView, Loading};
 use crate::components::icon::Icon;
 use crate::components::value::{format_datetime, PropertyValue};
-use crate::model::{AppError, EntityPageData};
+use crate::model::form::FormOutcome;
+use crate::model::{AppError, AuditEntry, EntityPageData};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 #[server(endpoint = "get_entity_page")]
 pub async fn get_entity_page(
@@ -25,13 +30,128 @@ pub async fn get_entity_page(
     .await
 }
 
-fn entity_view(data: EntityPageData) -> impl IntoView {
+/// What changed in one audit entry: the fields whose values differ.
+fn changed_fields(entry: &AuditEntry) -> String {
+    let (before, after) = (&entry.diff["before"], &entry.diff["after"]);
+    if before.is_null() || after.is_null() {
+        return String::new();
+    }
+    let mut changed: Vec<String> = ["title", "icon", "team"]
+        .into_iter()
+        .filter(|k| before[*k] != after[*k])
+        .map(str::to_string)
+        .collect();
+    for group in ["properties", "relations"] {
+        let keys = |v: &serde_json::Value| -> Vec<String> {
+            v[group]
+                .as_object()
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default()
+        };
+        let mut all = keys(before);
+        all.extend(keys(after));
+        all.sort();
+        all.dedup();
+        changed.extend(
+            all.into_iter()
+                .filter(|k| before[group][k.as_str()] != after[group][k.as_str()]),
+        );
+    }
+    changed.join(", ")
+}
+
+fn history_view(history: Vec<AuditEntry>) -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="history-heading">
+            <h2 id="history-heading">"History"</h2>
+            {if history.is_empty() {
+                view! { <p class="muted">"No recorded changes yet."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="entity-table compact history-table">
+                            <thead><tr>
+                                <th scope="col">"When"</th><th scope="col">"Who"</th>
+                                <th scope="col">"Change"</th><th scope="col">"Fields"</th>
+                            </tr></thead>
+                            <tbody>
+                                {history.into_iter().map(|entry| {
+                                    let fields = changed_fields(&entry);
+                                    view! {
+                                        <tr>
+                                            <td>{format_datetime(&entry.at.to_rfc3339())}</td>
+                                            <td>{entry.actor.clone()}</td>
+                                            <td>{entry.action.to_lowercase()}</td>
+                                            <td class="wrap">{fields}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Edit and delete, as far as the viewer may.
+fn entity_actions(data: &EntityPageData, delete: ServerAction<DeleteEntity>) -> impl IntoView {
+    let entity = &data.entity;
+    let edit_href = format!(
+        "/entity/{}/{}?edit",
+        urlencode(&entity.blueprint),
+        urlencode(&entity.identifier)
+    );
+    let edit = data
+        .abilities
+        .may_edit_something()
+        .then(|| view! { <a class="button primary" href=edit_href>"Edit"</a> });
+    let (blueprint, identifier, title) = (
+        entity.blueprint.clone(),
+        entity.identifier.clone(),
+        entity.display_title().to_string(),
+    );
+    let remove = data.abilities.delete.then(move || {
+        view! {
+            // A disclosure, so the confirmation works without JavaScript too.
+            <details class="confirm-delete">
+                <summary class="button danger">"Delete…"</summary>
+                <div class="confirm-pop" role="group" aria-label="Confirm deletion">
+                    <p>"Delete " <strong>{title}</strong> "? This cannot be undone."</p>
+                    <ActionForm action=delete>
+                        <input type="hidden" name="blueprint" value=blueprint/>
+                        <input type="hidden" name="identifier" value=identifier/>
+                        <button type="submit" class="button danger" disabled=move || delete.pending().get()>
+                            {move || if delete.pending().get() { "Deleting…" } else { "Delete for good" }}
+                        </button>
+                    </ActionForm>
+                    {move || match delete.value().get() {
+                        Some(Err(e)) => Some(view! { <p class="form-error" role="alert">{e.message().to_string()}</p> }),
+                        _ => None,
+                    }}
+                </div>
+            </details>
+        }
+    });
+    view! { <div class="page-actions">{edit}{remove}</div> }
+}
+
+fn entity_view(
+    data: EntityPageData,
+    editing: bool,
+    save: ServerAction<SaveEntity>,
+    delete: ServerAction<DeleteEntity>,
+) -> impl IntoView {
+    let actions = entity_actions(&data, delete);
+    let form = (editing && data.abilities.may_edit_something()).then(|| entity_form(&data, save));
     let EntityPageData {
         entity,
         blueprint,
         catalog_href,
         referenced_by,
         abilities: _,
+        history,
     } = data;
     let title = entity.display_title().to_string();
     let icon = entity
@@ -115,12 +235,18 @@ fn entity_view(data: EntityPageData) -> impl IntoView {
                     <span class="chips">{entity.team.iter().map(|t| view! { <TeamChip name=t.clone()/> }).collect_view()}</span>
                 </p>
             </div>
+            {(!editing).then_some(actions)}
         </div>
         <div class="entity-grid">
-            <section class="panel">
-                <h2>"Properties"</h2>
-                <dl class="fields">{properties}</dl>
-            </section>
+            {match form {
+                Some(form) => form.into_any(),
+                None => view! {
+                    <section class="panel">
+                        <h2>"Properties"</h2>
+                        <dl class="fields">{properties}</dl>
+                    </section>
+                }.into_any(),
+            }}
             <section class="panel">
                 <h2>"Relations"</h2>
                 {if blueprint.relations.is_empty() {
@@ -169,27 +295,51 @@ fn entity_view(data: EntityPageData) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+        {history_view(history)}
     }
 }
 
 #[component]
 pub fn EntityPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
+    let save = ServerAction::<SaveEntity>::new();
+    let delete = ServerAction::<DeleteEntity>::new();
     let data = Resource::new(
         move || {
             let p = params.read();
             (
                 p.get("blueprint").unwrap_or_default(),
                 p.get("identifier").unwrap_or_default(),
+                save.version().get(),
             )
         },
-        |(blueprint, identifier)| get_entity_page(blueprint, identifier),
+        |(blueprint, identifier, _)| get_entity_page(blueprint, identifier),
     );
+    // A saved form leaves edit mode; a deleted entity leaves for its catalog.
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(FormOutcome::Saved(entity))) = save.value().get() {
+            let to = format!(
+                "/entity/{}/{}",
+                urlencode(&entity.blueprint),
+                urlencode(&entity.identifier)
+            );
+            navigate(&to, Default::default());
+        }
+    });
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(to)) = delete.value().get() {
+            navigate(&to, Default::default());
+        }
+    });
     view! {
         <Suspense fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
+                let editing = query.read().get("edit").is_some();
                 match data.await {
-                    Ok(data) => entity_view(data).into_any(),
+                    Ok(data) => entity_view(data, editing, save, delete).into_any(),
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}

@@ -12,6 +12,8 @@ use crate::store::Store;
 
 /// Rows per catalog table page.
 pub const PAGE_SIZE: i64 = 50;
+/// Changes an entity page lists.
+const HISTORY_SHOWN: i64 = 20;
 
 /// Meta properties a table can sort on.
 const SORTABLE_META: [&str; 4] = ["$title", "$identifier", "$updatedAt", "$createdAt"];
@@ -48,6 +50,18 @@ async fn readable_pages(store: &Store, subject: &Subject) -> Result<Vec<Page>, A
     let mut pages = store.list_pages().await?;
     pages.retain(|p| may_read_page(subject, p).allowed);
     Ok(pages)
+}
+
+/// The first catalog page of a blueprint that `subject` may read.
+pub async fn catalog_href(
+    store: &Store,
+    subject: &Subject,
+    blueprint: &str,
+) -> Result<Option<String>, AppError> {
+    Ok(catalog_page_in(
+        &readable_pages(store, subject).await?,
+        blueprint,
+    ))
 }
 
 /// A page `subject` may read, or 404 / 403 saying why not.
@@ -221,15 +235,27 @@ pub async fn entity_page(
         }
         referenced_by = readable;
     }
-    let catalog_href = catalog_page_in(&readable_pages(store, subject).await?, blueprint_id);
+    let catalog_href = catalog_href(store, subject, blueprint_id).await?;
     let permissions = access::permissions_of(store, &blueprint).await?;
     let abilities = crate::authz::entity_abilities(subject, &permissions, &entity);
+    // Readable with the entity itself (checked above).
+    let history = store
+        .audit_log(&crate::model::AuditFilter {
+            entity: Some(entity.identifier.clone()),
+            blueprint: Some(blueprint_id.to_string()),
+            resource_types: vec!["entity".into()],
+            status: Some("SUCCESS".into()),
+            limit: HISTORY_SHOWN,
+            ..Default::default()
+        })
+        .await?;
     Ok(EntityPageData {
         entity,
         blueprint,
         catalog_href,
         referenced_by,
         abilities,
+        history,
     })
 }
 

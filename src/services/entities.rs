@@ -3,6 +3,7 @@
 //! version checked, and an audit record in the same transaction.
 
 use crate::authz::{may_register, may_unregister, may_update, Decision};
+use crate::model::form::{EntityForm, FormOutcome};
 use crate::model::identifier::validate_entity_identifier;
 use crate::model::validate::validate_entity;
 use crate::model::{AppError, Blueprint, BlueprintPermissions, Entity, Subject};
@@ -41,6 +42,9 @@ pub struct WriteOptions {
     pub merge: bool,
     pub validation_only: bool,
     pub create_missing_related_entities: bool,
+    /// The version the writer last read (a form): another write since
+    /// then is a conflict, and nothing is overwritten.
+    pub expected_version: Option<i64>,
 }
 
 /// An entity as clients send it; `team` may be a string or an array.
@@ -179,6 +183,14 @@ fn plan(
             "entity identifier `{identifier}` is already taken in blueprint `{}`; send upsert=true to replace it",
             blueprint.identifier
         )));
+    }
+    if let (Some(expected), Some(stored)) = (options.expected_version, &existing) {
+        if stored.version != expected {
+            return Err(AppError::Conflict(format!(
+                "someone else saved `{identifier}` since you opened it (version {expected}, now {}); reload to see their changes, then edit again",
+                stored.version
+            )));
+        }
     }
     let base = existing.as_ref().filter(|_| options.merge);
     let mut properties = base.map(|e| e.properties.clone()).unwrap_or_default();
@@ -577,4 +589,42 @@ fn generated_identifier() -> String {
         .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
         .collect();
     format!("e_{tail}")
+}
+
+/// Saves an entity form: each field's text read by its schema, the same
+/// validator as the API (its messages go back next to the fields), the
+/// version the form was opened at checked, then the policy asked.
+pub async fn save_form(
+    store: &Store,
+    actor: &Subject,
+    form: EntityForm,
+) -> Result<FormOutcome, AppError> {
+    require_signed_in(actor)?;
+    let blueprint = crate::services::catalog::blueprint(store, &form.blueprint).await?;
+    let values = match form.values(&blueprint) {
+        Ok(values) => values,
+        Err(errors) => return Ok(FormOutcome::Invalid(errors)),
+    };
+    let existing = entity(store, &form.blueprint, &form.identifier).await?;
+    let mut merged = existing.properties.clone();
+    merged.extend(values.clone());
+    if let Err(errors) = validate_entity(&blueprint, &merged, &existing.relations) {
+        return Ok(FormOutcome::Invalid(errors));
+    }
+    let input = EntityInput {
+        identifier: Some(form.identifier.clone()),
+        title: form
+            .title
+            .map(|t| Some(t.trim().to_string()).filter(|t| !t.is_empty())),
+        properties: Some(values),
+        ..EntityInput::default()
+    };
+    let options = WriteOptions {
+        upsert: true,
+        merge: true,
+        expected_version: Some(form.version),
+        ..WriteOptions::default()
+    };
+    let (saved, _) = write_entity(store, actor, &form.blueprint, input, options).await?;
+    Ok(FormOutcome::Saved(Box::new(saved)))
 }

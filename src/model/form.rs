@@ -1,0 +1,240 @@
+//! Entity forms: a property's value as a form shows it (text), and the
+//! text a form sends back turned into the JSON value its schema asks for.
+//! The entity page's form and the `save_entity` server function share
+//! these, so what the form shows is exactly what it reads back.
+
+use super::validate::FieldError;
+use super::{Blueprint, Entity, PropertySchema, PropertyType};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// The input a property gets in a form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputKind {
+    Text,
+    Url,
+    Email,
+    DateTime,
+    /// Multi-line text (markdown, yaml).
+    LongText,
+    Number,
+    /// A select of Yes / No / no value.
+    Boolean,
+    /// A select of the enum's values.
+    Choice,
+    /// One item per line.
+    Lines,
+    /// A JSON document.
+    Json,
+}
+
+pub fn input_kind(schema: &PropertySchema) -> InputKind {
+    match schema.kind {
+        PropertyType::String if schema.enum_values.is_some() => InputKind::Choice,
+        PropertyType::String => match schema.format.as_deref() {
+            Some("url") => InputKind::Url,
+            Some("email") | Some("user") => InputKind::Email,
+            Some("date-time") => InputKind::DateTime,
+            Some("markdown") | Some("yaml") => InputKind::LongText,
+            _ => InputKind::Text,
+        },
+        PropertyType::Number => InputKind::Number,
+        PropertyType::Boolean => InputKind::Boolean,
+        PropertyType::Array if string_items(schema) => InputKind::Lines,
+        PropertyType::Array | PropertyType::Object => InputKind::Json,
+    }
+}
+
+/// Whether an array's items are strings (or unspecified): one per line.
+fn string_items(schema: &PropertySchema) -> bool {
+    match schema.extra.get("items").and_then(|i| i.get("type")) {
+        None => true,
+        Some(t) => t == "string",
+    }
+}
+
+/// A stored value as its form input shows it.
+pub fn text_of(schema: &PropertySchema, value: Option<&Value>) -> String {
+    let Some(value) = value.filter(|v| !v.is_null()) else {
+        return String::new();
+    };
+    match (input_kind(schema), value) {
+        (InputKind::DateTime, Value::String(s)) => chrono::DateTime::parse_from_rfc3339(s)
+            .map(|d| {
+                d.with_timezone(&chrono::Utc)
+                    .format("%Y-%m-%dT%H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|_| s.clone()),
+        (InputKind::Lines, Value::Array(items)) => items
+            .iter()
+            .map(|i| {
+                i.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| i.to_string())
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        (InputKind::Json, v) => serde_json::to_string_pretty(v).unwrap_or_default(),
+        (_, Value::String(s)) => s.clone(),
+        (_, Value::Bool(b)) => b.to_string(),
+        (_, v) => v.to_string(),
+    }
+}
+
+/// The value a form's text stands for; empty text clears the property.
+pub fn value_of(schema: &PropertySchema, text: &str) -> Result<Value, String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Ok(Value::Null);
+    }
+    match input_kind(schema) {
+        // Whole numbers stay integers, so an untouched field reads back
+        // equal to what is stored.
+        InputKind::Number if trimmed.parse::<i64>().is_ok() => {
+            Ok(Value::from(trimmed.parse::<i64>().unwrap_or_default()))
+        }
+        InputKind::Number => trimmed
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+            .ok_or_else(|| format!("`{trimmed}` is not a number")),
+        InputKind::Boolean => match trimmed {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            other => Err(format!("must be Yes or No, not `{other}`")),
+        },
+        // `datetime-local` sends minutes without a zone: the form shows and
+        // reads UTC, as the page says next to the field.
+        InputKind::DateTime => chrono::NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%dT%H:%M")
+            .map(|d| {
+                Value::String(
+                    d.and_utc()
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                )
+            })
+            .or_else(|_| {
+                chrono::DateTime::parse_from_rfc3339(trimmed)
+                    .map(|d| Value::String(d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)))
+            })
+            .map_err(|_| format!("`{trimmed}` is not a date and time")),
+        InputKind::Lines => Ok(Value::Array(
+            trimmed
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(|l| Value::String(l.to_string()))
+                .collect(),
+        )),
+        InputKind::Json => {
+            serde_json::from_str(trimmed).map_err(|e| format!("is not valid JSON: {e}"))
+        }
+        // Long text keeps its own line breaks and indentation.
+        InputKind::LongText => Ok(Value::String(text.to_string())),
+        _ => Ok(Value::String(trimmed.to_string())),
+    }
+}
+
+/// What an entity form sends: the version it was loaded at, the title,
+/// and the text of each property the viewer may edit.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EntityForm {
+    pub blueprint: String,
+    pub identifier: String,
+    pub version: i64,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub properties: BTreeMap<String, String>,
+}
+
+impl EntityForm {
+    /// The properties the form sets, as JSON values, or one message per
+    /// field that could not be read.
+    pub fn values(&self, blueprint: &Blueprint) -> Result<Map<String, Value>, Vec<FieldError>> {
+        let mut values = Map::new();
+        let mut errors = Vec::new();
+        for (key, text) in &self.properties {
+            let field = format!("properties.{key}");
+            match blueprint.schema.properties.get(key) {
+                None => errors.push(FieldError {
+                    field,
+                    message: format!(
+                        "blueprint `{}` has no property `{key}`",
+                        blueprint.identifier
+                    ),
+                }),
+                Some(schema) => match value_of(schema, text) {
+                    Ok(v) => {
+                        values.insert(key.clone(), v);
+                    }
+                    Err(message) => errors.push(FieldError { field, message }),
+                },
+            }
+        }
+        if errors.is_empty() {
+            Ok(values)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// The answer to a form: the entity as saved, or what to fix next to
+/// which field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FormOutcome {
+    Saved(Box<Entity>),
+    Invalid(Vec<FieldError>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn schema(v: Value) -> PropertySchema {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn each_type_round_trips_through_its_input() {
+        let cases = [
+            (json!({"type": "string"}), json!("cart")),
+            (json!({"type": "number"}), json!(2.5)),
+            (json!({"type": "number"}), json!(12)),
+            (json!({"type": "boolean"}), json!(true)),
+            (
+                json!({"type": "string", "format": "date-time"}),
+                json!("2026-11-23T09:30:00Z"),
+            ),
+            (json!({"type": "array"}), json!(["pci", "tier-1"])),
+            (json!({"type": "object"}), json!({"a": 1})),
+            (
+                json!({"type": "string", "format": "markdown"}),
+                json!("# Title\n\n  indented"),
+            ),
+        ];
+        for (s, value) in cases {
+            let s = schema(s);
+            let text = text_of(&s, Some(&value));
+            assert_eq!(value_of(&s, &text).unwrap(), value, "{text}");
+        }
+    }
+
+    #[test]
+    fn unreadable_text_is_named_and_empty_text_clears() {
+        let number = schema(json!({"type": "number"}));
+        assert!(value_of(&number, "twelve")
+            .unwrap_err()
+            .contains("not a number"));
+        assert_eq!(value_of(&number, "  ").unwrap(), Value::Null);
+        let object = schema(json!({"type": "object"}));
+        assert!(value_of(&object, "{oops")
+            .unwrap_err()
+            .contains("not valid JSON"));
+    }
+}

@@ -1,0 +1,219 @@
+//! The form that edits an entity, generated from its blueprint's schema:
+//! an input per type and format, required fields marked, fields the viewer
+//! may not change shown read-only (and not sent), the validator's messages
+//! next to their fields, a save that can't be sent twice, and a conflict
+//! (someone saved first) shown with a way to reload. A plain HTML form: it
+//! posts even before the page is interactive.
+
+use super::urlencode;
+use crate::model::form::{input_kind, text_of, FormOutcome, InputKind};
+use crate::model::validate::FieldError;
+use crate::model::{AppError, EntityPageData, PropertySchema};
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+/// Saves the form of an entity page. `properties[<key>]` carries the text
+/// of each field the viewer may change; `title` is absent when they may
+/// not change it.
+#[server(endpoint = "save_entity")]
+pub async fn save_entity(
+    blueprint: String,
+    identifier: String,
+    version: i64,
+    #[server(default)] title: Option<String>,
+    #[server(default)] properties: BTreeMap<String, String>,
+) -> Result<FormOutcome, AppError> {
+    let form = crate::model::form::EntityForm {
+        blueprint,
+        identifier,
+        version,
+        title,
+        properties,
+    };
+    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    crate::services::entities::save_form(&store, &subject, form).await
+}
+
+/// Deletes an entity; answers where to go next (its catalog page, or home).
+#[server(endpoint = "delete_entity")]
+pub async fn delete_entity(blueprint: String, identifier: String) -> Result<String, AppError> {
+    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    crate::services::entities::delete_entity(&store, &subject, &blueprint, &identifier).await?;
+    let catalog = crate::services::catalog::catalog_href(&store, &subject, &blueprint).await?;
+    Ok(catalog.unwrap_or_else(|| "/".into()))
+}
+
+/// The message for one field, from the last answer to the form.
+fn field_error(save: ServerAction<SaveEntity>, field: String) -> impl Fn() -> Option<String> {
+    move || match save.value().get() {
+        Some(Ok(FormOutcome::Invalid(errors))) => errors
+            .into_iter()
+            .find(|e: &FieldError| e.field == field)
+            .map(|e| e.message),
+        _ => None,
+    }
+}
+
+fn property_input(
+    key: &str,
+    schema: &PropertySchema,
+    text: String,
+    editable: bool,
+    save: ServerAction<SaveEntity>,
+) -> AnyView {
+    let id = format!("field-{key}");
+    let name = format!("properties[{key}]");
+    let error_id = format!("{id}-error");
+    let error = field_error(save, format!("properties.{key}"));
+    let invalid = {
+        let error = field_error(save, format!("properties.{key}"));
+        move || error().is_some().then_some("true")
+    };
+    let kind = input_kind(schema);
+    let disabled = !editable;
+    let input = match kind {
+        InputKind::Choice | InputKind::Boolean => {
+            let options: Vec<(String, String)> = match kind {
+                InputKind::Boolean => vec![
+                    ("true".into(), "Yes".into()),
+                    ("false".into(), "No".into()),
+                ],
+                _ => schema
+                    .enum_values
+                    .iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str())
+                    .map(|v| (v.to_string(), v.to_string()))
+                    .collect(),
+            };
+            view! {
+                <select id=id.clone() name=name disabled=disabled aria-invalid=invalid aria-describedby=error_id.clone()>
+                    <option value="" selected=text.is_empty()>"—"</option>
+                    {options.into_iter().map(|(value, label)| {
+                        let selected = value == text;
+                        view! { <option value=value selected=selected>{label}</option> }
+                    }).collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+        InputKind::LongText | InputKind::Lines | InputKind::Json => view! {
+            <textarea id=id.clone() name=name rows="5" disabled=disabled aria-invalid=invalid aria-describedby=error_id.clone()>{text}</textarea>
+        }
+        .into_any(),
+        _ => {
+            let input_type = match kind {
+                InputKind::Url => "url",
+                InputKind::Email => "email",
+                InputKind::DateTime => "datetime-local",
+                InputKind::Number => "number",
+                _ => "text",
+            };
+            view! {
+                <input id=id.clone() type=input_type name=name value=text step="any"
+                    disabled=disabled aria-invalid=invalid aria-describedby=error_id.clone()/>
+            }
+            .into_any()
+        }
+    };
+    let hint = match kind {
+        _ if disabled => Some("You may not change this field."),
+        InputKind::DateTime => Some("In UTC."),
+        InputKind::Lines => Some("One item per line."),
+        InputKind::Json => Some("JSON."),
+        _ => None,
+    };
+    view! {
+        {input}
+        {hint.map(|h| view! { <p class="field-hint">{h}</p> })}
+        <p class="field-error" id=error_id role="alert">{error}</p>
+    }
+    .into_any()
+}
+
+/// The edit form of an entity page.
+pub fn entity_form(data: &EntityPageData, save: ServerAction<SaveEntity>) -> impl IntoView {
+    let (entity, blueprint, abilities) = (&data.entity, &data.blueprint, &data.abilities);
+    let page_href = format!(
+        "/entity/{}/{}",
+        urlencode(&entity.blueprint),
+        urlencode(&entity.identifier)
+    );
+    let reload_href = format!("{page_href}?edit");
+    let fields = blueprint
+        .schema
+        .properties
+        .iter()
+        .map(|(key, schema)| {
+            let editable = abilities.update_all || abilities.properties.contains(key);
+            let required = blueprint.schema.required.contains(key);
+            let label = schema.title.clone().unwrap_or_else(|| key.clone());
+            let text = text_of(schema, entity.properties.get(key));
+            view! {
+                <div class="form-field" class:read-only=!editable>
+                    <label for=format!("field-{key}")>
+                        {label}
+                        {required.then(|| view! { <span class="required" title="Required">" *"</span> })}
+                    </label>
+                    <div>{property_input(key, schema, text, editable, save)}</div>
+                </div>
+            }
+        })
+        .collect_view();
+    let title = entity.title.clone().unwrap_or_default();
+    let title_editable = abilities.update_all;
+    let problem = move || {
+        match save.value().get() {
+        Some(Err(AppError::Conflict(message))) => Some(
+            view! {
+                <div class="form-alert" role="alert">
+                    <p><strong>"Someone else saved this entity first."</strong> " " {message}</p>
+                    // A full page load: the latest version, your edit discarded.
+                    <a class="button" href=reload_href.clone() rel="external">"Reload the latest version"</a>
+                </div>
+            }
+            .into_any(),
+        ),
+        Some(Err(error)) => Some(
+            view! { <div class="form-alert" role="alert"><p>{error.message().to_string()}</p></div> }
+                .into_any(),
+        ),
+        Some(Ok(FormOutcome::Invalid(_))) => Some(
+            view! { <div class="form-alert" role="alert"><p>"Some fields need fixing; see the messages next to them."</p></div> }
+                .into_any(),
+        ),
+        _ => None,
+    }
+    };
+    let heading = format!("Edit {}", entity.display_title());
+    let (blueprint_id, identifier, version) = (
+        entity.blueprint.clone(),
+        entity.identifier.clone(),
+        entity.version,
+    );
+    view! {
+        <section class="panel" aria-labelledby="edit-heading">
+            <h2 id="edit-heading">{heading}</h2>
+            {problem}
+            <ActionForm action=save attr:class="entity-form" attr:novalidate=true>
+                <input type="hidden" name="blueprint" value=blueprint_id/>
+                <input type="hidden" name="identifier" value=identifier/>
+                <input type="hidden" name="version" value=version/>
+                <div class="form-field" class:read-only=!title_editable>
+                    <label for="field-title">"Title"</label>
+                    <div>
+                        <input id="field-title" type="text" name="title" value=title disabled=!title_editable/>
+                        {(!title_editable).then(|| view! { <p class="field-hint">"You may not change this field."</p> })}
+                    </div>
+                </div>
+                {fields}
+                <div class="form-actions">
+                    <button type="submit" class="button primary" disabled=move || save.pending().get()>
+                        {move || if save.pending().get() { "Saving…" } else { "Save" }}
+                    </button>
+                    <a class="button" href=page_href>"Cancel"</a>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
