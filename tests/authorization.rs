@@ -1092,7 +1092,7 @@ both_databases!(
             body["message"]
                 .as_str()
                 .unwrap()
-                .contains("someone else saved"),
+                .contains("changed since you opened it"),
             "{body}"
         );
         // Fields the member may not change are refused by name (a forged form).

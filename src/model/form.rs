@@ -79,6 +79,11 @@ pub fn text_of(schema: &PropertySchema, value: Option<&Value>) -> String {
         (InputKind::Json, v) => serde_json::to_string_pretty(v).unwrap_or_default(),
         (_, Value::String(s)) => s.clone(),
         (_, Value::Bool(b)) => b.to_string(),
+        // Whole numbers stored as floats (`3774.0`) show as `3774`.
+        (_, Value::Number(n)) => match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+            _ => n.to_string(),
+        },
         (_, v) => v.to_string(),
     }
 }

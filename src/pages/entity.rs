@@ -60,7 +60,7 @@ fn changed_fields(entry: &AuditEntry) -> String {
     changed.join(", ")
 }
 
-fn history_view(history: Vec<AuditEntry>) -> impl IntoView {
+fn history_view(history: Vec<AuditEntry>) -> AnyView {
     view! {
         <section class="panel" aria-labelledby="history-heading">
             <h2 id="history-heading">"History"</h2>
@@ -93,10 +93,11 @@ fn history_view(history: Vec<AuditEntry>) -> impl IntoView {
             }}
         </section>
     }
+    .into_any()
 }
 
 /// Edit and delete, as far as the viewer may.
-fn entity_actions(data: &EntityPageData, delete: ServerAction<DeleteEntity>) -> impl IntoView {
+fn entity_actions(data: &EntityPageData, delete: ServerAction<DeleteEntity>) -> AnyView {
     let entity = &data.entity;
     let edit_href = format!(
         "/entity/{}/{}?edit",
@@ -134,7 +135,7 @@ fn entity_actions(data: &EntityPageData, delete: ServerAction<DeleteEntity>) -> 
             </details>
         }
     });
-    view! { <div class="page-actions">{edit}{remove}</div> }
+    view! { <div class="page-actions">{edit}{remove}</div> }.into_any()
 }
 
 fn entity_view(
@@ -187,7 +188,8 @@ fn entity_view(
                 </div>
             }
         })
-        .collect_view();
+        .collect_view()
+        .into_any();
     let relations = blueprint
         .relations
         .iter()
@@ -215,11 +217,12 @@ fn entity_view(
                 </div>
             }
         })
-        .collect_view();
+        .collect_view()
+        .into_any();
     let created = format_datetime(&entity.created_at.to_rfc3339());
     let updated = format_datetime(&entity.updated_at.to_rfc3339());
     let catalog_href = catalog_href.unwrap_or_else(|| format!("/builder#{}", blueprint.identifier));
-    view! {
+    let header = view! {
         <Title text=title.clone()/>
         <nav class="breadcrumbs" aria-label="Breadcrumb">
             <a href=catalog_href>{blueprint.title.clone()}</a>
@@ -237,9 +240,12 @@ fn entity_view(
             </div>
             {(!editing).then_some(actions)}
         </div>
+    }
+    .into_any();
+    let grid = view! {
         <div class="entity-grid">
             {match form {
-                Some(form) => form.into_any(),
+                Some(form) => form,
                 None => view! {
                     <section class="panel">
                         <h2>"Properties"</h2>
@@ -262,13 +268,18 @@ fn entity_view(
                 </dl>
             </section>
         </div>
+    }
+    .into_any();
+    view! {
+        {header}
+        {grid}
         {markdown.into_iter().map(|(label, text)| view! {
             <section class="panel">
                 <h2>{label}</h2>
                 // Shown as plain text until markdown is rendered and sanitised.
                 <pre class="markdown-source">{text}</pre>
             </section>
-        }).collect_view()}
+        }).collect_view().into_any()}
         <section class="panel">
             <h2>"Referenced by"</h2>
             {if referenced_by.is_empty() {

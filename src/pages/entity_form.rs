@@ -132,7 +132,7 @@ fn property_input(
 }
 
 /// The edit form of an entity page.
-pub fn entity_form(data: &EntityPageData, save: ServerAction<SaveEntity>) -> impl IntoView {
+pub fn entity_form(data: &EntityPageData, save: ServerAction<SaveEntity>) -> AnyView {
     let (entity, blueprint, abilities) = (&data.entity, &data.blueprint, &data.abilities);
     let page_href = format!(
         "/entity/{}/{}",
@@ -216,4 +216,5 @@ pub fn entity_form(data: &EntityPageData, save: ServerAction<SaveEntity>) -> imp
             </ActionForm>
         </section>
     }
+    .into_any()
 }

@@ -10,6 +10,18 @@ use crate::services::access::require_or_record;
 use crate::store::Store;
 use serde_json::{Map, Value};
 
+/// Only admins change the data model; a refusal is recorded.
+async fn require_data_model(
+    store: &Store,
+    subject: &Subject,
+    action: &'static str,
+    blueprint: &str,
+) -> Result<(), AppError> {
+    let decision = may_change_data_model(subject);
+    let id = Some(blueprint);
+    require_or_record(store, subject, decision, "blueprint", action, id, id).await
+}
+
 /// How many breaking entities a refusal lists by name.
 const SHOWN_BREAKAGES: usize = 10;
 
@@ -33,16 +45,7 @@ pub async fn create(
     blueprint: Blueprint,
     create_catalog_page: bool,
 ) -> Result<Blueprint, AppError> {
-    require_or_record(
-        store,
-        subject,
-        may_change_data_model(subject),
-        "blueprint",
-        "CREATE",
-        Some(&blueprint.identifier),
-        Some(&blueprint.identifier),
-    )
-    .await?;
+    require_data_model(store, subject, "CREATE", &blueprint.identifier).await?;
     checked(store, &blueprint).await?;
     let position = store.list_blueprints().await?.len() as i64;
     store
@@ -76,16 +79,7 @@ pub async fn replace(
     identifier: &str,
     mut blueprint: Blueprint,
 ) -> Result<Blueprint, AppError> {
-    require_or_record(
-        store,
-        subject,
-        may_change_data_model(subject),
-        "blueprint",
-        "UPDATE",
-        Some(identifier),
-        Some(identifier),
-    )
-    .await?;
+    require_data_model(store, subject, "UPDATE", identifier).await?;
     let before = crate::services::catalog::blueprint(store, identifier).await?;
     if blueprint.identifier != identifier {
         return Err(AppError::Invalid(format!(
@@ -110,16 +104,7 @@ pub async fn patch(
     identifier: &str,
     patch: Map<String, Value>,
 ) -> Result<Blueprint, AppError> {
-    require_or_record(
-        store,
-        subject,
-        may_change_data_model(subject),
-        "blueprint",
-        "UPDATE",
-        Some(identifier),
-        Some(identifier),
-    )
-    .await?;
+    require_data_model(store, subject, "UPDATE", identifier).await?;
     let before = crate::services::catalog::blueprint(store, identifier).await?;
     let mut document = match serde_json::to_value(&before) {
         Ok(Value::Object(map)) => map,
@@ -145,16 +130,7 @@ pub async fn delete(
     identifier: &str,
     delete_entities: bool,
 ) -> Result<u64, AppError> {
-    require_or_record(
-        store,
-        subject,
-        may_change_data_model(subject),
-        "blueprint",
-        "DELETE",
-        Some(identifier),
-        Some(identifier),
-    )
-    .await?;
+    require_data_model(store, subject, "DELETE", identifier).await?;
     let blueprint = crate::services::catalog::blueprint(store, identifier).await?;
     let referrers: Vec<String> = store
         .list_blueprints()

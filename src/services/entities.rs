@@ -187,7 +187,7 @@ fn plan(
     if let (Some(expected), Some(stored)) = (options.expected_version, &existing) {
         if stored.version != expected {
             return Err(AppError::Conflict(format!(
-                "someone else saved `{identifier}` since you opened it (version {expected}, now {}); reload to see their changes, then edit again",
+                "`{identifier}` changed since you opened it (version {expected}, now {}): reload to see the latest version, then edit again; nothing was overwritten",
                 stored.version
             )));
         }
@@ -606,6 +606,18 @@ pub async fn save_form(
         Err(errors) => return Ok(FormOutcome::Invalid(errors)),
     };
     let existing = entity(store, &form.blueprint, &form.identifier).await?;
+    // A form shows `3774.0` as `3774`; reading it back is no change.
+    let mut values = values;
+    for (key, value) in values.iter_mut() {
+        if let (Some(old), Some(new)) = (
+            existing.properties.get(key).and_then(Value::as_f64),
+            value.as_f64(),
+        ) {
+            if old == new {
+                *value = existing.properties[key].clone();
+            }
+        }
+    }
     let mut merged = existing.properties.clone();
     merged.extend(values.clone());
     if let Err(errors) = validate_entity(&blueprint, &merged, &existing.relations) {
