@@ -15,7 +15,7 @@ fi
 say "building the release server and bundle"
 cargo leptos build --release
 say "authorization policy: cost of one decision"
-cargo run --quiet --release --features ssr --example policy_decisions | tee "$(target_dir)/policy-decisions.jsonl"
+cargo run --quiet --release --no-default-features --features ssr --example policy_decisions | tee "$(target_dir)/policy-decisions.jsonl"
 export PORTOLAN_BIN="${PORTOLAN_BIN:-$(cd "$(target_dir)" && pwd)/release/portolan}"
 # cargo-leptos writes the bundle to the site root of Cargo.toml (target/site).
 export PORTOLAN_SITE="${PORTOLAN_SITE:-$PWD/target/site}"
