@@ -206,6 +206,18 @@ fn matrix() -> Vec<Row> {
             Moderators,
         ),
         api("POST", "/v1/entities/search", all(), SignedIn),
+        api(
+            "GET",
+            "/v1/export?blueprints=widget&format=yaml",
+            None,
+            SignedIn,
+        ),
+        api(
+            "POST",
+            "/v1/import",
+            Some(json!({"team": {"name": "imported-team"}})),
+            Admins,
+        ),
         // Pages.
         api("GET", "/v1/pages/clusters/permissions", None, PageReaders),
         api(

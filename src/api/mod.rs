@@ -10,6 +10,7 @@ mod auth;
 mod blueprints;
 mod entities;
 mod error;
+mod export;
 mod health;
 mod json;
 mod permissions;
@@ -57,6 +58,8 @@ endpoints! {
     PATCH "/blueprints/{bp}/entities/{id}" => entities::patch,
     DELETE "/blueprints/{bp}/entities/{id}" => entities::delete,
     POST "/entities/search" => entities::search,
+    GET "/export" => export::export,
+    POST "/import" => export::import,
     GET "/pages/{id}/permissions" => permissions::get_page,
     PATCH "/pages/{id}/permissions" => permissions::patch_page,
     GET "/audit-log" => audit::list,

@@ -15,5 +15,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod directory;
 pub mod entities;
+pub mod export;
+pub mod import;
 pub mod permissions;
 pub mod search;

@@ -90,7 +90,12 @@ impl Store {
                     attempt += 1;
                     tracing::warn!(attempt, "entity batch rolled back by a deadlock; retrying");
                 }
-                other => return other,
+                other => {
+                    if other.is_ok() {
+                        self.note_entities_written((writes.len() + stubs.len()) as u64);
+                    }
+                    return other;
+                }
             }
         }
     }

@@ -26,6 +26,7 @@ mod permissions;
 pub use permissions::DeniedAttempt;
 mod search;
 pub mod sessions;
+mod statistics;
 mod teams;
 pub use teams::TeamChange;
 
