@@ -232,6 +232,32 @@ fn catalog_table(page_id: String, data: CatalogPageData) -> impl IntoView {
     }
 }
 
+/// Downloads of this blueprint's entities (those the viewer may read), in
+/// each export format. Plain links, so they work before hydration.
+fn export_menu(blueprint: &str) -> AnyView {
+    let link = |format: &str, label: &'static str| {
+        let href = format!(
+            "/v1/export?blueprints={}&format={format}",
+            urlencode(blueprint)
+        );
+        view! { <li><a href=href download="" rel="external">{label}</a></li> }
+    };
+    view! {
+        <details class="export-menu">
+            <summary class="button">"Export"</summary>
+            <div class="confirm-pop" role="group" aria-label="Export entities">
+                <p class="muted">"Download every entity you can see here:"</p>
+                <ul class="link-list">
+                    {link("json", "JSON Lines (re-importable)")}
+                    {link("yaml", "GitOps YAML")}
+                    {link("hcl", "Terraform (port_entity)")}
+                </ul>
+            </div>
+        </details>
+    }
+    .into_any()
+}
+
 #[component]
 pub fn CatalogPage() -> impl IntoView {
     let params = use_params_map();
@@ -262,6 +288,7 @@ pub fn CatalogPage() -> impl IntoView {
                         let search_value = data.search.clone();
                         let page = page_id();
                         let action = format!("/catalog/{page}");
+                        let export = export_menu(&data.blueprint.identifier);
                         view! {
                             <Title text=title.clone()/>
                             <div class="page-header">
@@ -270,6 +297,7 @@ pub fn CatalogPage() -> impl IntoView {
                                     <h1>{title}</h1>
                                     <p class="subtitle">{description}</p>
                                 </div>
+                                <div class="page-actions">{export}</div>
                             </div>
                             <Form method="GET" action=action attr:class="toolbar" attr:role="search">
                                 <label class="visually-hidden" for="catalog-search">"Search"</label>
