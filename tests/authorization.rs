@@ -302,6 +302,11 @@ fn matrix() -> Vec<Row> {
             "blueprint=widget&identifier=gone-ui",
             Moderators,
         ),
+        server_fn(
+            "create_entity",
+            "blueprint=widget&identifier=fn-made&team%5Bpayments%5D=on&properties%5Btier%5D=gold",
+            Moderators,
+        ),
         server_fn("get_users_and_teams", "", SignedIn),
         server_fn("create_team", "name=fn-team&description=", Admins),
         server_fn("delete_team", "name=fn-doomed", Admins),
@@ -1150,5 +1155,92 @@ both_databases!(
         assert_eq!(page["history"][0]["actor"], support::ADMIN_EMAIL);
         assert_eq!(page["abilities"]["properties"], json!(["tier"]));
         assert_eq!(page["abilities"]["delete"], false);
+    }
+);
+
+both_databases!(
+    new_entity_form_names_its_problems_then_creates,
+    |store, _url| {
+        let bearer = widgets(
+            &store,
+            json!({"entities": {"register": {"roles": ["Admin"], "ownedByTeam": true}}}),
+            &[],
+        )
+        .await;
+        api_call(
+            &store,
+            "PATCH",
+            "/v1/blueprints/widget",
+            Some(&bearer),
+            Some(json!({"schema": {
+        "properties": {"tier": {"type": "string", "title": "Tier", "enum": ["gold", "silver"]},
+                       "version": {"type": "string", "title": "Version"}},
+        "required": ["tier"]}})),
+        )
+        .await;
+        let member =
+            person_cookie(&store, "c@perm.test", UserRole::Member, &[], &["payments"]).await;
+        let create = |form: &'static str| {
+            let (store, member) = (store.clone(), member.clone());
+            async move {
+                let req = Request::post("/api/create_entity")
+                    .header("cookie", member)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(Body::from(form))
+                    .unwrap();
+                let (status, _, text) = send(&store, req).await;
+                (
+                    status,
+                    serde_json::from_str::<Value>(&text).unwrap_or(Value::Null),
+                )
+            }
+        };
+        // A bad identifier and a missing required field, both named.
+        let (status, body) =
+            create("blueprint=widget&identifier=a%20b&properties%5Btier%5D=").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let fields: Vec<&str> = body["Invalid"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["identifier", "properties.tier"], "{body}");
+        // Without one of the member's own teams, `ownedByTeam` does not admit them.
+        let (status, body) =
+            create("blueprint=widget&identifier=mine&properties%5Btier%5D=gold").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .contains("one of your teams"),
+            "{body}"
+        );
+        let (status, body) = create("blueprint=widget&identifier=mine&title=Mine&team%5Bpayments%5D=on&properties%5Btier%5D=gold").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["Saved"]["team"], json!(["payments"]), "{body}");
+        assert_eq!(body["Saved"]["title"], "Mine");
+        let (_, body) = create(
+            "blueprint=widget&identifier=mine&team%5Bpayments%5D=on&properties%5Btier%5D=gold",
+        )
+        .await;
+        assert!(
+            body["Invalid"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("already taken"),
+            "{body}"
+        );
+        // The catalog page offers the member exactly their teams.
+        let req = Request::post("/api/get_catalog_page")
+            .header("cookie", &member)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from("page=widgets&sort=&search=&offset=0"))
+            .unwrap();
+        let (_, _, text) = send(&store, req).await;
+        let page: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(page["may_create"], true, "{text}");
+        assert_eq!(page["assignable_teams"], json!(["payments"]));
     }
 );

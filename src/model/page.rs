@@ -84,6 +84,8 @@ pub struct CatalogPageData {
     /// Whether the viewer may create entities here (the policy's answer,
     /// so the page offers "New" only when it can work).
     pub may_create: bool,
+    /// Teams the viewer may give a new entity (all for admins, else their own).
+    pub assignable_teams: Vec<String>,
 }
 
 /// A dashboard with its widgets already computed on the server.

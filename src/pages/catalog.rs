@@ -1,16 +1,18 @@
 //! A catalog page: a blueprint's entities in a table, with search, sort and
 //! paging carried in the URL so a link reproduces the view.
 
+use super::entity_form::{new_entity_form, CreateEntity};
 use super::urlencode;
 use crate::components::badge::TeamChip;
 use crate::components::error::{ErrorView, Loading};
 use crate::components::icon::Icon;
 use crate::components::value::{format_datetime, PropertyValue};
+use crate::model::form::FormOutcome;
 use crate::model::{AppError, Blueprint, CatalogPageData, Entity, EntitySort, SortOrder};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 #[server(endpoint = "get_catalog_page")]
 pub async fn get_catalog_page(
@@ -232,6 +234,23 @@ fn catalog_table(page_id: String, data: CatalogPageData) -> impl IntoView {
     }
 }
 
+/// The search box and the table of a catalog page.
+fn catalog_body(page: String, data: CatalogPageData) -> AnyView {
+    let sort_value = (data.sort != EntitySort::default()).then(|| data.sort.to_url());
+    let search_value = data.search.clone();
+    let action = format!("/catalog/{page}");
+    view! {
+        <Form method="GET" action=action attr:class="toolbar" attr:role="search">
+            <label class="visually-hidden" for="catalog-search">"Search"</label>
+            <input id="catalog-search" type="search" name="q" placeholder="Search by title or identifier" value=search_value/>
+            {sort_value.map(|s| view! { <input type="hidden" name="sort" value=s/> })}
+            <button type="submit" class="button primary">"Search"</button>
+        </Form>
+        {catalog_table(page, data)}
+    }
+    .into_any()
+}
+
 /// Downloads of this blueprint's entities (those the viewer may read), in
 /// each export format. Plain links, so they work before hydration.
 fn export_menu(blueprint: &str) -> AnyView {
@@ -272,10 +291,31 @@ pub fn CatalogPage() -> impl IntoView {
             .and_then(|o| o.parse::<i64>().ok())
             .unwrap_or(0)
     };
+    let create = ServerAction::<CreateEntity>::new();
     let data = Resource::new(
-        move || (page_id(), sort(), search(), offset()),
-        |(page, sort, search, offset)| get_catalog_page(page, sort, search, offset),
+        move || {
+            (
+                page_id(),
+                sort(),
+                search(),
+                offset(),
+                create.version().get(),
+            )
+        },
+        |(page, sort, search, offset, _)| get_catalog_page(page, sort, search, offset),
     );
+    // A created entity opens on its own page.
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(FormOutcome::Saved(entity))) = create.value().get() {
+            let to = format!(
+                "/entity/{}/{}",
+                urlencode(&entity.blueprint),
+                urlencode(&entity.identifier)
+            );
+            navigate(&to, Default::default());
+        }
+    });
     view! {
         <Transition fallback=|| view! { <Loading label="Loading entities…"/> }>
             {move || Suspend::new(async move {
@@ -284,11 +324,18 @@ pub fn CatalogPage() -> impl IntoView {
                         let title = data.page.title.clone();
                         let icon = data.page.icon.clone().unwrap_or_else(|| title.clone());
                         let description = data.blueprint.description.clone().unwrap_or_default();
-                        let sort_value = (data.sort != EntitySort::default()).then(|| data.sort.to_url());
-                        let search_value = data.search.clone();
-                        let page = page_id();
-                        let action = format!("/catalog/{page}");
                         let export = export_menu(&data.blueprint.identifier);
+                        let creating = data.may_create && query.read().get("new").is_some();
+                        let new_link = (data.may_create && !creating).then(|| {
+                            let href = format!("/catalog/{}?new", urlencode(&page_id()));
+                            let label = format!("New {}", data.blueprint.title.to_lowercase());
+                            view! { <a class="button primary" href=href>{label}</a> }
+                        });
+                        let body = if creating {
+                            new_entity_form(&data, create)
+                        } else {
+                            catalog_body(page_id(), data)
+                        };
                         view! {
                             <Title text=title.clone()/>
                             <div class="page-header">
@@ -297,15 +344,9 @@ pub fn CatalogPage() -> impl IntoView {
                                     <h1>{title}</h1>
                                     <p class="subtitle">{description}</p>
                                 </div>
-                                <div class="page-actions">{export}</div>
+                                <div class="page-actions">{new_link}{export}</div>
                             </div>
-                            <Form method="GET" action=action attr:class="toolbar" attr:role="search">
-                                <label class="visually-hidden" for="catalog-search">"Search"</label>
-                                <input id="catalog-search" type="search" name="q" placeholder="Search by title or identifier" value=search_value/>
-                                {sort_value.map(|s| view! { <input type="hidden" name="sort" value=s/> })}
-                                <button type="submit" class="button primary">"Search"</button>
-                            </Form>
-                            {catalog_table(page, data)}
+                            {body}
                         }
                         .into_any()
                     }

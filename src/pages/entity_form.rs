@@ -8,8 +8,9 @@
 use super::urlencode;
 use crate::model::form::{input_kind, text_of, FormOutcome, InputKind};
 use crate::model::validate::FieldError;
-use crate::model::{AppError, EntityPageData, PropertySchema};
+use crate::model::{AppError, Blueprint, CatalogPageData, EntityPageData, PropertySchema};
 use leptos::prelude::*;
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// Saves the form of an entity page. `properties[<key>]` carries the text
@@ -34,6 +35,28 @@ pub async fn save_entity(
     crate::services::entities::save_form(&store, &subject, form).await
 }
 
+/// Creates an entity from a catalog page's form: `team[<name>]` for each
+/// team ticked.
+#[server(endpoint = "create_entity")]
+pub async fn create_entity(
+    blueprint: String,
+    identifier: String,
+    #[server(default)] title: Option<String>,
+    #[server(default)] team: BTreeMap<String, String>,
+    #[server(default)] properties: BTreeMap<String, String>,
+) -> Result<FormOutcome, AppError> {
+    let form = crate::model::form::EntityForm {
+        blueprint,
+        identifier,
+        version: 0,
+        title,
+        properties,
+    };
+    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    let team = team.into_keys().collect();
+    crate::services::entities::create_form(&store, &subject, form, team).await
+}
+
 /// Deletes an entity; answers where to go next (its catalog page, or home).
 #[server(endpoint = "delete_entity")]
 pub async fn delete_entity(blueprint: String, identifier: String) -> Result<String, AppError> {
@@ -43,14 +66,69 @@ pub async fn delete_entity(blueprint: String, identifier: String) -> Result<Stri
     Ok(catalog.unwrap_or_else(|| "/".into()))
 }
 
+/// The field messages of the last answer to a form.
+fn field_errors<A>(action: ServerAction<A>) -> Signal<Vec<FieldError>>
+where
+    A: leptos::server_fn::ServerFn<Output = FormOutcome, Error = AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    Signal::derive(move || match action.value().get() {
+        Some(Ok(FormOutcome::Invalid(errors))) => errors,
+        _ => Vec::new(),
+    })
+}
+
 /// The message for one field, from the last answer to the form.
-fn field_error(save: ServerAction<SaveEntity>, field: String) -> impl Fn() -> Option<String> {
-    move || match save.value().get() {
-        Some(Ok(FormOutcome::Invalid(errors))) => errors
+fn field_error(errors: Signal<Vec<FieldError>>, field: String) -> impl Fn() -> Option<String> {
+    move || {
+        errors
+            .get()
             .into_iter()
-            .find(|e: &FieldError| e.field == field)
-            .map(|e| e.message),
+            .find(|e| e.field == field)
+            .map(|e| e.message)
+    }
+}
+
+/// The alert above a form: a conflict with the way to reload, a refusal,
+/// or a pointer to the field messages.
+fn form_alert<A>(
+    action: ServerAction<A>,
+    reload_href: Option<String>,
+) -> impl Fn() -> Option<AnyView>
+where
+    A: leptos::server_fn::ServerFn<Output = FormOutcome, Error = AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    move || {
+        match action.value().get() {
+        Some(Err(AppError::Conflict(message))) => Some(
+            view! {
+                <div class="form-alert" role="alert">
+                    <p><strong>"Someone else saved this entity first."</strong> " " {message}</p>
+                    // A full page load: the latest version, your edit discarded.
+                    {reload_href.clone().map(|href| view! {
+                        <a class="button" href=href rel="external">"Reload the latest version"</a>
+                    })}
+                </div>
+            }
+            .into_any(),
+        ),
+        Some(Err(error)) => Some(
+            view! { <div class="form-alert" role="alert"><p>{error.message().to_string()}</p></div> }
+                .into_any(),
+        ),
+        Some(Ok(FormOutcome::Invalid(_))) => Some(
+            view! { <div class="form-alert" role="alert"><p>"Some fields need fixing; see the messages next to them."</p></div> }
+                .into_any(),
+        ),
         _ => None,
+    }
     }
 }
 
@@ -59,14 +137,14 @@ fn property_input(
     schema: &PropertySchema,
     text: String,
     editable: bool,
-    save: ServerAction<SaveEntity>,
+    errors: Signal<Vec<FieldError>>,
 ) -> AnyView {
     let id = format!("field-{key}");
     let name = format!("properties[{key}]");
     let error_id = format!("{id}-error");
-    let error = field_error(save, format!("properties.{key}"));
+    let error = field_error(errors, format!("properties.{key}"));
     let invalid = {
-        let error = field_error(save, format!("properties.{key}"));
+        let error = field_error(errors, format!("properties.{key}"));
         move || error().is_some().then_some("true")
     };
     let kind = input_kind(schema);
@@ -131,60 +209,56 @@ fn property_input(
     .into_any()
 }
 
-/// The edit form of an entity page.
-pub fn entity_form(data: &EntityPageData, save: ServerAction<SaveEntity>) -> AnyView {
-    let (entity, blueprint, abilities) = (&data.entity, &data.blueprint, &data.abilities);
-    let page_href = format!(
-        "/entity/{}/{}",
-        urlencode(&entity.blueprint),
-        urlencode(&entity.identifier)
-    );
-    let reload_href = format!("{page_href}?edit");
-    let fields = blueprint
+/// A labelled input for each property of the blueprint, filled from
+/// `values`; those `editable` refuses are read-only.
+fn property_fields(
+    blueprint: &Blueprint,
+    values: &Map<String, Value>,
+    editable: impl Fn(&str) -> bool,
+    errors: Signal<Vec<FieldError>>,
+) -> AnyView {
+    blueprint
         .schema
         .properties
         .iter()
         .map(|(key, schema)| {
-            let editable = abilities.update_all || abilities.properties.contains(key);
+            let editable = editable(key);
             let required = blueprint.schema.required.contains(key);
             let label = schema.title.clone().unwrap_or_else(|| key.clone());
-            let text = text_of(schema, entity.properties.get(key));
+            let text = text_of(schema, values.get(key));
             view! {
                 <div class="form-field" class:read-only=!editable>
                     <label for=format!("field-{key}")>
                         {label}
                         {required.then(|| view! { <span class="required" title="Required">" *"</span> })}
                     </label>
-                    <div>{property_input(key, schema, text, editable, save)}</div>
+                    <div>{property_input(key, schema, text, editable, errors)}</div>
                 </div>
             }
         })
-        .collect_view();
+        .collect_view()
+        .into_any()
+}
+
+/// The edit form of an entity page.
+pub fn entity_form(data: &EntityPageData, save: ServerAction<SaveEntity>) -> AnyView {
+    let (entity, blueprint, abilities) = (&data.entity, &data.blueprint, &data.abilities);
+    let errors = field_errors(save);
+    let page_href = format!(
+        "/entity/{}/{}",
+        urlencode(&entity.blueprint),
+        urlencode(&entity.identifier)
+    );
+    let reload_href = format!("{page_href}?edit");
+    let fields = property_fields(
+        blueprint,
+        &entity.properties,
+        |key| abilities.update_all || abilities.properties.iter().any(|k| k == key),
+        errors,
+    );
     let title = entity.title.clone().unwrap_or_default();
     let title_editable = abilities.update_all;
-    let problem = move || {
-        match save.value().get() {
-        Some(Err(AppError::Conflict(message))) => Some(
-            view! {
-                <div class="form-alert" role="alert">
-                    <p><strong>"Someone else saved this entity first."</strong> " " {message}</p>
-                    // A full page load: the latest version, your edit discarded.
-                    <a class="button" href=reload_href.clone() rel="external">"Reload the latest version"</a>
-                </div>
-            }
-            .into_any(),
-        ),
-        Some(Err(error)) => Some(
-            view! { <div class="form-alert" role="alert"><p>{error.message().to_string()}</p></div> }
-                .into_any(),
-        ),
-        Some(Ok(FormOutcome::Invalid(_))) => Some(
-            view! { <div class="form-alert" role="alert"><p>"Some fields need fixing; see the messages next to them."</p></div> }
-                .into_any(),
-        ),
-        _ => None,
-    }
-    };
+    let problem = form_alert(save, Some(reload_href));
     let heading = format!("Edit {}", entity.display_title());
     let (blueprint_id, identifier, version) = (
         entity.blueprint.clone(),
@@ -212,6 +286,70 @@ pub fn entity_form(data: &EntityPageData, save: ServerAction<SaveEntity>) -> Any
                         {move || if save.pending().get() { "Saving…" } else { "Save" }}
                     </button>
                     <a class="button" href=page_href>"Cancel"</a>
+                </div>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
+}
+
+/// The form that creates an entity on a catalog page: identifier, title,
+/// the teams the viewer may assign, and every property.
+pub fn new_entity_form(data: &CatalogPageData, create: ServerAction<CreateEntity>) -> AnyView {
+    let blueprint = &data.blueprint;
+    let errors = field_errors(create);
+    let fields = property_fields(blueprint, &Map::new(), |_| true, errors);
+    let identifier_error = field_error(errors, "identifier".into());
+    let identifier_invalid = {
+        let error = field_error(errors, "identifier".into());
+        move || error().is_some().then_some("true")
+    };
+    let teams = data
+        .assignable_teams
+        .iter()
+        .map(|team| {
+            let id = format!("team-{team}");
+            let name = format!("team[{team}]");
+            view! {
+                <label class="team-choice">
+                    <input id=id type="checkbox" name=name value="on"/>
+                    {team.clone()}
+                </label>
+            }
+        })
+        .collect_view();
+    let cancel = format!("/catalog/{}", urlencode(&data.page.identifier));
+    let heading = format!("New {}", blueprint.title.to_lowercase());
+    let blueprint_id = blueprint.identifier.clone();
+    let problem = form_alert(create, None);
+    view! {
+        <section class="panel" aria-labelledby="new-heading">
+            <h2 id="new-heading">{heading}</h2>
+            {problem}
+            <ActionForm action=create attr:class="entity-form" attr:novalidate=true>
+                <input type="hidden" name="blueprint" value=blueprint_id/>
+                <div class="form-field">
+                    <label for="field-identifier">"Identifier" <span class="required" title="Required">" *"</span></label>
+                    <div>
+                        <input id="field-identifier" type="text" name="identifier" aria-invalid=identifier_invalid aria-describedby="field-identifier-error"/>
+                        <p class="field-hint">"Unique in this blueprint; letters, digits and @ _ . + : / = -"</p>
+                        <p class="field-error" id="field-identifier-error" role="alert">{identifier_error}</p>
+                    </div>
+                </div>
+                <div class="form-field">
+                    <label for="field-title">"Title"</label>
+                    <div><input id="field-title" type="text" name="title"/></div>
+                </div>
+                <fieldset class="form-field team-field">
+                    <legend>"Teams"</legend>
+                    <div class="team-choices">{teams}</div>
+                </fieldset>
+                {fields}
+                <div class="form-actions">
+                    <button type="submit" class="button primary" disabled=move || create.pending().get()>
+                        {move || if create.pending().get() { "Creating…" } else { "Create" }}
+                    </button>
+                    <a class="button" href=cancel>"Cancel"</a>
                 </div>
             </ActionForm>
         </section>

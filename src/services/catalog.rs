@@ -170,6 +170,16 @@ pub async fn catalog_page(
     let search = search.trim().to_string();
     let permissions = access::permissions_of(store, &blueprint).await?;
     let may_create = crate::authz::may_create_some(subject, &permissions);
+    let assignable_teams = match (may_create, subject.role()) {
+        (false, _) => Vec::new(),
+        (true, Some(crate::model::UserRole::Admin)) => store
+            .list_teams()
+            .await?
+            .into_iter()
+            .map(|t| t.name)
+            .collect(),
+        (true, _) => subject.email_and_teams().1.to_vec(),
+    };
     let restriction = access::restriction_under(store, subject, &blueprint, &permissions)?;
     let list = store
         .list_entities(&EntityListing {
@@ -188,6 +198,7 @@ pub async fn catalog_page(
         sort,
         search,
         may_create,
+        assignable_teams,
     })
 }
 

@@ -6,6 +6,7 @@ use crate::authz::{may_register, may_unregister, may_update, Decision};
 use crate::model::form::{EntityForm, FormOutcome};
 use crate::model::identifier::validate_entity_identifier;
 use crate::model::validate::validate_entity;
+use crate::model::validate::FieldError;
 use crate::model::{AppError, Blueprint, BlueprintPermissions, Entity, Subject};
 use crate::services::access;
 use crate::store::{AuditRecord, EntityWrite, NewEntity, RelationLink, Store};
@@ -638,5 +639,75 @@ pub async fn save_form(
         ..WriteOptions::default()
     };
     let (saved, _) = write_entity(store, actor, &form.blueprint, input, options).await?;
+    Ok(FormOutcome::Saved(Box::new(saved)))
+}
+
+/// Creates an entity from the catalog page's form: the identifier checked,
+/// each field read by its schema and validated (required ones too), teams
+/// chosen among existing ones, then the policy asked (register, with
+/// `ownedByTeam` one of the creator's teams). Field problems, a taken
+/// identifier included, go back next to their fields.
+pub async fn create_form(
+    store: &Store,
+    actor: &Subject,
+    form: EntityForm,
+    team: Vec<String>,
+) -> Result<FormOutcome, AppError> {
+    require_signed_in(actor)?;
+    let blueprint = crate::services::catalog::blueprint(store, &form.blueprint).await?;
+    let identifier = form.identifier.trim().to_string();
+    let mut errors = Vec::new();
+    if let Err(m) = validate_entity_identifier(&identifier) {
+        errors.push(FieldError {
+            field: "identifier".into(),
+            message: m.to_string(),
+        });
+    }
+    let mut values = match form.values(&blueprint) {
+        Ok(values) => values,
+        Err(field_errors) => {
+            errors.extend(field_errors);
+            Map::new()
+        }
+    };
+    values.retain(|_, v| !v.is_null());
+    if let Err(field_errors) = validate_entity(&blueprint, &values, &Map::new()) {
+        for e in field_errors {
+            if !errors.iter().any(|x| x.field == e.field) {
+                errors.push(e);
+            }
+        }
+    }
+    if errors.is_empty()
+        && store
+            .get_entity(&form.blueprint, &identifier)
+            .await?
+            .is_some()
+    {
+        errors.push(FieldError {
+            field: "identifier".into(),
+            message: format!("`{identifier}` is already taken in this blueprint"),
+        });
+    }
+    if !errors.is_empty() {
+        return Ok(FormOutcome::Invalid(errors));
+    }
+    let input = EntityInput {
+        identifier: Some(identifier),
+        title: form
+            .title
+            .map(|t| Some(t.trim().to_string()).filter(|t| !t.is_empty())),
+        team: Some(Value::from(team)),
+        properties: Some(values),
+        ..EntityInput::default()
+    };
+    let (saved, _) = write_entity(
+        store,
+        actor,
+        &form.blueprint,
+        input,
+        WriteOptions::default(),
+    )
+    .await?;
     Ok(FormOutcome::Saved(Box::new(saved)))
 }
