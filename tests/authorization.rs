@@ -1016,6 +1016,20 @@ both_databases!(
             body["audits"][0]["resourceType"], "page-permissions",
             "{body}"
         );
+        // So is a member's attempt on a team.
+        let (status, _) =
+            cookie_call(&store, "DELETE", "/v1/teams/platform", &outsider, None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (_, body) = api_call(
+            &store,
+            "GET",
+            "/v1/audit-log?status=FAILURE",
+            Some(&admin),
+            None,
+        )
+        .await;
+        assert_eq!(body["audits"][0]["resourceType"], "team", "{body}");
+        assert_eq!(body["audits"][0]["context"]["entity"], "platform", "{body}");
     }
 );
 

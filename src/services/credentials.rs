@@ -3,10 +3,11 @@
 //! Secrets are shown once, when made or rotated.
 
 use crate::auth::machine::issue_credential;
-use crate::authz::{may_manage_credentials_of, require};
+use crate::authz::may_manage_credentials_of;
 use crate::model::{
     AppError, CredentialInfo, CredentialsView, IssuedCredential, Subject, UserRole,
 };
+use crate::services::access::require_or_record;
 use crate::store::Store;
 
 /// The credentials `subject` may see: all for an admin, else their own.
@@ -31,7 +32,17 @@ pub async fn rotate_personal(
     email: &str,
 ) -> Result<IssuedCredential, AppError> {
     let email = crate::auth::password::normalize_email(email);
-    require(subject, may_manage_credentials_of(subject, Some(&email)))?;
+    let decision = may_manage_credentials_of(subject, Some(&email));
+    require_or_record(
+        store,
+        subject,
+        decision,
+        "credential",
+        "UPDATE",
+        None,
+        Some(&email),
+    )
+    .await?;
     let user = crate::services::directory::get_user(store, &email).await?;
     let existing = store.personal_credential(&user.email).await?;
     issue_credential(
@@ -49,7 +60,8 @@ pub async fn create_machine(
     subject: &Subject,
     role: UserRole,
 ) -> Result<IssuedCredential, AppError> {
-    require(subject, may_manage_credentials_of(subject, None))?;
+    let decision = may_manage_credentials_of(subject, None);
+    require_or_record(store, subject, decision, "credential", "CREATE", None, None).await?;
     if role == UserRole::Moderator {
         return Err(AppError::Invalid(
             "role: machine credentials act as `Admin` or `Member`".into(),
@@ -65,10 +77,17 @@ pub async fn revoke(store: &Store, subject: &Subject, client_id: &str) -> Result
         .credential_info(client_id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("credential `{client_id}` not found")))?;
-    require(
+    let decision = may_manage_credentials_of(subject, info.owner.as_deref());
+    require_or_record(
+        store,
         subject,
-        may_manage_credentials_of(subject, info.owner.as_deref()),
-    )?;
+        decision,
+        "credential",
+        "DELETE",
+        None,
+        Some(client_id),
+    )
+    .await?;
     store.revoke_credential(client_id).await?;
     Ok(())
 }

@@ -3,7 +3,31 @@
 //! account and a one-time link to set a password).
 
 use crate::auth::secret::{hash_secret, random_token, token_hash};
-use crate::authz::{may_edit_team_membership, may_manage_users, require};
+use crate::authz::{may_edit_team_membership, may_manage_users, Decision};
+use crate::services::access::require_or_record;
+
+/// `Ok` when allowed; a refusal is recorded in the audit log under the
+/// system blueprint of its kind (`_team`, `_user`) and returned.
+async fn recorded(
+    store: &Store,
+    subject: &Subject,
+    decision: Decision,
+    resource: &'static str,
+    action: &'static str,
+    identifier: &str,
+) -> Result<(), AppError> {
+    let blueprint = if resource == "team" { "_team" } else { "_user" };
+    require_or_record(
+        store,
+        subject,
+        decision,
+        resource,
+        action,
+        Some(blueprint),
+        Some(identifier),
+    )
+    .await
+}
 use crate::model::identifier::validate_team_name;
 use crate::model::{
     AppError, Invitation, Subject, Team, TeamProvider, User, UserRole, UserStatus, UsersAndTeams,
@@ -78,7 +102,15 @@ pub async fn create_team(
     name: &str,
     input: TeamInput,
 ) -> Result<Team, AppError> {
-    require(subject, may_manage_users(subject))?;
+    recorded(
+        store,
+        subject,
+        may_manage_users(subject),
+        "team",
+        "CREATE",
+        name,
+    )
+    .await?;
     validate_team_name(name).map_err(|m| AppError::Invalid(format!("name: {m}")))?;
     let users = known_users(store, &input.users.unwrap_or_default()).await?;
     let now = chrono::Utc::now();
@@ -106,14 +138,30 @@ pub async fn change_team(
     input: TeamInput,
     idp: &str,
 ) -> Result<Team, AppError> {
-    require(subject, may_manage_users(subject))?;
+    recorded(
+        store,
+        subject,
+        may_manage_users(subject),
+        "team",
+        "UPDATE",
+        name,
+    )
+    .await?;
     let team = get_team(store, name).await?;
     let users = match &input.users {
         Some(users) => Some(known_users(store, users).await?),
         None => None,
     };
     if users.as_ref().is_some_and(|u| *u != team.users) {
-        require(subject, may_edit_team_membership(&team, idp))?;
+        recorded(
+            store,
+            subject,
+            may_edit_team_membership(&team, idp),
+            "team",
+            "UPDATE",
+            name,
+        )
+        .await?;
     }
     let change = TeamChange {
         description: input
@@ -134,9 +182,25 @@ pub async fn delete_team(
     name: &str,
     idp: &str,
 ) -> Result<(), AppError> {
-    require(subject, may_manage_users(subject))?;
+    recorded(
+        store,
+        subject,
+        may_manage_users(subject),
+        "team",
+        "DELETE",
+        name,
+    )
+    .await?;
     let team = get_team(store, name).await?;
-    require(subject, may_edit_team_membership(&team, idp))?;
+    recorded(
+        store,
+        subject,
+        may_edit_team_membership(&team, idp),
+        "team",
+        "DELETE",
+        name,
+    )
+    .await?;
     let owned = store.count_team_entities(name).await?;
     if owned > 0 {
         return Err(AppError::Conflict(format!(
@@ -219,7 +283,15 @@ pub async fn change_user(
     edit: UserEdit,
     idp: &str,
 ) -> Result<User, AppError> {
-    require(subject, may_manage_users(subject))?;
+    recorded(
+        store,
+        subject,
+        may_manage_users(subject),
+        "user",
+        "UPDATE",
+        email,
+    )
+    .await?;
     let user = get_user(store, email).await?;
     let mut change = UserChange::default();
     if let Some(roles) = &edit.roles {
@@ -278,7 +350,15 @@ async fn user_teams(
         let had = user.teams.contains(&team.name);
         let has = wanted.contains(&team.name);
         if had != has {
-            require(subject, may_edit_team_membership(team, idp))?;
+            recorded(
+                store,
+                subject,
+                may_edit_team_membership(team, idp),
+                "user",
+                "UPDATE",
+                &user.email,
+            )
+            .await?;
         }
     }
     Ok(wanted)
@@ -286,7 +366,15 @@ async fn user_teams(
 
 /// Deletes a user (not oneself, not the last admin).
 pub async fn delete_user(store: &Store, subject: &Subject, email: &str) -> Result<(), AppError> {
-    require(subject, may_manage_users(subject))?;
+    recorded(
+        store,
+        subject,
+        may_manage_users(subject),
+        "user",
+        "DELETE",
+        email,
+    )
+    .await?;
     let user = get_user(store, email).await?;
     if subject.audit_name() == user.email {
         return Err(AppError::Conflict(
@@ -306,7 +394,15 @@ pub async fn invite(
     email: &str,
     role: UserRole,
 ) -> Result<Invitation, AppError> {
-    require(subject, may_manage_users(subject))?;
+    recorded(
+        store,
+        subject,
+        may_manage_users(subject),
+        "user",
+        "CREATE",
+        email,
+    )
+    .await?;
     let email = crate::auth::password::normalize_email(email);
     if !crate::model::validate::looks_like_email(&email) {
         return Err(AppError::Invalid(format!(
