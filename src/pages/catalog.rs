@@ -1,18 +1,17 @@
 //! A catalog page: a blueprint's entities in a table, with search, sort and
 //! paging carried in the URL so a link reproduces the view.
 
-use super::entity_form::{new_entity_form, CreateEntity};
+use super::entity_form::{new_entity_form, open_saved_entity, CreateEntity};
 use super::urlencode;
 use crate::components::badge::TeamChip;
 use crate::components::error::{ErrorView, Loading};
 use crate::components::icon::Icon;
 use crate::components::value::{format_datetime, PropertyValue};
-use crate::model::form::FormOutcome;
 use crate::model::{AppError, Blueprint, CatalogPageData, Entity, EntitySort, SortOrder};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[server(endpoint = "get_catalog_page")]
 pub async fn get_catalog_page(
@@ -305,17 +304,7 @@ pub fn CatalogPage() -> impl IntoView {
         |(page, sort, search, offset, _)| get_catalog_page(page, sort, search, offset),
     );
     // A created entity opens on its own page.
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(FormOutcome::Saved(entity))) = create.value().get() {
-            let to = format!(
-                "/entity/{}/{}",
-                urlencode(&entity.blueprint),
-                urlencode(&entity.identifier)
-            );
-            navigate(&to, Default::default());
-        }
-    });
+    open_saved_entity(create);
     view! {
         <Transition fallback=|| view! { <Loading label="Loading entities…"/> }>
             {move || Suspend::new(async move {

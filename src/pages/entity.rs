@@ -3,13 +3,12 @@
 //! edits it, and deleting it after a confirmation. Edit and delete show
 //! only when the policy allows them (the server decides again).
 
-use super::entity_form::{entity_form, DeleteEntity, SaveEntity};
+use super::entity_form::{entity_form, open_saved_entity, DeleteEntity, SaveEntity};
 use super::urlencode;
 use crate::components::badge::TeamChip;
 use crate::components::error::{ErrorView, Loading};
 use crate::components::icon::Icon;
 use crate::components::value::{format_datetime, PropertyValue};
-use crate::model::form::FormOutcome;
 use crate::model::{AppError, AuditEntry, EntityPageData};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -328,17 +327,7 @@ pub fn EntityPage() -> impl IntoView {
         |(blueprint, identifier, _)| get_entity_page(blueprint, identifier),
     );
     // A saved form leaves edit mode; a deleted entity leaves for its catalog.
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(FormOutcome::Saved(entity))) = save.value().get() {
-            let to = format!(
-                "/entity/{}/{}",
-                urlencode(&entity.blueprint),
-                urlencode(&entity.identifier)
-            );
-            navigate(&to, Default::default());
-        }
-    });
+    open_saved_entity(save);
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(to)) = delete.value().get() {

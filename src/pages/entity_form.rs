@@ -66,6 +66,54 @@ pub async fn delete_entity(blueprint: String, identifier: String) -> Result<Stri
     Ok(catalog.unwrap_or_else(|| "/".into()))
 }
 
+/// Once `action` saves an entity, opens that entity's page.
+pub fn open_saved_entity<A>(action: ServerAction<A>)
+where
+    A: leptos::server_fn::ServerFn<Output = FormOutcome, Error = AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(FormOutcome::Saved(entity))) = action.value().get() {
+            let to = format!(
+                "/entity/{}/{}",
+                urlencode(&entity.blueprint),
+                urlencode(&entity.identifier)
+            );
+            navigate(&to, Default::default());
+        }
+    });
+}
+
+/// Submit (disabled, with `busy` as its label, while the action runs) and
+/// Cancel.
+fn form_actions<A>(
+    action: ServerAction<A>,
+    idle: &'static str,
+    busy: &'static str,
+    cancel: String,
+) -> AnyView
+where
+    A: leptos::server_fn::ServerFn<Output = FormOutcome, Error = AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    view! {
+        <div class="form-actions">
+            <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                {move || if action.pending().get() { busy } else { idle }}
+            </button>
+            <a class="button" href=cancel>"Cancel"</a>
+        </div>
+    }
+    .into_any()
+}
+
 /// The field messages of the last answer to a form.
 fn field_errors<A>(action: ServerAction<A>) -> Signal<Vec<FieldError>>
 where
@@ -281,12 +329,7 @@ pub fn entity_form(data: &EntityPageData, save: ServerAction<SaveEntity>) -> Any
                     </div>
                 </div>
                 {fields}
-                <div class="form-actions">
-                    <button type="submit" class="button primary" disabled=move || save.pending().get()>
-                        {move || if save.pending().get() { "Saving…" } else { "Save" }}
-                    </button>
-                    <a class="button" href=page_href>"Cancel"</a>
-                </div>
+                {form_actions(save, "Save", "Saving…", page_href)}
             </ActionForm>
         </section>
     }
@@ -345,12 +388,7 @@ pub fn new_entity_form(data: &CatalogPageData, create: ServerAction<CreateEntity
                     <div class="team-choices">{teams}</div>
                 </fieldset>
                 {fields}
-                <div class="form-actions">
-                    <button type="submit" class="button primary" disabled=move || create.pending().get()>
-                        {move || if create.pending().get() { "Creating…" } else { "Create" }}
-                    </button>
-                    <a class="button" href=cancel>"Cancel"</a>
-                </div>
+                {form_actions(create, "Create", "Creating…", cancel)}
             </ActionForm>
         </section>
     }
