@@ -1258,3 +1258,69 @@ both_databases!(
         assert_eq!(page["assignable_teams"], json!(["payments"]));
     }
 );
+
+both_databases!(
+    my_teams_lists_exactly_the_viewers_teams_entities,
+    |store, _url| {
+        portolan::services::demo::seed_if_empty(&store)
+            .await
+            .unwrap();
+        let member = person_cookie(
+            &store,
+            "m@mine.test",
+            UserRole::Member,
+            &[],
+            &["payments", "search"],
+        )
+        .await;
+        let loner = person_cookie(&store, "l@mine.test", UserRole::Member, &[], &[]).await;
+        let total = |cookie: String, form: &'static str| {
+            let store = store.clone();
+            async move {
+                let req = Request::post("/api/get_catalog_page")
+                    .header("cookie", cookie)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(Body::from(form))
+                    .unwrap();
+                let (status, _, text) = send(&store, req).await;
+                assert_eq!(status, StatusCode::OK, "{text}");
+                let page: Value = serde_json::from_str(&text).unwrap();
+                (page["list"]["total"].as_i64().unwrap(), page)
+            }
+        };
+        let mut expected = 0;
+        let mut after = String::new();
+        loop {
+            let page = store.entities_after("service", &after, 1000).await.unwrap();
+            let Some(last) = page.last() else { break };
+            after = last.identifier.clone();
+            expected += page
+                .iter()
+                .filter(|e| e.team.iter().any(|t| t == "payments" || t == "search"))
+                .count() as i64;
+        }
+        assert!(expected > 0);
+        let (mine, page) = total(
+            member.clone(),
+            "page=services&sort=&search=&offset=0&mine=true",
+        )
+        .await;
+        assert_eq!(mine, expected);
+        assert_eq!(page["mine"], true);
+        assert!(page["list"]["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| {
+                e["team"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|t| t == "payments" || t == "search")
+            }));
+        let (all, _) = total(member, "page=services&sort=&search=&offset=0").await;
+        assert!(all > mine);
+        let (none, _) = total(loner, "page=services&sort=&search=&offset=0&mine=true").await;
+        assert_eq!(none, 0);
+    }
+);

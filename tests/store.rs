@@ -233,26 +233,26 @@ both_databases!(users_and_teams_list_their_memberships, |store, _url| {
 
 both_databases!(catalog_page_errors_say_what_is_wrong, |store, _url| {
     seeded(&store).await;
-    let ok = catalog::catalog_page(&store, &reader(), "services", "-tier", "", 0)
+    let ok = catalog::catalog_page(&store, &reader(), "services", "-tier", "", 0, false)
         .await
         .unwrap();
     assert_eq!(ok.sort.order, SortOrder::Desc);
     assert_eq!(ok.list.entities.len(), 50);
-    match catalog::catalog_page(&store, &reader(), "nope", "", "", 0).await {
+    match catalog::catalog_page(&store, &reader(), "nope", "", "", 0, false).await {
         Err(AppError::NotFound(m)) => assert!(m.contains("nope")),
         other => panic!("{other:?}"),
     }
-    match catalog::catalog_page(&store, &reader(), "services", "colour", "", 0).await {
+    match catalog::catalog_page(&store, &reader(), "services", "colour", "", 0, false).await {
         Err(AppError::Invalid(m)) => assert!(m.contains("`colour`"), "{m}"),
         other => panic!("{other:?}"),
     }
     assert!(matches!(
-        catalog::catalog_page(&store, &reader(), "services", "", "", -5).await,
+        catalog::catalog_page(&store, &reader(), "services", "", "", -5, false).await,
         Err(AppError::BadRequest(_))
     ));
     // A dashboard is not a catalog page.
     assert!(matches!(
-        catalog::catalog_page(&store, &reader(), "overview", "", "", 0).await,
+        catalog::catalog_page(&store, &reader(), "overview", "", "", 0, false).await,
         Err(AppError::NotFound(_))
     ));
     match catalog::entity_page(&store, &reader(), "service", "ghost").await {

@@ -63,6 +63,16 @@ test('a member sees only the pages and edit buttons the policy allows, and a for
   });
   expect(forged.status()).toBe(403);
   expect((await forged.json()).message).toContain('you may not change');
+
+  // My teams: only the services of the member's team, and the link keeps it.
+  await member.goto('/catalog/services');
+  await member.getByRole('button', { name: 'My teams' }).click();
+  await expect(member).toHaveURL(/mine=1/);
+  await expect(member.getByRole('button', { name: 'My teams' })).toHaveAttribute('aria-pressed', 'true');
+  const rows = member.locator('tbody tr');
+  await expect(rows).toHaveCount(owned.length);
+  for (let i = 0; i < owned.length; i++) await expect(rows.nth(i)).toContainText('payments');
+  await member.screenshot({ path: 'test-results/catalog-my-teams.png', fullPage: true });
   await context.close();
 });
 

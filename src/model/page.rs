@@ -86,6 +86,8 @@ pub struct CatalogPageData {
     pub may_create: bool,
     /// Teams the viewer may give a new entity (all for admins, else their own).
     pub assignable_teams: Vec<String>,
+    /// "My Teams" is on: only entities of the viewer's teams are listed.
+    pub mine: bool,
 }
 
 /// A dashboard with its widgets already computed on the server.

@@ -19,6 +19,7 @@ pub async fn get_catalog_page(
     sort: String,
     search: String,
     offset: i64,
+    #[server(default)] mine: bool,
 ) -> Result<CatalogPageData, AppError> {
     let subject = crate::server::subject().await?;
     crate::services::catalog::catalog_page(
@@ -28,6 +29,7 @@ pub async fn get_catalog_page(
         &sort,
         &search,
         offset,
+        mine,
     )
     .await
 }
@@ -81,8 +83,11 @@ fn columns(blueprint: &Blueprint) -> Vec<Column> {
 }
 
 /// The URL of this page with a changed query.
-fn page_href(page: &str, sort: &EntitySort, search: &str, offset: i64) -> String {
+fn page_href(page: &str, sort: &EntitySort, search: &str, offset: i64, mine: bool) -> String {
     let mut params = Vec::new();
+    if mine {
+        params.push("mine=1".to_string());
+    }
     if *sort != EntitySort::default() {
         params.push(format!("sort={}", urlencode(&sort.to_url())));
     }
@@ -169,7 +174,7 @@ fn sort_header(page: &str, data: &CatalogPageData, column: &Column) -> AnyView {
     } else {
         ""
     };
-    let href = page_href(page, &next, &data.search, 0);
+    let href = page_href(page, &next, &data.search, 0, data.mine);
     view! {
         <th scope="col" aria-sort=aria>
             <a class="sort-link" href=href>{column.title.clone()}<span class="sort-arrow" aria-hidden="true">{arrow}</span></a>
@@ -189,10 +194,18 @@ fn catalog_table(page_id: String, data: CatalogPageData) -> impl IntoView {
             &data.sort,
             &data.search,
             (list.offset - list.limit).max(0),
+            data.mine,
         )
     });
-    let next = (last < list.total)
-        .then(|| page_href(&page_id, &data.sort, &data.search, list.offset + list.limit));
+    let next = (last < list.total).then(|| {
+        page_href(
+            &page_id,
+            &data.sort,
+            &data.search,
+            list.offset + list.limit,
+            data.mine,
+        )
+    });
     let noun = data.blueprint.title.to_lowercase();
     let empty = if data.search.is_empty() {
         format!("No {noun} entities yet.")
@@ -238,12 +251,19 @@ fn catalog_body(page: String, data: CatalogPageData) -> AnyView {
     let sort_value = (data.sort != EntitySort::default()).then(|| data.sort.to_url());
     let search_value = data.search.clone();
     let action = format!("/catalog/{page}");
+    let mine = data.mine;
+    let toggle_href = page_href(&page, &data.sort, &data.search, 0, !mine);
     view! {
         <Form method="GET" action=action attr:class="toolbar" attr:role="search">
             <label class="visually-hidden" for="catalog-search">"Search"</label>
             <input id="catalog-search" type="search" name="q" placeholder="Search by title or identifier" value=search_value/>
             {sort_value.map(|s| view! { <input type="hidden" name="sort" value=s/> })}
+            {mine.then(|| view! { <input type="hidden" name="mine" value="1"/> })}
             <button type="submit" class="button primary">"Search"</button>
+            // A link, so the filter is in the URL and works without JavaScript.
+            <a class="button toggle" class:on=mine href=toggle_href aria-pressed=if mine { "true" } else { "false" } role="button">
+                "My teams"
+            </a>
         </Form>
         {catalog_table(page, data)}
     }
@@ -290,6 +310,7 @@ pub fn CatalogPage() -> impl IntoView {
             .and_then(|o| o.parse::<i64>().ok())
             .unwrap_or(0)
     };
+    let mine = move || query.read().get("mine").is_some_and(|v| v == "1");
     let create = ServerAction::<CreateEntity>::new();
     let data = Resource::new(
         move || {
@@ -298,10 +319,11 @@ pub fn CatalogPage() -> impl IntoView {
                 sort(),
                 search(),
                 offset(),
+                mine(),
                 create.version().get(),
             )
         },
-        |(page, sort, search, offset, _)| get_catalog_page(page, sort, search, offset),
+        |(page, sort, search, offset, mine, _)| get_catalog_page(page, sort, search, offset, mine),
     );
     // A created entity opens on its own page.
     open_saved_entity(create);
@@ -354,11 +376,15 @@ mod tests {
     fn page_links_carry_sort_search_and_offset() {
         let sort = EntitySort::from_url("-tier");
         assert_eq!(
-            page_href("services", &sort, "a b&c", 50),
+            page_href("services", &sort, "a b&c", 50, false),
             "/catalog/services?sort=-tier&q=a%20b%26c&offset=50"
         );
         assert_eq!(
-            page_href("services", &EntitySort::default(), "", 0),
+            page_href("services", &EntitySort::default(), "", 0, true),
+            "/catalog/services?mine=1"
+        );
+        assert_eq!(
+            page_href("services", &EntitySort::default(), "", 0, false),
             "/catalog/services"
         );
     }

@@ -146,7 +146,8 @@ fn validate_sort(blueprint: &Blueprint, sort: &EntitySort) -> Result<(), AppErro
 }
 
 /// A catalog page with one page of its table: only the rows `subject`
-/// may read.
+/// may read, and with `mine` only those of the subject's teams ("My
+/// Teams": `$team containsAny <their teams>`).
 pub async fn catalog_page(
     store: &Store,
     subject: &Subject,
@@ -154,6 +155,7 @@ pub async fn catalog_page(
     sort: &str,
     search: &str,
     offset: i64,
+    mine: bool,
 ) -> Result<CatalogPageData, AppError> {
     let page = page_for(store, subject, page_id, PageType::BlueprintEntities).await?;
     let blueprint_id = page.blueprint.clone().ok_or_else(|| {
@@ -180,7 +182,41 @@ pub async fn catalog_page(
             .collect(),
         (true, _) => subject.email_and_teams().1.to_vec(),
     };
-    let restriction = access::restriction_under(store, subject, &blueprint, &permissions)?;
+    let mut restriction = access::restriction_under(store, subject, &blueprint, &permissions)?;
+    if mine {
+        let teams = subject.email_and_teams().1.to_vec();
+        let own = if teams.is_empty() {
+            // Someone in no team owns nothing.
+            crate::query::Sql {
+                text: "1=0".into(),
+                binds: Vec::new(),
+            }
+        } else {
+            let query = crate::model::query::Query {
+                combinator: crate::model::query::Combinator::And,
+                rules: vec![crate::model::query::Rule::Property {
+                    property: crate::model::query::PropertyRef::Meta(
+                        crate::model::query::Meta::Team,
+                    ),
+                    operator: crate::model::query::Operator::ContainsAny,
+                    value: Some(crate::model::query::RuleValue::List(teams)),
+                }],
+            };
+            access::compile_for(store, subject, &blueprint, &query)?
+        };
+        restriction = Some(match restriction {
+            None => own,
+            Some(readable) => {
+                let mut both = crate::query::Sql::default();
+                both.push("(")
+                    .push_sql(&readable)
+                    .push(") AND (")
+                    .push_sql(&own)
+                    .push(")");
+                both
+            }
+        });
+    }
     let list = store
         .list_entities(&EntityListing {
             blueprint: blueprint_id,
@@ -199,6 +235,7 @@ pub async fn catalog_page(
         search,
         may_create,
         assignable_teams,
+        mine,
     })
 }
 
