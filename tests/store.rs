@@ -4,7 +4,7 @@ mod support;
 
 use portolan::model::{AppError, SortOrder};
 use portolan::query::EntityListing;
-use portolan::services::{catalog, demo};
+use portolan::services::{catalog, catalog_page, demo};
 use portolan::store::{Store, StoreError};
 
 async fn seeded(store: &Store) {
@@ -30,6 +30,7 @@ fn listing(blueprint: &str, sort: &str, search: Option<&str>, offset: i64) -> En
         offset,
         limit: 50,
         restriction: None,
+        group_by: None,
     }
 }
 
@@ -233,26 +234,57 @@ both_databases!(users_and_teams_list_their_memberships, |store, _url| {
 
 both_databases!(catalog_page_errors_say_what_is_wrong, |store, _url| {
     seeded(&store).await;
-    let ok = catalog::catalog_page(&store, &reader(), "services", "-tier", "", 0, false)
-        .await
-        .unwrap();
-    assert_eq!(ok.sort.order, SortOrder::Desc);
+    let ok = catalog_page::catalog_page(
+        &store,
+        &reader(),
+        "services",
+        &catalog_page::CatalogRequest::simple("-tier", "", 0, false),
+    )
+    .await
+    .unwrap();
+    assert_eq!(ok.view.sort.order, SortOrder::Desc);
     assert_eq!(ok.list.entities.len(), 50);
-    match catalog::catalog_page(&store, &reader(), "nope", "", "", 0, false).await {
+    match catalog_page::catalog_page(
+        &store,
+        &reader(),
+        "nope",
+        &catalog_page::CatalogRequest::simple("", "", 0, false),
+    )
+    .await
+    {
         Err(AppError::NotFound(m)) => assert!(m.contains("nope")),
         other => panic!("{other:?}"),
     }
-    match catalog::catalog_page(&store, &reader(), "services", "colour", "", 0, false).await {
+    match catalog_page::catalog_page(
+        &store,
+        &reader(),
+        "services",
+        &catalog_page::CatalogRequest::simple("colour", "", 0, false),
+    )
+    .await
+    {
         Err(AppError::Invalid(m)) => assert!(m.contains("`colour`"), "{m}"),
         other => panic!("{other:?}"),
     }
     assert!(matches!(
-        catalog::catalog_page(&store, &reader(), "services", "", "", -5, false).await,
+        catalog_page::catalog_page(
+            &store,
+            &reader(),
+            "services",
+            &catalog_page::CatalogRequest::simple("", "", -5, false)
+        )
+        .await,
         Err(AppError::BadRequest(_))
     ));
     // A dashboard is not a catalog page.
     assert!(matches!(
-        catalog::catalog_page(&store, &reader(), "overview", "", "", 0, false).await,
+        catalog_page::catalog_page(
+            &store,
+            &reader(),
+            "overview",
+            &catalog_page::CatalogRequest::simple("", "", 0, false)
+        )
+        .await,
         Err(AppError::NotFound(_))
     ));
     match catalog::entity_page(&store, &reader(), "service", "ghost").await {

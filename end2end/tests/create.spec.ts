@@ -24,3 +24,25 @@ test('an admin creates a service from its catalog page; problems show at their f
   await expect(page.getByRole('region', { name: 'History' })).toContainText('create');
   await page.screenshot({ path: 'test-results/entity-created.png', fullPage: true });
 });
+
+test('the edit form picks related entities by search and changes teams', async ({ page }) => {
+  const res = await page.request.post('/v1/blueprints/service/entities/search', {
+    data: { query: { combinator: 'and', rules: [] }, limit: 3 },
+  });
+  const [a, b] = (await res.json()).entities;
+  await page.goto(`/entity/service/${a.identifier}?edit`);
+  const form = page.getByRole('region', { name: /^Edit / });
+  const add = form.getByLabel('Add to Depends on');
+  await add.fill(b.identifier.slice(0, 6));
+  // The suggestions come from the server, for what was typed.
+  await expect(form.locator('#field-rel-dependencies-choices option', { hasText: b.title ?? b.identifier })).toHaveCount(1);
+  await add.fill(b.identifier);
+  await add.press('Enter');
+  await expect(form.getByLabel('Depends on', { exact: true })).toHaveValue(new RegExp(b.identifier));
+  await form.getByLabel('search', { exact: true }).check();
+  await page.screenshot({ path: 'test-results/entity-form-relations.png', fullPage: true });
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(page).toHaveURL(new RegExp(`/entity/service/${a.identifier}$`));
+  await expect(page.locator('main')).toContainText(b.identifier);
+  await expect(page.locator('.subtitle')).toContainText('search');
+});

@@ -1,25 +1,5 @@
-import { test, expect, Browser, Page } from '@playwright/test';
-
-// A member of the payments team, signed in through an invitation. The demo
-// lets members edit the services their teams own, and shows the Clusters
-// page only to the platform team (and admins).
-async function signInMember(page: Page, browser: Browser, email: string) {
-  const invited = await page.request.post('/v1/users/invite', { data: { invitee: { email } } });
-  expect(invited.status()).toBe(200);
-  const link: string = (await invited.json()).invitation.link;
-  const joined = await page.request.patch(`/v1/users/${email}`, { data: { teams: ['payments'] } });
-  expect(joined.status()).toBe(200);
-  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
-  const member = await context.newPage();
-  await member.goto(link.startsWith('http') ? new URL(link).pathname : link);
-  await member.getByLabel('First name').fill('Mia');
-  await member.getByLabel('Last name').fill('Payments');
-  await member.getByLabel('Password (at least 10 characters)').fill('payments-member-1');
-  await member.getByLabel('Repeat the password').fill('payments-member-1');
-  await member.getByRole('button', { name: 'Set password and sign in' }).click();
-  await expect(member.getByRole('heading', { name: 'Welcome to Portolan' })).toBeVisible();
-  return { context, member };
-}
+import { test, expect, Page } from '@playwright/test';
+import { signInMember } from './members';
 
 /// The identifiers of services owned, and not owned, by payments.
 async function services(page: Page) {
@@ -35,7 +15,7 @@ async function services(page: Page) {
 test('a member sees only the pages and edit buttons the policy allows, and a forged call is refused', async ({ page, browser }) => {
   const { context, member } = await signInMember(page, browser, 'mia@example.com');
   const sidebar = member.locator('.sidebar');
-  await expect(sidebar.getByRole('link', { name: 'Services' })).toBeVisible();
+  await expect(sidebar.getByRole('link', { name: 'Services', exact: true })).toBeVisible();
   await expect(sidebar.getByRole('link', { name: 'Clusters' })).toHaveCount(0);
   await member.screenshot({ path: 'test-results/member-home.png', fullPage: true });
   const hidden = await member.goto('/catalog/clusters');

@@ -12,7 +12,7 @@ test.describe('server-side rendering', () => {
     await page.goto('/');
     await expect(page.getByRole('heading', { name: 'Welcome to Portolan' })).toBeVisible();
     const nav = page.getByRole('navigation', { name: 'Portal' });
-    await expect(nav.getByRole('link', { name: 'Services' })).toBeVisible();
+    await expect(nav.getByRole('link', { name: 'Services', exact: true })).toBeVisible();
     await expect(nav.getByRole('link', { name: 'Engineering overview' })).toBeVisible();
     await expect(page.locator('.stat').first()).toContainText('Entities');
   });

@@ -81,7 +81,7 @@ test.describe('sessions', () => {
     // A click inside the running app after the limit: its server call gets
     // 401 and the app goes to the login page, then back.
     await page.waitForTimeout(5_000);
-    await page.getByRole('navigation', { name: 'Portal' }).getByRole('link', { name: 'Services' }).click();
+    await page.getByRole('navigation', { name: 'Portal' }).getByRole('link', { name: 'Services', exact: true }).click();
     await expect(page).toHaveURL(/\/login\?next=%2Fcatalog%2Fservices&ended=session$/);
     await expect(page.getByRole('status')).toHaveText('Your session has ended. Sign in again.');
     await passwordSignIn(page);

@@ -17,7 +17,7 @@ pub use catalog::{
     entity_abilities, entity_read_scope, may_create_some, may_register, may_unregister, may_update,
     ReadScope,
 };
-pub use pages::{may_change_permissions, may_read_page};
+pub use pages::{may_change_permissions, may_configure_page, may_read_page, may_save_views};
 
 use crate::model::{Subject, Team, TeamProvider, UserRole};
 

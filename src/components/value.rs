@@ -18,19 +18,7 @@ pub fn format_datetime(value: &str) -> String {
         .unwrap_or_else(|_| value.to_string())
 }
 
-fn plain(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        // Whole numbers stored as floats (`2251.0`) read as `2251`.
-        Value::Number(n) => match n.as_f64() {
-            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-            _ => n.to_string(),
-        },
-        Value::Bool(b) => b.to_string(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
+use crate::model::plain_text as plain;
 
 /// Only http(s) and mailto links become anchors; anything else is text, so a
 /// `javascript:` value can never be clicked.

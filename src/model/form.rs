@@ -69,22 +69,11 @@ pub fn text_of(schema: &PropertySchema, value: Option<&Value>) -> String {
             .unwrap_or_else(|_| s.clone()),
         (InputKind::Lines, Value::Array(items)) => items
             .iter()
-            .map(|i| {
-                i.as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| i.to_string())
-            })
+            .map(super::plain_text)
             .collect::<Vec<_>>()
             .join("\n"),
         (InputKind::Json, v) => serde_json::to_string_pretty(v).unwrap_or_default(),
-        (_, Value::String(s)) => s.clone(),
-        (_, Value::Bool(b)) => b.to_string(),
-        // Whole numbers stored as floats (`3774.0`) show as `3774`.
-        (_, Value::Number(n)) => match n.as_f64() {
-            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-            _ => n.to_string(),
-        },
-        (_, v) => v.to_string(),
+        (_, v) => super::plain_text(v),
     }
 }
 
@@ -154,6 +143,13 @@ pub struct EntityForm {
     pub title: Option<String>,
     #[serde(default)]
     pub properties: BTreeMap<String, String>,
+    /// The related identifiers of each relation the viewer may change, one
+    /// per line (one at most for a single relation).
+    #[serde(default)]
+    pub relations: BTreeMap<String, String>,
+    /// The teams ticked, when the form offered teams at all.
+    #[serde(default)]
+    pub team: Option<Vec<String>>,
 }
 
 impl EntityForm {
@@ -179,6 +175,55 @@ impl EntityForm {
                     Err(message) => errors.push(FieldError { field, message }),
                 },
             }
+        }
+        if errors.is_empty() {
+            Ok(values)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+impl EntityForm {
+    /// The relations the form sets (a many relation as an array, a single
+    /// one as a string or null), or one message per field that is wrong.
+    pub fn relation_values(
+        &self,
+        blueprint: &Blueprint,
+    ) -> Result<Map<String, Value>, Vec<FieldError>> {
+        let mut values = Map::new();
+        let mut errors = Vec::new();
+        for (key, text) in &self.relations {
+            let field = format!("relations.{key}");
+            let Some(relation) = blueprint.relations.get(key) else {
+                errors.push(FieldError {
+                    field,
+                    message: format!(
+                        "blueprint `{}` has no relation `{key}`",
+                        blueprint.identifier
+                    ),
+                });
+                continue;
+            };
+            let items: Vec<String> = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect();
+            let value = match (relation.many, items.as_slice()) {
+                (true, _) => Value::from(items),
+                (false, []) => Value::Null,
+                (false, [one]) => Value::String(one.clone()),
+                (false, _) => {
+                    errors.push(FieldError {
+                        field,
+                        message: format!("choose one `{}`, not {}", relation.target, items.len()),
+                    });
+                    continue;
+                }
+            };
+            values.insert(key.clone(), value);
         }
         if errors.is_empty() {
             Ok(values)

@@ -7,9 +7,11 @@
 
 pub mod audit;
 pub mod blueprint;
+pub mod catalog_view;
 pub mod credential;
 pub mod entity;
 pub mod error;
+pub mod filter_input;
 pub mod form;
 pub mod identifier;
 pub mod page;
@@ -21,18 +23,37 @@ pub mod validate;
 
 pub use audit::{AuditEntry, AuditFilter};
 pub use blueprint::{Blueprint, BlueprintSchema, PropertySchema, PropertyType, RelationSchema};
+pub use catalog_view::{CatalogView, SavedView, ViewParams};
 pub use credential::{CredentialInfo, CredentialsView, IssuedCredential};
 pub use entity::{Entity, EntityList, EntitySort, SortOrder};
 pub use error::AppError;
 pub use page::{
-    BlueprintSummary, CatalogPageData, DashboardData, EntityPageData, HomeData, Page, PageType,
-    Reference, SidebarItem, Slice, UsersAndTeams, WidgetData,
+    ActiveView, BlueprintSummary, CatalogPageData, DashboardData, EntityPageData, GroupCount,
+    HomeData, Page, PageType, Reference, RelatedChoice, SidebarItem, Slice, UsersAndTeams,
+    WidgetData,
 };
 pub use permissions::{
     BlueprintPermissions, EntityAbilities, Grant, PageAudience, PagePermissions,
 };
 pub use subject::{SignedInUser, Subject};
 pub use user::{Invitation, Team, TeamProvider, User, UserRole, UserStatus};
+
+/// A JSON value as a person reads it: strings without quotes, whole
+/// numbers stored as floats (`2251.0`) as `2251`, null as nothing. Table
+/// cells, form inputs, filter chips and validation messages all use it.
+pub fn plain_text(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+            _ => n.to_string(),
+        },
+        Value::Bool(b) => b.to_string(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
 
 /// For `#[serde(default, deserialize_with = "present")]` on an
 /// `Option<Option<T>>`: tells a field sent as `null` (`Some(None)`, clear

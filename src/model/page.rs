@@ -1,7 +1,7 @@
 //! Pages (catalog pages and dashboards) and what the UI needs to draw them
 //! (pages.md).
 
-use super::{Blueprint, EntityList, EntitySort, Team, User};
+use super::{Blueprint, EntityList, Team, User};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -51,6 +51,13 @@ pub struct Page {
     /// Who may read the page (everyone signed in unless an admin narrowed it).
     #[serde(default)]
     pub permissions: super::PagePermissions,
+    /// The initial filter (Port's `dataset`): applied on the server to every
+    /// read of this page; viewers cannot see or remove it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<super::query::Query>,
+    /// The view an admin saved as the page's default, for everyone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<super::CatalogView>,
 }
 
 impl Page {
@@ -76,18 +83,47 @@ pub struct SidebarItem {
 /// Everything a catalog page renders in one round trip.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CatalogPageData {
+    /// The page; its initial filter (`dataset`) only for those who may
+    /// change it (others see `pre_filtered`).
     pub page: Page,
     pub blueprint: Blueprint,
     pub list: EntityList,
-    pub sort: EntitySort,
-    pub search: String,
+    /// What the table shows: from the URL, a saved view or the page default.
+    pub view: super::CatalogView,
+    pub active_view: ActiveView,
+    /// The names of the viewer's saved views of this page.
+    pub saved_views: Vec<String>,
+    /// With a group-by: each group's size in the whole filtered set.
+    pub groups: Vec<GroupCount>,
+    /// Every team's name, for the filter builder's team choices.
+    pub teams: Vec<String>,
     /// Whether the viewer may create entities here (the policy's answer,
     /// so the page offers "New" only when it can work).
     pub may_create: bool,
     /// Teams the viewer may give a new entity (all for admins, else their own).
     pub assignable_teams: Vec<String>,
-    /// "My Teams" is on: only entities of the viewer's teams are listed.
-    pub mine: bool,
+    /// Whether the viewer may change the page's initial filter and default view.
+    pub may_configure: bool,
+    /// The page has an initial filter (applied whoever looks).
+    pub pre_filtered: bool,
+}
+
+/// Where the view a catalog page shows comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActiveView {
+    /// The URL's parameters (or nothing: the blueprint's defaults).
+    Url,
+    /// The viewer's saved view of this name.
+    Personal(String),
+    /// The default view an admin saved for the page.
+    PageDefault,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupCount {
+    /// The value's text; `None` for entities without one.
+    pub value: Option<String>,
+    pub count: i64,
 }
 
 /// A dashboard with its widgets already computed on the server.
@@ -161,6 +197,16 @@ pub struct EntityPageData {
     pub abilities: super::EntityAbilities,
     /// The entity's latest changes, newest first.
     pub history: Vec<super::AuditEntry>,
+    /// Teams the edit form offers: those the viewer may assign and those
+    /// the entity has.
+    pub team_choices: Vec<String>,
+}
+
+/// An entity a relation picker offers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelatedChoice {
+    pub identifier: String,
+    pub title: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -6,6 +6,7 @@
 //! initial filters and the UI's filter builder. Checking a query against a
 //! blueprint's schema happens in `query::validate` on the server.
 
+use super::{PropertySchema, PropertyType};
 use serde_json::{json, Map, Value};
 use std::fmt;
 
@@ -159,6 +160,107 @@ impl Operator {
     /// Whether the operator takes no value.
     pub fn is_unary(&self) -> bool {
         matches!(self, Operator::IsEmpty | Operator::IsNotEmpty)
+    }
+}
+
+/// The kind of value a property holds, which decides its operators (the
+/// compiler refuses others; the filter builder offers only these).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueKind {
+    Text,
+    Date,
+    Number,
+    Boolean,
+    Array,
+    Object,
+    Team,
+}
+
+impl ValueKind {
+    pub fn of(schema: &PropertySchema) -> ValueKind {
+        match schema.kind {
+            PropertyType::String if schema.format.as_deref() == Some("date-time") => {
+                ValueKind::Date
+            }
+            PropertyType::String => ValueKind::Text,
+            PropertyType::Number => ValueKind::Number,
+            PropertyType::Boolean => ValueKind::Boolean,
+            PropertyType::Array => ValueKind::Array,
+            PropertyType::Object => ValueKind::Object,
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            ValueKind::Text => "string",
+            ValueKind::Date => "date-time",
+            ValueKind::Number => "number",
+            ValueKind::Boolean => "boolean",
+            ValueKind::Array => "array",
+            ValueKind::Object => "object",
+            ValueKind::Team => "team",
+        }
+    }
+
+    pub fn allows(&self, op: Operator) -> bool {
+        use Operator::*;
+        match self {
+            ValueKind::Text => matches!(
+                op,
+                Eq | Ne
+                    | Contains
+                    | DoesNotContains
+                    | BeginsWith
+                    | DoesNotBeginsWith
+                    | EndsWith
+                    | DoesNotEndsWith
+                    | In
+                    | NotIn
+                    | IsEmpty
+                    | IsNotEmpty
+            ),
+            ValueKind::Date => matches!(
+                op,
+                Eq | Ne | Gt | Gte | Lt | Lte | Between | NotBetween | IsEmpty | IsNotEmpty
+            ),
+            ValueKind::Number => matches!(op, Eq | Ne | Gt | Gte | Lt | Lte | IsEmpty | IsNotEmpty),
+            ValueKind::Boolean => matches!(op, Eq | Ne | IsEmpty | IsNotEmpty),
+            ValueKind::Array => matches!(
+                op,
+                Contains | DoesNotContains | ContainsAny | IsEmpty | IsNotEmpty
+            ),
+            ValueKind::Object => matches!(op, IsEmpty | IsNotEmpty),
+            ValueKind::Team => matches!(
+                op,
+                Eq | Ne | In | NotIn | ContainsAny | IsEmpty | IsNotEmpty
+            ),
+        }
+    }
+
+    /// The operators a filter on this kind may use, in menu order.
+    pub fn operators(&self) -> Vec<Operator> {
+        Operator::ALL
+            .into_iter()
+            .filter(|o| self.allows(*o))
+            .collect()
+    }
+
+    /// The operators' wire names, for messages.
+    pub fn operator_list(&self) -> String {
+        self.operators()
+            .iter()
+            .map(|o| o.wire())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The kind of a meta property.
+    pub fn of_meta(meta: Meta) -> ValueKind {
+        match meta {
+            Meta::Team => ValueKind::Team,
+            m if m.is_date() => ValueKind::Date,
+            _ => ValueKind::Text,
+        }
     }
 }
 

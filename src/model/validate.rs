@@ -98,11 +98,7 @@ pub fn check_property(schema: &PropertySchema, value: &Value) -> Option<String> 
         if !allowed.contains(value) {
             let list = allowed
                 .iter()
-                .map(|v| {
-                    v.as_str()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| v.to_string())
-                })
+                .map(super::plain_text)
                 .collect::<Vec<_>>()
                 .join(", ");
             return Some(format!("must be one of {list}"));

@@ -1,17 +1,26 @@
-//! A catalog page: a blueprint's entities in a table, with search, sort and
-//! paging carried in the URL so a link reproduces the view.
+//! A catalog page: a blueprint's entities in a table. Filters (built with
+//! the filter builder), sort, search, columns, grouping and My Teams are
+//! URL parameters, so a link reproduces the view; people save views for
+//! themselves, and admins and the blueprint's moderators give the page an
+//! initial filter and a default view for everyone.
+// Server functions take one argument per form field (the browser posts
+// them as a plain form), so some take more than clippy's seven.
+#![allow(clippy::too_many_arguments)]
 
+use super::catalog_table::{catalog_table, columns_menu, group_menu};
 use super::entity_form::{new_entity_form, open_saved_entity, CreateEntity};
+use super::filter_builder::{filter_builder, OnApply};
 use super::urlencode;
-use crate::components::badge::TeamChip;
 use crate::components::error::{ErrorView, Loading};
 use crate::components::icon::Icon;
-use crate::components::value::{format_datetime, PropertyValue};
-use crate::model::{AppError, Blueprint, CatalogPageData, Entity, EntitySort, SortOrder};
+use crate::model::filter_input::{describe_rule, filter_fields};
+use crate::model::query::Query;
+use crate::model::{ActiveView, AppError, CatalogPageData, ViewParams};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use std::sync::Arc;
 
 #[server(endpoint = "get_catalog_page")]
 pub async fn get_catalog_page(
@@ -20,254 +29,149 @@ pub async fn get_catalog_page(
     search: String,
     offset: i64,
     #[server(default)] mine: bool,
+    #[server(default)] filter: String,
+    #[server(default)] cols: String,
+    #[server(default)] group: String,
+    #[server(default)] view: String,
 ) -> Result<CatalogPageData, AppError> {
+    use crate::services::catalog_page::{catalog_page, CatalogRequest};
     let subject = crate::server::subject().await?;
-    crate::services::catalog::catalog_page(
-        &crate::server::store()?,
-        &subject,
-        &page,
-        &sort,
-        &search,
+    let request = CatalogRequest {
+        params: ViewParams {
+            filter,
+            sort,
+            search,
+            columns: cols,
+            group,
+            mine,
+        },
         offset,
+        saved: view,
+    };
+    catalog_page(&crate::server::store()?, &subject, &page, &request).await
+}
+
+/// Saves the view described by the parameters as the caller's view `name`;
+/// answers the link that opens it.
+#[server(endpoint = "save_view")]
+pub async fn save_view(
+    page: String,
+    name: String,
+    #[server(default)] filter: String,
+    #[server(default)] sort: String,
+    #[server(default)] search: String,
+    #[server(default)] cols: String,
+    #[server(default)] group: String,
+    #[server(default)] mine: bool,
+) -> Result<String, AppError> {
+    let params = ViewParams {
+        filter,
+        sort,
+        search,
+        columns: cols,
+        group,
         mine,
-    )
-    .await
+    };
+    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    let saved = crate::services::views::save_view(&store, &subject, &page, &name, &params).await?;
+    Ok(format!(
+        "/catalog/{}?view={}",
+        urlencode(&page),
+        urlencode(&saved.name)
+    ))
 }
 
-/// A table column: a meta property or a schema property.
-#[derive(Clone)]
-struct Column {
-    key: String,
-    title: String,
+#[server(endpoint = "delete_view")]
+pub async fn delete_view(page: String, name: String) -> Result<(), AppError> {
+    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    crate::services::views::delete_view(&store, &subject, &page, &name).await
 }
 
-fn columns(blueprint: &Blueprint) -> Vec<Column> {
-    let mut cols = vec![
-        Column {
-            key: "$title".into(),
-            title: "Title".into(),
-        },
-        Column {
-            key: "$identifier".into(),
-            title: "Identifier".into(),
-        },
-        Column {
-            key: "$team".into(),
-            title: "Owning teams".into(),
-        },
-    ];
-    // Long text (markdown, yaml) and objects belong on the entity page.
-    cols.extend(
-        blueprint
-            .schema
-            .properties
-            .iter()
-            .filter(|(_, p)| {
-                !matches!(p.format.as_deref(), Some("markdown") | Some("yaml"))
-                    && p.kind != crate::model::PropertyType::Object
-            })
-            .map(|(key, p)| Column {
-                key: key.clone(),
-                title: p.title.clone().unwrap_or_else(|| key.clone()),
-            }),
-    );
-    cols.extend(blueprint.relations.iter().map(|(key, r)| Column {
-        key: format!("relation:{key}"),
-        title: r.title.clone().unwrap_or_else(|| key.clone()),
-    }));
-    cols.push(Column {
-        key: "$updatedAt".into(),
-        title: "Last update".into(),
-    });
-    cols
+/// Makes the parameters the page's default view for everyone (none: back
+/// to the blueprint's defaults).
+#[server(endpoint = "save_default_view")]
+pub async fn save_default_view(
+    page: String,
+    #[server(default)] filter: String,
+    #[server(default)] sort: String,
+    #[server(default)] search: String,
+    #[server(default)] cols: String,
+    #[server(default)] group: String,
+    #[server(default)] mine: bool,
+) -> Result<(), AppError> {
+    let params = ViewParams {
+        filter,
+        sort,
+        search,
+        columns: cols,
+        group,
+        mine,
+    };
+    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    crate::services::views::save_default_view(&store, &subject, &page, &params).await
 }
 
-/// The URL of this page with a changed query.
-fn page_href(page: &str, sort: &EntitySort, search: &str, offset: i64, mine: bool) -> String {
-    let mut params = Vec::new();
-    if mine {
-        params.push("mine=1".to_string());
-    }
-    if *sort != EntitySort::default() {
-        params.push(format!("sort={}", urlencode(&sort.to_url())));
-    }
-    if !search.is_empty() {
-        params.push(format!("q={}", urlencode(search)));
-    }
+/// Sets the page's initial filter (Port's query JSON; empty removes it).
+#[server(endpoint = "set_page_filter")]
+pub async fn set_page_filter(page: String, filter: String) -> Result<(), AppError> {
+    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    crate::services::views::set_initial_filter(&store, &subject, &page, &filter).await
+}
+
+/// The URL of a catalog page showing `params` from row `offset`.
+pub fn view_href(page: &str, params: &ViewParams, offset: i64) -> String {
+    let mut pairs: Vec<String> = params
+        .pairs()
+        .into_iter()
+        .map(|(name, value)| format!("{name}={}", urlencode(&value)))
+        .collect();
     if offset > 0 {
-        params.push(format!("offset={offset}"));
+        pairs.push(format!("offset={offset}"));
     }
-    if params.is_empty() {
+    if pairs.is_empty() {
         format!("/catalog/{page}")
     } else {
-        format!("/catalog/{page}?{}", params.join("&"))
+        format!("/catalog/{page}?{}", pairs.join("&"))
     }
 }
 
-fn cell(blueprint: &Blueprint, entity: &Entity, column: &Column) -> AnyView {
-    match column.key.as_str() {
-        "$title" => {
-            let href = format!("/entity/{}/{}", urlencode(&entity.blueprint), urlencode(&entity.identifier));
-            view! { <a class="entity-link" href=href>{entity.display_title().to_string()}</a> }.into_any()
-        }
-        "$identifier" => view! { <code>{entity.identifier.clone()}</code> }.into_any(),
-        "$team" => view! {
-            <span class="chips">{entity.team.iter().map(|t| view! { <TeamChip name=t.clone()/> }).collect_view()}</span>
-        }
-        .into_any(),
-        "$updatedAt" => {
-            let iso = entity.updated_at.to_rfc3339();
-            view! { <time datetime=iso.clone()>{format_datetime(&iso)}</time> }.into_any()
-        }
-        key => match key.strip_prefix("relation:") {
-            Some(relation) => {
-                let target = blueprint.relations.get(relation).map(|r| r.target.clone()).unwrap_or_default();
-                view! {
-                    <span class="chips">
-                        {entity.related(relation).into_iter().map(|id| {
-                            let href = format!("/entity/{}/{}", urlencode(&target), urlencode(&id));
-                            view! { <a class="chip chip-link" href=href>{id}</a> }
-                        }).collect_view()}
-                    </span>
-                }
-                .into_any()
-            }
-            None => view! {
-                <PropertyValue
-                    schema=blueprint.schema.properties.get(key).cloned()
-                    value=entity.properties.get(key).cloned()
-                />
-            }
-            .into_any(),
-        },
-    }
-}
-
-fn sort_header(page: &str, data: &CatalogPageData, column: &Column) -> AnyView {
-    if column.key == "$team" || column.key.starts_with("relation:") {
-        return view! { <th scope="col">{column.title.clone()}</th> }.into_any();
-    }
-    let active = data.sort.property == column.key;
-    let next = EntitySort {
-        property: column.key.clone(),
-        order: if active && data.sort.order == SortOrder::Asc {
-            SortOrder::Desc
-        } else {
-            SortOrder::Asc
-        },
-    };
-    let aria = if active {
-        if data.sort.order == SortOrder::Asc {
-            "ascending"
-        } else {
-            "descending"
-        }
-    } else {
-        "none"
-    };
-    let arrow = if active {
-        if data.sort.order == SortOrder::Asc {
-            "▲"
-        } else {
-            "▼"
-        }
-    } else {
-        ""
-    };
-    let href = page_href(page, &next, &data.search, 0, data.mine);
+/// Hidden inputs carrying a view's parameters in a form.
+fn view_inputs(params: &ViewParams) -> AnyView {
+    let input =
+        |name: &'static str, value: String| view! { <input type="hidden" name=name value=value/> };
     view! {
-        <th scope="col" aria-sort=aria>
-            <a class="sort-link" href=href>{column.title.clone()}<span class="sort-arrow" aria-hidden="true">{arrow}</span></a>
-        </th>
+        {input("filter", params.filter.clone())}
+        {input("sort", params.sort.clone())}
+        {input("search", params.search.clone())}
+        {input("cols", params.columns.clone())}
+        {input("group", params.group.clone())}
+        {input("mine", params.mine.to_string())}
     }
     .into_any()
 }
 
-fn catalog_table(page_id: String, data: CatalogPageData) -> impl IntoView {
-    let cols = columns(&data.blueprint);
-    let list = &data.list;
-    let first = if list.total == 0 { 0 } else { list.offset + 1 };
-    let last = (list.offset + list.entities.len() as i64).min(list.total);
-    let prev = (list.offset > 0).then(|| {
-        page_href(
-            &page_id,
-            &data.sort,
-            &data.search,
-            (list.offset - list.limit).max(0),
-            data.mine,
-        )
-    });
-    let next = (last < list.total).then(|| {
-        page_href(
-            &page_id,
-            &data.sort,
-            &data.search,
-            list.offset + list.limit,
-            data.mine,
-        )
-    });
-    let noun = data.blueprint.title.to_lowercase();
-    let empty = if data.search.is_empty() {
-        format!("No {noun} entities yet.")
-    } else {
-        format!("No {noun} matches “{}”.", data.search)
-    };
-    view! {
-        <p class="result-count" aria-live="polite">
-            {if list.total == 0 { "No results".to_string() } else { format!("Showing {first}–{last} of {}", list.total) }}
-        </p>
-        <div class="table-wrap">
-            <table class="entity-table">
-                <thead>
-                    <tr>{cols.iter().map(|c| sort_header(&page_id, &data, c)).collect_view()}</tr>
-                </thead>
-                <tbody>
-                    {if list.entities.is_empty() {
-                        let span = cols.len().to_string();
-                        view! { <tr><td class="empty-row" colspan=span>{empty}</td></tr> }.into_any()
-                    } else {
-                        list.entities.iter().map(|e| view! {
-                            <tr>{cols.iter().map(|c| view! { <td>{cell(&data.blueprint, e, c)}</td> }).collect_view()}</tr>
-                        }).collect_view().into_any()
-                    }}
-                </tbody>
-            </table>
-        </div>
-        <nav class="pager" aria-label="Pages">
-            {match prev {
-                Some(href) => view! { <a class="button" rel="prev" href=href>"← Previous"</a> }.into_any(),
-                None => view! { <span class="button disabled" aria-disabled="true">"← Previous"</span> }.into_any(),
-            }}
-            {match next {
-                Some(href) => view! { <a class="button" rel="next" href=href>"Next →"</a> }.into_any(),
-                None => view! { <span class="button disabled" aria-disabled="true">"Next →"</span> }.into_any(),
-            }}
-        </nav>
-    }
+/// The server actions of a catalog page.
+#[derive(Clone, Copy)]
+struct Actions {
+    create: ServerAction<CreateEntity>,
+    save: ServerAction<SaveView>,
+    delete: ServerAction<DeleteView>,
+    save_default: ServerAction<SaveDefaultView>,
+    set_filter: ServerAction<SetPageFilter>,
 }
 
-/// The search box and the table of a catalog page.
-fn catalog_body(page: String, data: CatalogPageData) -> AnyView {
-    let sort_value = (data.sort != EntitySort::default()).then(|| data.sort.to_url());
-    let search_value = data.search.clone();
-    let action = format!("/catalog/{page}");
-    let mine = data.mine;
-    let toggle_href = page_href(&page, &data.sort, &data.search, 0, !mine);
-    view! {
-        <Form method="GET" action=action attr:class="toolbar" attr:role="search">
-            <label class="visually-hidden" for="catalog-search">"Search"</label>
-            <input id="catalog-search" type="search" name="q" placeholder="Search by title or identifier" value=search_value/>
-            {sort_value.map(|s| view! { <input type="hidden" name="sort" value=s/> })}
-            {mine.then(|| view! { <input type="hidden" name="mine" value="1"/> })}
-            <button type="submit" class="button primary">"Search"</button>
-            // A link, so the filter is in the URL and works without JavaScript.
-            <a class="button toggle" class:on=mine href=toggle_href aria-pressed=if mine { "true" } else { "false" } role="button">
-                "My teams"
-            </a>
-        </Form>
-        {catalog_table(page, data)}
+/// The message of a failed action, shown by the menu that sent it.
+fn action_error<A>(action: ServerAction<A>) -> impl IntoView
+where
+    A: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    A::Output: Clone + Send + Sync + 'static,
+{
+    move || match action.value().get() {
+        Some(Err(error)) => {
+            Some(view! { <p class="field-error" role="alert">{error.to_string()}</p> })
+        }
+        _ => None,
     }
-    .into_any()
 }
 
 /// Downloads of this blueprint's entities (those the viewer may read), in
@@ -296,37 +200,286 @@ fn export_menu(blueprint: &str) -> AnyView {
     .into_any()
 }
 
+/// The active filter rules as chips, each with a link that removes it
+/// (works before hydration); the initial filter as a note.
+fn filter_chips(page_id: &str, data: &CatalogPageData) -> AnyView {
+    let fields = filter_fields(&data.blueprint, &data.teams);
+    let params = data.view.to_params();
+    let chips = data.view.filter.as_ref().map(|filter| {
+        filter
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, rule)| {
+                let mut rest = filter.clone();
+                rest.rules.remove(i);
+                let filter = if rest.rules.is_empty() { String::new() } else { rest.to_json().to_string() };
+                let href = view_href(page_id, &ViewParams { filter, ..params.clone() }, 0);
+                let text = describe_rule(rule, &fields);
+                let label = format!("Remove filter: {text}");
+                view! {
+                    <li class="chip filter-chip">{text}<a href=href class="chip-remove" aria-label=label>"×"</a></li>
+                }
+            })
+            .collect_view()
+    });
+    let noun = data.blueprint.title.to_lowercase();
+    let initial = match &data.page.dataset {
+        // Those who may change it see what it is.
+        Some(dataset) => {
+            let text = dataset.rules.iter().map(|r| describe_rule(r, &fields)).collect::<Vec<_>>().join(" and ");
+            Some(view! { <p class="prefilter-hint">{format!("Initial filter for everyone: {text}.")}</p> }.into_any())
+        }
+        None if data.pre_filtered => Some(
+            view! { <p class="prefilter-hint">{format!("This page is pre-filtered: it shows only some {noun} entities.")}</p> }.into_any(),
+        ),
+        None => None,
+    };
+    view! {
+        {initial}
+        {chips.map(|c| view! { <ul class="chips filter-chips" aria-label="Active filters">{c}</ul> })}
+    }
+    .into_any()
+}
+
+/// The Filter menu with the builder; applying opens the page with the new
+/// filter in the URL.
+fn filter_menu(page_id: String, data: &CatalogPageData) -> AnyView {
+    let fields = filter_fields(&data.blueprint, &data.teams);
+    let params = data.view.to_params();
+    let navigate = use_navigate();
+    let apply: OnApply = Arc::new(move |query: Option<Query>| {
+        let filter = query.map(|q| q.to_json().to_string()).unwrap_or_default();
+        let href = view_href(
+            &page_id,
+            &ViewParams {
+                filter,
+                ..params.clone()
+            },
+            0,
+        );
+        navigate(&href, Default::default());
+    });
+    let count = data.view.filter_count();
+    let label = if count == 0 {
+        "Filter".to_string()
+    } else {
+        format!("Filter · {count}")
+    };
+    view! {
+        <details class="menu filter-menu">
+            <summary class="button" class:on={count > 0}>{label}</summary>
+            <div class="confirm-pop wide">
+                {filter_builder(fields, data.view.filter.clone(), "Apply filters", apply)}
+            </div>
+        </details>
+    }
+    .into_any()
+}
+
+/// The Views menu: the page's default, the viewer's saved views, saving
+/// the current view (and, for admins and moderators, making it the page's
+/// default).
+fn views_menu(page_id: &str, data: &CatalogPageData, actions: Actions) -> AnyView {
+    let params = data.view.to_params();
+    let page_id = page_id.to_string();
+    let current = match &data.active_view {
+        ActiveView::Personal(name) => name.clone(),
+        ActiveView::PageDefault => "Page default".into(),
+        ActiveView::Url => "Views".into(),
+    };
+    let has_default = data.page.view.is_some();
+    let default_link = has_default.then(|| {
+        let href = format!("/catalog/{}", urlencode(&page_id));
+        view! { <li><a href=href>"Page default"</a></li> }
+    });
+    let personal = data
+        .saved_views
+        .iter()
+        .map(|name| {
+            let (page_id, name) = (page_id.clone(), name.clone());
+            let href = format!("/catalog/{}?view={}", urlencode(&page_id), urlencode(&name));
+            let on = data.active_view == ActiveView::Personal(name.clone());
+            let label = format!("Delete view {name}");
+            let shown = name.clone();
+            view! {
+                <li class="view-row">
+                    <a href=href class:on=on aria-current=if on { "true" } else { "false" }>{shown}</a>
+                    <ActionForm action=actions.delete attr:class="inline-form">
+                        <input type="hidden" name="page" value=page_id/>
+                        <input type="hidden" name="name" value=name/>
+                        <button type="submit" class="icon-button" aria-label=label>"×"</button>
+                    </ActionForm>
+                </li>
+            }
+        })
+        .collect_view();
+    let none_yet = data
+        .saved_views
+        .is_empty()
+        .then(|| view! { <li class="muted">"No saved views yet."</li> });
+    let default_form = data.may_configure.then(|| {
+        let (page_id, inputs) = (page_id.clone(), view_inputs(&params));
+        view! {
+            <ActionForm action=actions.save_default attr:class="stack-form">
+                <input type="hidden" name="page" value=page_id/>
+                {inputs}
+                <button type="submit" class="button">"Make this the page's default for everyone"</button>
+                {action_error(actions.save_default)}
+            </ActionForm>
+        }
+    });
+    let save_inputs = view_inputs(&params);
+    let suggested = match &data.active_view {
+        ActiveView::Personal(name) => name.clone(),
+        _ => String::new(),
+    };
+    view! {
+        <details class="menu views-menu">
+            <summary class="button">{current}</summary>
+            <div class="confirm-pop" role="group" aria-label="Saved views">
+                <ul class="link-list">{default_link}{personal}{none_yet}</ul>
+                <ActionForm action=actions.save attr:class="stack-form">
+                    <input type="hidden" name="page" value=page_id/>
+                    {save_inputs}
+                    <label for="view-name">"Save this view as"</label>
+                    <div class="row">
+                        <input id="view-name" type="text" name="name" required maxlength="60" value=suggested placeholder="e.g. My gold services"/>
+                        <button type="submit" class="button primary" disabled=move || actions.save.pending().get()>"Save view"</button>
+                    </div>
+                    {action_error(actions.save)}
+                </ActionForm>
+                {default_form}
+            </div>
+        </details>
+    }
+    .into_any()
+}
+
+/// For admins and the blueprint's moderators: the page's initial filter,
+/// edited with the same builder and saved on the server.
+fn initial_filter_menu(page_id: String, data: &CatalogPageData, actions: Actions) -> AnyView {
+    let fields = filter_fields(&data.blueprint, &data.teams);
+    let apply: OnApply = Arc::new(move |query: Option<Query>| {
+        actions.set_filter.dispatch(SetPageFilter {
+            page: page_id.clone(),
+            filter: query.map(|q| q.to_json().to_string()).unwrap_or_default(),
+        });
+    });
+    view! {
+        <details class="menu initial-filter-menu">
+            <summary class="button" class:on=data.pre_filtered>"Initial filter"</summary>
+            <div class="confirm-pop wide">
+                <p class="muted">"Applied on the server to everyone who opens this page, whatever the URL; members cannot see or remove it."</p>
+                {filter_builder(fields, data.page.dataset.clone(), "Save initial filter", apply)}
+                {action_error(actions.set_filter)}
+            </div>
+        </details>
+    }
+    .into_any()
+}
+
+/// The search box, the menus, the chips and the table.
+fn catalog_body(page: String, data: CatalogPageData, actions: Actions) -> AnyView {
+    let params = data.view.to_params();
+    let action = format!("/catalog/{page}");
+    let mine = data.view.mine;
+    let toggle_href = view_href(
+        &page,
+        &ViewParams {
+            mine: !mine,
+            ..params.clone()
+        },
+        0,
+    );
+    let hidden = |name: &'static str, value: &str| {
+        (!value.is_empty())
+            .then(|| view! { <input type="hidden" name=name value=value.to_string()/> })
+    };
+    view! {
+        <div class="toolbar">
+            <Form method="GET" action=action attr:class="search-form" attr:role="search">
+                <label class="visually-hidden" for="catalog-search">"Search"</label>
+                <input id="catalog-search" type="search" name="q" placeholder="Search by title or identifier" value=params.search.clone()/>
+                {hidden("sort", &params.sort)}
+                {hidden("filter", &params.filter)}
+                {hidden("cols", &params.columns)}
+                {hidden("group", &params.group)}
+                {mine.then(|| view! { <input type="hidden" name="mine" value="1"/> })}
+                <button type="submit" class="button primary">"Search"</button>
+            </Form>
+            // A link, so the filter is in the URL and works without JavaScript.
+            <a class="button toggle" class:on=mine href=toggle_href aria-pressed=if mine { "true" } else { "false" } role="button">
+                "My teams"
+            </a>
+            {filter_menu(page.clone(), &data)}
+            {columns_menu(&page, &data)}
+            {group_menu(&page, &data)}
+            {views_menu(&page, &data, actions)}
+            {data.may_configure.then(|| initial_filter_menu(page.clone(), &data, actions))}
+        </div>
+        {filter_chips(&page, &data)}
+        {catalog_table(&page, &data)}
+    }
+    .into_any()
+}
+
 #[component]
 pub fn CatalogPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let page_id = move || params.read().get("page").unwrap_or_default();
-    let sort = move || query.read().get("sort").unwrap_or_default();
-    let search = move || query.read().get("q").unwrap_or_default();
-    let offset = move || {
-        query
-            .read()
-            .get("offset")
-            .and_then(|o| o.parse::<i64>().ok())
-            .unwrap_or(0)
+    let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    let offset = move || param("offset").parse::<i64>().unwrap_or(0);
+    let actions = Actions {
+        create: ServerAction::<CreateEntity>::new(),
+        save: ServerAction::<SaveView>::new(),
+        delete: ServerAction::<DeleteView>::new(),
+        save_default: ServerAction::<SaveDefaultView>::new(),
+        set_filter: ServerAction::<SetPageFilter>::new(),
     };
-    let mine = move || query.read().get("mine").is_some_and(|v| v == "1");
-    let create = ServerAction::<CreateEntity>::new();
+    let changes = move || {
+        (
+            actions.create.version().get(),
+            actions.delete.version().get(),
+            actions.save_default.version().get(),
+            actions.set_filter.version().get(),
+        )
+    };
     let data = Resource::new(
         move || {
-            (
-                page_id(),
-                sort(),
-                search(),
-                offset(),
-                mine(),
-                create.version().get(),
+            let view = ViewParams {
+                filter: param("filter"),
+                sort: param("sort"),
+                search: param("q"),
+                columns: param("cols"),
+                group: param("group"),
+                mine: param("mine") == "1",
+            };
+            (page_id(), view, offset(), param("view"), changes())
+        },
+        |(page, view, offset, saved, _)| {
+            get_catalog_page(
+                page,
+                view.sort,
+                view.search,
+                offset,
+                view.mine,
+                view.filter,
+                view.columns,
+                view.group,
+                saved,
             )
         },
-        |(page, sort, search, offset, mine, _)| get_catalog_page(page, sort, search, offset, mine),
     );
-    // A created entity opens on its own page.
-    open_saved_entity(create);
+    // A created entity opens on its own page; a saved view opens itself.
+    open_saved_entity(actions.create);
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(href)) = actions.save.value().get() {
+            navigate(&href, Default::default());
+        }
+    });
     view! {
         <Transition fallback=|| view! { <Loading label="Loading entities…"/> }>
             {move || Suspend::new(async move {
@@ -334,7 +487,12 @@ pub fn CatalogPage() -> impl IntoView {
                     Ok(data) => {
                         let title = data.page.title.clone();
                         let icon = data.page.icon.clone().unwrap_or_else(|| title.clone());
-                        let description = data.blueprint.description.clone().unwrap_or_default();
+                        let description = data
+                            .page
+                            .description
+                            .clone()
+                            .or_else(|| data.blueprint.description.clone())
+                            .unwrap_or_default();
                         let export = export_menu(&data.blueprint.identifier);
                         let creating = data.may_create && query.read().get("new").is_some();
                         let new_link = (data.may_create && !creating).then(|| {
@@ -343,9 +501,9 @@ pub fn CatalogPage() -> impl IntoView {
                             view! { <a class="button primary" href=href>{label}</a> }
                         });
                         let body = if creating {
-                            new_entity_form(&data, create)
+                            new_entity_form(&data, actions.create)
                         } else {
-                            catalog_body(page_id(), data)
+                            catalog_body(page_id(), data, actions)
                         };
                         view! {
                             <Title text=title.clone()/>
@@ -361,7 +519,16 @@ pub fn CatalogPage() -> impl IntoView {
                         }
                         .into_any()
                     }
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                    Err(error) => {
+                        // A link that drops the view's parameters, so a bad
+                        // filter in a URL is one click from a working page.
+                        let reset = format!("/catalog/{}", urlencode(&page_id()));
+                        view! {
+                            <ErrorView error/>
+                            <p><a class="button" href=reset>"Open the page without filters"</a></p>
+                        }
+                        .into_any()
+                    }
                 }
             })}
         </Transition>
@@ -373,19 +540,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn page_links_carry_sort_search_and_offset() {
-        let sort = EntitySort::from_url("-tier");
+    fn page_links_carry_the_view_and_offset() {
+        let params = ViewParams {
+            sort: "-tier".into(),
+            search: "a b&c".into(),
+            ..ViewParams::default()
+        };
         assert_eq!(
-            page_href("services", &sort, "a b&c", 50, false),
+            view_href("services", &params, 50),
             "/catalog/services?sort=-tier&q=a%20b%26c&offset=50"
         );
+        let mine = ViewParams {
+            mine: true,
+            ..ViewParams::default()
+        };
+        assert_eq!(view_href("services", &mine, 0), "/catalog/services?mine=1");
         assert_eq!(
-            page_href("services", &EntitySort::default(), "", 0, true),
-            "/catalog/services?mine=1"
-        );
-        assert_eq!(
-            page_href("services", &EntitySort::default(), "", 0, false),
+            view_href("services", &ViewParams::default(), 0),
             "/catalog/services"
+        );
+        let filter = ViewParams {
+            filter: r#"{"combinator":"and","rules":[]}"#.into(),
+            columns: "$title,tier".into(),
+            ..ViewParams::default()
+        };
+        assert_eq!(
+            view_href("services", &filter, 0),
+            "/catalog/services?filter=%7B%22combinator%22%3A%22and%22%2C%22rules%22%3A%5B%5D%7D&cols=$title%2Ctier"
         );
     }
 }

@@ -152,6 +152,7 @@ fn entity_view(
         referenced_by,
         abilities: _,
         history,
+        team_choices: _,
     } = data;
     let title = entity.display_title().to_string();
     let icon = entity

@@ -4,6 +4,9 @@
 //! next to their fields, a save that can't be sent twice, and a conflict
 //! (someone saved first) shown with a way to reload. A plain HTML form: it
 //! posts even before the page is interactive.
+// Server functions take one argument per form field (the browser posts
+// them as a plain form), so some take more than clippy's seven.
+#![allow(clippy::too_many_arguments)]
 
 use super::urlencode;
 use crate::model::form::{input_kind, text_of, FormOutcome, InputKind};
@@ -23,6 +26,9 @@ pub async fn save_entity(
     version: i64,
     #[server(default)] title: Option<String>,
     #[server(default)] properties: BTreeMap<String, String>,
+    #[server(default)] relations: BTreeMap<String, String>,
+    #[server(default)] team: BTreeMap<String, String>,
+    #[server(default)] teams_offered: bool,
 ) -> Result<FormOutcome, AppError> {
     let form = crate::model::form::EntityForm {
         blueprint,
@@ -30,6 +36,10 @@ pub async fn save_entity(
         version,
         title,
         properties,
+        relations,
+        // Unticking every team sends no `team[…]` at all; the marker says
+        // the form offered teams, so that means "no team".
+        team: teams_offered.then(|| team.into_keys().collect()),
     };
     let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
     crate::services::entities::save_form(&store, &subject, form).await
@@ -44,6 +54,7 @@ pub async fn create_entity(
     #[server(default)] title: Option<String>,
     #[server(default)] team: BTreeMap<String, String>,
     #[server(default)] properties: BTreeMap<String, String>,
+    #[server(default)] relations: BTreeMap<String, String>,
 ) -> Result<FormOutcome, AppError> {
     let form = crate::model::form::EntityForm {
         blueprint,
@@ -51,10 +62,22 @@ pub async fn create_entity(
         version: 0,
         title,
         properties,
+        relations,
+        team: Some(team.into_keys().collect()),
     };
     let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
-    let team = team.into_keys().collect();
-    crate::services::entities::create_form(&store, &subject, form, team).await
+    crate::services::entities::create_form(&store, &subject, form).await
+}
+
+/// Entities of `blueprint` a relation picker offers for `text` (in title
+/// or identifier), among those the viewer may read; at most 20.
+#[server(endpoint = "find_related")]
+pub async fn find_related(
+    blueprint: String,
+    text: String,
+) -> Result<Vec<crate::model::RelatedChoice>, AppError> {
+    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    crate::services::catalog::related_choices(&store, &subject, &blueprint, &text).await
 }
 
 /// Deletes an entity; answers where to go next (its catalog page, or home).
@@ -288,6 +311,167 @@ fn property_fields(
         .into_any()
 }
 
+/// The identifiers a relation holds, one per line.
+fn related_text(value: Option<&Value>) -> String {
+    match value {
+        Some(Value::String(id)) => id.clone(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => String::new(),
+    }
+}
+
+/// Suggestions of a relation picker: the target's readable entities whose
+/// title or identifier contains what was typed (asked from the browser
+/// only, once the page is interactive).
+fn suggestions(list_id: String, target: String, typed: RwSignal<String>) -> AnyView {
+    let choices = LocalResource::new(move || {
+        let (target, text) = (target.clone(), typed.get());
+        async move { find_related(target, text).await.unwrap_or_default() }
+    });
+    view! {
+        <datalist id=list_id>
+            {move || choices.get().map(|list| list.into_iter().map(|c| {
+                let label = c.title.clone().unwrap_or_else(|| c.identifier.clone());
+                view! { <option value=c.identifier>{label}</option> }
+            }).collect_view())}
+        </datalist>
+    }
+    .into_any()
+}
+
+/// A relation's picker: one input with suggestions for a single relation;
+/// for a many relation, the identifiers one per line and a search to add.
+fn relation_input(
+    key: &str,
+    relation: &crate::model::RelationSchema,
+    text: String,
+    editable: bool,
+    errors: Signal<Vec<FieldError>>,
+) -> AnyView {
+    let id = format!("field-rel-{key}");
+    let name = format!("relations[{key}]");
+    let list_id = format!("{id}-choices");
+    let error_id = format!("{id}-error");
+    let error = field_error(errors, format!("relations.{key}"));
+    let invalid = {
+        let error = field_error(errors, format!("relations.{key}"));
+        move || error().is_some().then_some("true")
+    };
+    let typed = RwSignal::new(String::new());
+    let picker = editable.then(|| suggestions(list_id.clone(), relation.target.clone(), typed));
+    let input = if !relation.many {
+        view! {
+            <input id=id type="text" name=name value=text list=list_id autocomplete="off" disabled=!editable
+                aria-invalid=invalid aria-describedby=error_id.clone()
+                on:input=move |ev| typed.set(event_target_value(&ev))/>
+        }
+        .into_any()
+    } else {
+        let lines = RwSignal::new(text.clone());
+        let add = move || {
+            let id = typed.get_untracked().trim().to_string();
+            if !id.is_empty() {
+                lines.update(|l| {
+                    if !l.lines().any(|x| x.trim() == id) {
+                        if !l.trim().is_empty() {
+                            l.push('\n');
+                        }
+                        l.push_str(&id);
+                    }
+                });
+                typed.set(String::new());
+            }
+        };
+        let add_label = format!("Add to {}", relation.title.as_deref().unwrap_or(key));
+        view! {
+            <textarea id=id name=name rows="3" disabled=!editable aria-invalid=invalid aria-describedby=error_id.clone()
+                prop:value=move || lines.get() on:input=move |ev| lines.set(event_target_value(&ev))>{text}</textarea>
+            {editable.then(|| view! {
+                <div class="relation-add">
+                    <input type="text" list=list_id aria-label=add_label autocomplete="off" placeholder="Search to add…"
+                        prop:value=move || typed.get()
+                        on:input=move |ev| typed.set(event_target_value(&ev))
+                        on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); add(); }/>
+                    <button type="button" class="button" on:click=move |_| add()>"Add"</button>
+                </div>
+            })}
+        }
+        .into_any()
+    };
+    let hint = if !editable {
+        "You may not change this relation.".to_string()
+    } else if relation.many {
+        format!("`{}` identifiers, one per line.", relation.target)
+    } else {
+        format!("A `{}` identifier; type to search.", relation.target)
+    };
+    view! {
+        {input}
+        {picker}
+        <p class="field-hint">{hint}</p>
+        <p class="field-error" id=error_id role="alert">{error}</p>
+    }
+    .into_any()
+}
+
+/// A labelled picker for each relation of the blueprint, filled from
+/// `values`; those `editable` refuses are read-only.
+fn relation_fields(
+    blueprint: &Blueprint,
+    values: &Map<String, Value>,
+    editable: impl Fn(&str) -> bool,
+    errors: Signal<Vec<FieldError>>,
+) -> AnyView {
+    blueprint
+        .relations
+        .iter()
+        .map(|(key, relation)| {
+            let editable = editable(key);
+            let label = relation.title.clone().unwrap_or_else(|| key.clone());
+            let text = related_text(values.get(key));
+            view! {
+                <div class="form-field" class:read-only=!editable>
+                    <label for=format!("field-rel-{key}")>
+                        {label}
+                        {relation.required.then(|| view! { <span class="required" title="Required">" *"</span> })}
+                    </label>
+                    <div>{relation_input(key, relation, text, editable, errors)}</div>
+                </div>
+            }
+        })
+        .collect_view()
+        .into_any()
+}
+
+/// Team checkboxes (`team[<name>]`), those in `chosen` ticked.
+fn team_field(choices: &[String], chosen: &[String]) -> AnyView {
+    let boxes = choices
+        .iter()
+        .map(|team| {
+            let id = format!("team-{team}");
+            let name = format!("team[{team}]");
+            let checked = chosen.contains(team);
+            view! {
+                <label class="team-choice">
+                    <input id=id type="checkbox" name=name value="on" checked=checked/>
+                    {team.clone()}
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="form-field team-field">
+            <legend>"Teams"</legend>
+            <div class="team-choices">{boxes}</div>
+        </fieldset>
+    }
+    .into_any()
+}
+
 /// The edit form of an entity page.
 pub fn entity_form(data: &EntityPageData, save: ServerAction<SaveEntity>) -> AnyView {
     let (entity, blueprint, abilities) = (&data.entity, &data.blueprint, &data.abilities);
@@ -304,6 +488,20 @@ pub fn entity_form(data: &EntityPageData, save: ServerAction<SaveEntity>) -> Any
         |key| abilities.update_all || abilities.properties.iter().any(|k| k == key),
         errors,
     );
+    let relations = relation_fields(
+        blueprint,
+        &entity.relations,
+        |key| abilities.update_all || abilities.relations.iter().any(|k| k == key),
+        errors,
+    );
+    // Teams change only with the `update` grant; the marker tells the
+    // server the form offered them (none ticked = no team).
+    let teams = (!data.team_choices.is_empty()).then(|| {
+        view! {
+            <input type="hidden" name="teams_offered" value="true"/>
+            {team_field(&data.team_choices, &entity.team)}
+        }
+    });
     let title = entity.title.clone().unwrap_or_default();
     let title_editable = abilities.update_all;
     let problem = form_alert(save, Some(reload_href));
@@ -328,7 +526,9 @@ pub fn entity_form(data: &EntityPageData, save: ServerAction<SaveEntity>) -> Any
                         {(!title_editable).then(|| view! { <p class="field-hint">"You may not change this field."</p> })}
                     </div>
                 </div>
+                {teams}
                 {fields}
+                {relations}
                 {form_actions(save, "Save", "Saving…", page_href)}
             </ActionForm>
         </section>
@@ -347,20 +547,8 @@ pub fn new_entity_form(data: &CatalogPageData, create: ServerAction<CreateEntity
         let error = field_error(errors, "identifier".into());
         move || error().is_some().then_some("true")
     };
-    let teams = data
-        .assignable_teams
-        .iter()
-        .map(|team| {
-            let id = format!("team-{team}");
-            let name = format!("team[{team}]");
-            view! {
-                <label class="team-choice">
-                    <input id=id type="checkbox" name=name value="on"/>
-                    {team.clone()}
-                </label>
-            }
-        })
-        .collect_view();
+    let teams = team_field(&data.assignable_teams, &[]);
+    let relations = relation_fields(blueprint, &Map::new(), |_| true, errors);
     let cancel = format!("/catalog/{}", urlencode(&data.page.identifier));
     let heading = format!("New {}", blueprint.title.to_lowercase());
     let blueprint_id = blueprint.identifier.clone();
@@ -383,11 +571,9 @@ pub fn new_entity_form(data: &CatalogPageData, create: ServerAction<CreateEntity
                     <label for="field-title">"Title"</label>
                     <div><input id="field-title" type="text" name="title"/></div>
                 </div>
-                <fieldset class="form-field team-field">
-                    <legend>"Teams"</legend>
-                    <div class="team-choices">{teams}</div>
-                </fieldset>
+                {teams}
                 {fields}
+                {relations}
                 {form_actions(create, "Create", "Creating…", cancel)}
             </ActionForm>
         </section>

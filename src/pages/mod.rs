@@ -5,10 +5,12 @@
 
 pub mod builder;
 pub mod catalog;
+pub mod catalog_table;
 pub mod credentials;
 pub mod dashboard;
 pub mod entity;
 pub mod entity_form;
+pub mod filter_builder;
 pub mod home;
 pub mod layout;
 pub mod not_found;

@@ -5,9 +5,9 @@
 use super::{Bind, Dialect, Sql};
 use crate::model::query::{
     ContextKind, DatePreset, Direction, Meta, Operator, PropertyRef, Query, QueryError, Rule,
-    RuleValue,
+    RuleValue, ValueKind as Kind,
 };
-use crate::model::{Blueprint, PropertySchema, PropertyType};
+use crate::model::Blueprint;
 use chrono::{DateTime, Duration, Utc};
 
 /// Who is searching: dynamic values (`userTeams`, `"My Teams"`, `user`)
@@ -36,95 +36,6 @@ pub struct Scope<'a> {
     pub single: Option<&'a str>,
     pub viewer: &'a Viewer,
     pub now: DateTime<Utc>,
-}
-
-/// The kind of value a property holds, which decides its operators.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Text,
-    Date,
-    Number,
-    Boolean,
-    Array,
-    Object,
-    Team,
-}
-
-impl Kind {
-    fn of(schema: &PropertySchema) -> Kind {
-        match schema.kind {
-            PropertyType::String if schema.format.as_deref() == Some("date-time") => Kind::Date,
-            PropertyType::String => Kind::Text,
-            PropertyType::Number => Kind::Number,
-            PropertyType::Boolean => Kind::Boolean,
-            PropertyType::Array => Kind::Array,
-            PropertyType::Object => Kind::Object,
-        }
-    }
-
-    fn name(&self) -> &'static str {
-        match self {
-            Kind::Text => "string",
-            Kind::Date => "date-time",
-            Kind::Number => "number",
-            Kind::Boolean => "boolean",
-            Kind::Array => "array",
-            Kind::Object => "object",
-            Kind::Team => "team",
-        }
-    }
-
-    fn allows(&self, op: Operator) -> bool {
-        use Operator::*;
-        match self {
-            Kind::Text => matches!(
-                op,
-                Eq | Ne
-                    | Contains
-                    | DoesNotContains
-                    | BeginsWith
-                    | DoesNotBeginsWith
-                    | EndsWith
-                    | DoesNotEndsWith
-                    | In
-                    | NotIn
-                    | IsEmpty
-                    | IsNotEmpty
-            ),
-            Kind::Date => matches!(
-                op,
-                Eq | Ne | Gt | Gte | Lt | Lte | Between | NotBetween | IsEmpty | IsNotEmpty
-            ),
-            Kind::Number => matches!(op, Eq | Ne | Gt | Gte | Lt | Lte | IsEmpty | IsNotEmpty),
-            Kind::Boolean => matches!(op, Eq | Ne | IsEmpty | IsNotEmpty),
-            Kind::Array => matches!(
-                op,
-                Contains | DoesNotContains | ContainsAny | IsEmpty | IsNotEmpty
-            ),
-            Kind::Object => matches!(op, IsEmpty | IsNotEmpty),
-            Kind::Team => matches!(
-                op,
-                Eq | Ne | In | NotIn | ContainsAny | IsEmpty | IsNotEmpty
-            ),
-        }
-    }
-
-    fn operators(&self) -> String {
-        Operator::ALL
-            .iter()
-            .filter(|o| self.allows(**o))
-            .map(|o| o.wire())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
-fn meta_kind(meta: Meta) -> Kind {
-    match meta {
-        Meta::Team => Kind::Team,
-        m if m.is_date() => Kind::Date,
-        _ => Kind::Text,
-    }
 }
 
 fn meta_column(meta: Meta) -> &'static str {
@@ -378,7 +289,7 @@ impl Compiler<'_> {
         path: &str,
     ) -> Result<(), QueryError> {
         let kind = match property {
-            PropertyRef::Meta(m) => meta_kind(*m),
+            PropertyRef::Meta(m) => Kind::of_meta(*m),
             PropertyRef::Key(k) => self.key_kind(k, path)?,
         };
         if !kind.allows(op) {
@@ -389,7 +300,7 @@ impl Compiler<'_> {
                     op.wire(),
                     property.name(),
                     kind.name(),
-                    kind.operators()
+                    kind.operator_list()
                 ),
             ));
         }

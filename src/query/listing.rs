@@ -16,6 +16,9 @@ pub struct EntityListing {
     /// A compiled condition every row must also meet: what the viewer may
     /// read of the blueprint (and a page's initial filter).
     pub restriction: Option<Sql>,
+    /// A schema property whose values group the rows: they sort by it
+    /// first (empty values last), then by `sort`.
+    pub group_by: Option<String>,
 }
 
 /// The row query and the count query of a listing.
@@ -55,6 +58,14 @@ pub fn compile_listing(dialect: Dialect, listing: &EntityListing) -> CompiledLis
         SortOrder::Desc => " DESC",
     };
     rows.push(" ORDER BY ");
+    if let Some(key) = &listing.group_by {
+        // `IS NULL` first: both dialects then put the empty group last.
+        rows.push("(");
+        dialect.push_property(&mut rows, key);
+        rows.push(" IS NULL), ");
+        dialect.push_property(&mut rows, key);
+        rows.push(" ASC, ");
+    }
     match listing.sort.property.as_str() {
         "$identifier" => {
             rows.push("e.identifier").push(direction);
@@ -86,6 +97,18 @@ pub fn compile_listing(dialect: Dialect, listing: &EntityListing) -> CompiledLis
     CompiledListing { rows, count }
 }
 
+/// How many rows of the listing (ignoring paging) hold each value of
+/// `key`, the value in its text form: the sizes of a grouped table's groups.
+pub fn compile_group_counts(dialect: Dialect, listing: &EntityListing, key: &str) -> Sql {
+    let mut sql = Sql::default();
+    sql.push("SELECT v, COUNT(*) FROM (SELECT ");
+    dialect.push_property_as_text(&mut sql, key);
+    sql.push(" AS v");
+    push_filter(dialect, &mut sql, listing);
+    sql.push(") grouped GROUP BY v ORDER BY COUNT(*) DESC, v");
+    sql
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +121,7 @@ mod tests {
             offset: 0,
             limit: 50,
             restriction: None,
+            group_by: None,
         }
     }
 

@@ -113,6 +113,22 @@ pub fn restriction_under(
     }
 }
 
+/// The conditions ANDed together; `None` when there are none.
+pub fn all_of(conditions: Vec<Sql>) -> Option<Sql> {
+    let mut conditions = conditions.into_iter();
+    let first = conditions.next()?;
+    Some(conditions.fold(first, |mut all, next| {
+        let mut both = Sql::default();
+        both.push("(")
+            .push_sql(&all)
+            .push(") AND (")
+            .push_sql(&next)
+            .push(")");
+        all = both;
+        all
+    }))
+}
+
 /// Compiles a query on one blueprint for `subject` (dynamic values are
 /// theirs), or says why it does not fit the blueprint.
 pub fn compile_on(

@@ -63,6 +63,8 @@ pub async fn create(
                 description: blueprint.description.clone(),
                 widgets: vec![],
                 permissions: Default::default(),
+                dataset: None,
+                view: None,
             };
             let position = store.list_pages().await?.len() as i64;
             store.insert_page(&page, position).await?;

@@ -3,20 +3,15 @@
 
 use crate::authz::{may_read_page, require, ReadScope};
 use crate::model::{
-    AppError, Blueprint, BlueprintSummary, CatalogPageData, EntityPageData, EntitySort, HomeData,
-    Page, PageType, SidebarItem, Subject,
+    AppError, Blueprint, BlueprintSummary, EntityPageData, EntitySort, HomeData, Page, PageType,
+    SidebarItem, Subject,
 };
 use crate::query::EntityListing;
 use crate::services::access;
 use crate::store::Store;
 
-/// Rows per catalog table page.
-pub const PAGE_SIZE: i64 = 50;
 /// Changes an entity page lists.
 const HISTORY_SHOWN: i64 = 20;
-
-/// Meta properties a table can sort on.
-const SORTABLE_META: [&str; 4] = ["$title", "$identifier", "$updatedAt", "$createdAt"];
 
 /// The pages `subject` may read, in sidebar order.
 pub async fn sidebar(store: &Store, subject: &Subject) -> Result<Vec<SidebarItem>, AppError> {
@@ -131,114 +126,6 @@ pub async fn blueprint(store: &Store, identifier: &str) -> Result<Blueprint, App
         .ok_or_else(|| AppError::NotFound(format!("there is no blueprint `{identifier}`")))
 }
 
-/// Checks that a table may be sorted by `sort` on this blueprint.
-fn validate_sort(blueprint: &Blueprint, sort: &EntitySort) -> Result<(), AppError> {
-    let key = sort.property.as_str();
-    if SORTABLE_META.contains(&key) || blueprint.schema.properties.contains_key(key) {
-        Ok(())
-    } else {
-        Err(AppError::Invalid(format!(
-            "cannot sort by `{key}`: blueprint `{}` has no such property (use a property key or one of {})",
-            blueprint.identifier,
-            SORTABLE_META.join(", ")
-        )))
-    }
-}
-
-/// A catalog page with one page of its table: only the rows `subject`
-/// may read, and with `mine` only those of the subject's teams ("My
-/// Teams": `$team containsAny <their teams>`).
-pub async fn catalog_page(
-    store: &Store,
-    subject: &Subject,
-    page_id: &str,
-    sort: &str,
-    search: &str,
-    offset: i64,
-    mine: bool,
-) -> Result<CatalogPageData, AppError> {
-    let page = page_for(store, subject, page_id, PageType::BlueprintEntities).await?;
-    let blueprint_id = page.blueprint.clone().ok_or_else(|| {
-        AppError::Internal(format!("catalog page `{page_id}` names no blueprint"))
-    })?;
-    let blueprint = blueprint(store, &blueprint_id).await?;
-    let sort = EntitySort::from_url(sort);
-    validate_sort(&blueprint, &sort)?;
-    if offset < 0 {
-        return Err(AppError::BadRequest(
-            "the row offset cannot be negative".into(),
-        ));
-    }
-    let search = search.trim().to_string();
-    let permissions = access::permissions_of(store, &blueprint).await?;
-    let may_create = crate::authz::may_create_some(subject, &permissions);
-    let assignable_teams = match (may_create, subject.role()) {
-        (false, _) => Vec::new(),
-        (true, Some(crate::model::UserRole::Admin)) => store
-            .list_teams()
-            .await?
-            .into_iter()
-            .map(|t| t.name)
-            .collect(),
-        (true, _) => subject.email_and_teams().1.to_vec(),
-    };
-    let mut restriction = access::restriction_under(store, subject, &blueprint, &permissions)?;
-    if mine {
-        let teams = subject.email_and_teams().1.to_vec();
-        let own = if teams.is_empty() {
-            // Someone in no team owns nothing.
-            crate::query::Sql {
-                text: "1=0".into(),
-                binds: Vec::new(),
-            }
-        } else {
-            let query = crate::model::query::Query {
-                combinator: crate::model::query::Combinator::And,
-                rules: vec![crate::model::query::Rule::Property {
-                    property: crate::model::query::PropertyRef::Meta(
-                        crate::model::query::Meta::Team,
-                    ),
-                    operator: crate::model::query::Operator::ContainsAny,
-                    value: Some(crate::model::query::RuleValue::List(teams)),
-                }],
-            };
-            access::compile_for(store, subject, &blueprint, &query)?
-        };
-        restriction = Some(match restriction {
-            None => own,
-            Some(readable) => {
-                let mut both = crate::query::Sql::default();
-                both.push("(")
-                    .push_sql(&readable)
-                    .push(") AND (")
-                    .push_sql(&own)
-                    .push(")");
-                both
-            }
-        });
-    }
-    let list = store
-        .list_entities(&EntityListing {
-            blueprint: blueprint_id,
-            search: Some(search.clone()).filter(|s| !s.is_empty()),
-            sort: sort.clone(),
-            offset,
-            limit: PAGE_SIZE,
-            restriction,
-        })
-        .await?;
-    Ok(CatalogPageData {
-        page,
-        blueprint,
-        list,
-        sort,
-        search,
-        may_create,
-        assignable_teams,
-        mine,
-    })
-}
-
 /// An entity with its blueprint and the entities that point at it (those
 /// `subject` may read).
 pub async fn entity_page(
@@ -297,6 +184,18 @@ pub async fn entity_page(
             ..Default::default()
         })
         .await?;
+    let team_choices = if abilities.update_all {
+        let mut teams = assignable_teams(store, subject).await?;
+        for team in &entity.team {
+            if !teams.contains(team) {
+                teams.push(team.clone());
+            }
+        }
+        teams.sort();
+        teams
+    } else {
+        Vec::new()
+    };
     Ok(EntityPageData {
         entity,
         blueprint,
@@ -304,7 +203,56 @@ pub async fn entity_page(
         referenced_by,
         abilities,
         history,
+        team_choices,
     })
+}
+
+/// The teams `subject` may give an entity: every team for admins, their
+/// own for everyone else.
+pub(crate) async fn assignable_teams(
+    store: &Store,
+    subject: &Subject,
+) -> Result<Vec<String>, AppError> {
+    Ok(match subject.role() {
+        Some(crate::model::UserRole::Admin) => store
+            .list_teams()
+            .await?
+            .into_iter()
+            .map(|t| t.name)
+            .collect(),
+        _ => subject.email_and_teams().1.to_vec(),
+    })
+}
+
+/// Entities of `blueprint_id` whose title or identifier contains `text`,
+/// among those `subject` may read: what a relation picker offers.
+pub async fn related_choices(
+    store: &Store,
+    subject: &Subject,
+    blueprint_id: &str,
+    text: &str,
+) -> Result<Vec<crate::model::RelatedChoice>, AppError> {
+    let blueprint = blueprint(store, blueprint_id).await?;
+    let restriction = access::read_restriction(store, subject, &blueprint).await?;
+    let list = store
+        .list_entities(&EntityListing {
+            blueprint: blueprint_id.to_string(),
+            search: Some(text.trim().to_string()).filter(|t| !t.is_empty()),
+            sort: EntitySort::default(),
+            offset: 0,
+            limit: 20,
+            restriction,
+            group_by: None,
+        })
+        .await?;
+    Ok(list
+        .entities
+        .into_iter()
+        .map(|e| crate::model::RelatedChoice {
+            identifier: e.identifier,
+            title: e.title,
+        })
+        .collect())
 }
 
 /// How many of a blueprint's entities `subject` may read.

@@ -5,6 +5,7 @@
 //! Generated deterministically (a fixed-seed generator), so every fresh
 //! database and every test sees the same catalog.
 
+use crate::model::query::Query;
 use crate::model::{
     AppError, Blueprint, BlueprintPermissions, BlueprintSchema, Entity, Page, PageAudience,
     PagePermissions, PageType, PropertySchema, PropertyType, RelationSchema, Team, TeamProvider,
@@ -609,6 +610,8 @@ pub fn pages() -> Vec<Page> {
         description: None,
         widgets: vec![],
         permissions: Default::default(),
+        dataset: None,
+        view: None,
     };
     vec![
         Page {
@@ -629,8 +632,23 @@ pub fn pages() -> Vec<Page> {
                 json!({"id": "services-by-lifecycle", "type": "entities-pie-chart", "title": "Services by lifecycle", "blueprint": "service", "property": "property#lifecycle"}),
             ],
             permissions: PagePermissions::default(),
+            dataset: None,
+            view: None,
         },
         catalog("services", "Services", "Microservice", "service"),
+        // A second page over services, pre-filtered on the server: its
+        // viewers see only gold-tier services and cannot remove the filter.
+        Page {
+            description: Some("Services whose outage stops the business".into()),
+            dataset: Some(
+                Query::from_json(&json!({
+                    "combinator": "and",
+                    "rules": [{"property": "tier", "operator": "=", "value": "gold"}]
+                }))
+                .expect("the demo's initial filter is a valid query"),
+            ),
+            ..catalog("gold-services", "Gold services", "GoldServices", "service")
+        },
         catalog("deployments", "Deployments", "Deployment", "deployment"),
         catalog("environments", "Environments", "Environment", "environment"),
         // Infrastructure is the platform team's: only they (and admins)

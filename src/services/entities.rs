@@ -619,17 +619,29 @@ pub async fn save_form(
             }
         }
     }
+    let relations = match form.relation_values(&blueprint) {
+        Ok(relations) => relations,
+        Err(errors) => return Ok(FormOutcome::Invalid(errors)),
+    };
     let mut merged = existing.properties.clone();
     merged.extend(values.clone());
-    if let Err(errors) = validate_entity(&blueprint, &merged, &existing.relations) {
+    let mut merged_relations = existing.relations.clone();
+    merged_relations.extend(relations.clone());
+    if let Err(errors) = validate_entity(&blueprint, &merged, &merged_relations) {
         return Ok(FormOutcome::Invalid(errors));
+    }
+    let missing = missing_targets(store, &blueprint, &relations).await?;
+    if !missing.is_empty() {
+        return Ok(FormOutcome::Invalid(missing));
     }
     let input = EntityInput {
         identifier: Some(form.identifier.clone()),
         title: form
             .title
             .map(|t| Some(t.trim().to_string()).filter(|t| !t.is_empty())),
+        team: form.team.map(Value::from),
         properties: Some(values),
+        relations: (!relations.is_empty()).then_some(relations),
         ..EntityInput::default()
     };
     let options = WriteOptions {
@@ -642,6 +654,40 @@ pub async fn save_form(
     Ok(FormOutcome::Saved(Box::new(saved)))
 }
 
+/// A form's related identifiers that name no entity of the relation's
+/// target, as messages at the relation's field (the API answers 404 for
+/// these; a form says it next to the picker).
+async fn missing_targets(
+    store: &Store,
+    blueprint: &Blueprint,
+    relations: &Map<String, Value>,
+) -> Result<Vec<FieldError>, AppError> {
+    let mut errors = Vec::new();
+    for (key, value) in relations {
+        let Some(relation) = blueprint.relations.get(key) else {
+            continue;
+        };
+        let ids: Vec<&str> = match value {
+            Value::String(id) => vec![id.as_str()],
+            Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let mut missing = Vec::new();
+        for id in ids {
+            if store.get_entity(&relation.target, id).await?.is_none() {
+                missing.push(format!("`{id}`"));
+            }
+        }
+        if !missing.is_empty() {
+            errors.push(FieldError {
+                field: format!("relations.{key}"),
+                message: format!("there is no `{}` {}", relation.target, missing.join(", ")),
+            });
+        }
+    }
+    Ok(errors)
+}
+
 /// Creates an entity from the catalog page's form: the identifier checked,
 /// each field read by its schema and validated (required ones too), teams
 /// chosen among existing ones, then the policy asked (register, with
@@ -651,7 +697,6 @@ pub async fn create_form(
     store: &Store,
     actor: &Subject,
     form: EntityForm,
-    team: Vec<String>,
 ) -> Result<FormOutcome, AppError> {
     require_signed_in(actor)?;
     let blueprint = crate::services::catalog::blueprint(store, &form.blueprint).await?;
@@ -671,7 +716,15 @@ pub async fn create_form(
         }
     };
     values.retain(|_, v| !v.is_null());
-    if let Err(field_errors) = validate_entity(&blueprint, &values, &Map::new()) {
+    let mut relations = match form.relation_values(&blueprint) {
+        Ok(relations) => relations,
+        Err(field_errors) => {
+            errors.extend(field_errors);
+            Map::new()
+        }
+    };
+    relations.retain(|_, v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
+    if let Err(field_errors) = validate_entity(&blueprint, &values, &relations) {
         for e in field_errors {
             if !errors.iter().any(|x| x.field == e.field) {
                 errors.push(e);
@@ -689,6 +742,7 @@ pub async fn create_form(
             message: format!("`{identifier}` is already taken in this blueprint"),
         });
     }
+    errors.extend(missing_targets(store, &blueprint, &relations).await?);
     if !errors.is_empty() {
         return Ok(FormOutcome::Invalid(errors));
     }
@@ -697,8 +751,9 @@ pub async fn create_form(
         title: form
             .title
             .map(|t| Some(t.trim().to_string()).filter(|t| !t.is_empty())),
-        team: Some(Value::from(team)),
+        team: Some(Value::from(form.team.unwrap_or_default())),
         properties: Some(values),
+        relations: (!relations.is_empty()).then_some(relations),
         ..EntityInput::default()
     };
     let (saved, _) = write_entity(

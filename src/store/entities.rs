@@ -3,7 +3,8 @@
 
 use super::{bind_all, with_pool, Store, StoreError};
 use crate::model::{Entity, EntityList, Reference};
-use crate::query::{compile_listing, listing::ENTITY_COLUMNS, Bind, EntityListing, Sql};
+use crate::query::listing::{compile_group_counts, ENTITY_COLUMNS};
+use crate::query::{compile_listing, Bind, EntityListing, Sql};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 use sqlx::types::Json;
@@ -235,16 +236,29 @@ impl Store {
         key: &str,
         restriction: Option<&Sql>,
     ) -> Result<Vec<(Option<String>, i64)>, StoreError> {
-        let mut sql = Sql::default();
-        sql.push("SELECT v, COUNT(*) FROM (SELECT ");
-        // Text form of the JSON value, so numbers and booleans group too.
-        self.dialect().push_property_as_text(&mut sql, key);
-        sql.push(" AS v FROM entities e WHERE e.blueprint = ")
-            .push_bind(Bind::Text(blueprint.to_string()));
-        if let Some(restriction) = restriction {
-            sql.push(" AND (").push_sql(restriction).push(")");
-        }
-        sql.push(") t GROUP BY v ORDER BY COUNT(*) DESC, v");
+        self.group_counts(
+            &EntityListing {
+                blueprint: blueprint.to_string(),
+                search: None,
+                sort: Default::default(),
+                offset: 0,
+                limit: 0,
+                restriction: restriction.cloned(),
+                group_by: None,
+            },
+            key,
+        )
+        .await
+    }
+
+    /// How many rows of a listing hold each value of `key` (text form of
+    /// the JSON value, so numbers and booleans group too), largest first.
+    pub async fn group_counts(
+        &self,
+        listing: &EntityListing,
+        key: &str,
+    ) -> Result<Vec<(Option<String>, i64)>, StoreError> {
+        let sql = compile_group_counts(self.dialect(), listing, key);
         let rows: Vec<(Option<String>, i64)> = with_pool!(self, pool => {
             bind_all!(sqlx::query_as::<_, (Option<String>, i64)>(&sql.text), &sql.binds)
                 .fetch_all(pool)

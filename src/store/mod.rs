@@ -22,6 +22,7 @@ mod invitations;
 pub use identity::{SsoProfile, UserChange};
 pub use invitations::NewInvitation;
 mod pages;
+pub use pages::PageDocumentChange;
 mod permissions;
 pub use permissions::DeniedAttempt;
 mod search;
@@ -29,6 +30,7 @@ pub mod sessions;
 mod statistics;
 mod teams;
 pub use teams::TeamChange;
+mod views;
 
 pub(crate) use error::OnConflict;
 pub use error::StoreError;

@@ -1,7 +1,9 @@
 //! Catalog pages and dashboards.
 
+use super::audit::{insert_change, ChangeRecord};
 use super::{with_pool, OnConflict, Store, StoreError};
-use crate::model::{Page, PagePermissions, PageType};
+use crate::model::query::Query;
+use crate::model::{CatalogView, Page, PagePermissions, PageType};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -17,6 +19,12 @@ struct PageDocument {
     /// Absent: everyone signed in may read the page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     permissions: Option<PagePermissions>,
+    /// The initial filter (Port's `dataset`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    dataset: Option<Query>,
+    /// The default view an admin saved for everyone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    view: Option<CatalogView>,
 }
 
 type PageRow = (
@@ -42,6 +50,8 @@ fn page_from_row(row: PageRow) -> Result<Page, StoreError> {
         description: doc.description,
         widgets: doc.widgets,
         permissions: doc.permissions.unwrap_or_default(),
+        dataset: doc.dataset,
+        view: doc.view,
     })
 }
 
@@ -70,6 +80,8 @@ impl Store {
             description: page.description.clone(),
             widgets: page.widgets.clone(),
             permissions: Some(page.permissions.clone()),
+            dataset: page.dataset.clone(),
+            view: page.view.clone(),
         };
         let now = Utc::now();
         let result = with_pool!(self, pool => {
@@ -91,4 +103,66 @@ impl Store {
         });
         result.on_conflict(|| format!("page identifier `{}` is already taken", page.identifier))
     }
+
+    /// Replaces one key of a page's document (`permissions`, `dataset`,
+    /// `view`; `null` removes it) and records the change, in one
+    /// transaction. False when there is no such page.
+    pub async fn update_page_document(
+        &self,
+        change: &PageDocumentChange<'_>,
+    ) -> Result<bool, StoreError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let row: Option<(Json<Value>,)> =
+                sqlx::query_as("SELECT definition FROM pages WHERE identifier = $1")
+                    .bind(change.page)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some((Json(mut doc),)) = row else {
+                return Ok(false);
+            };
+            match (&mut doc, &change.after) {
+                (Value::Object(map), Value::Null) => {
+                    map.remove(change.key);
+                }
+                (Value::Object(map), after) => {
+                    map.insert(change.key.to_string(), after.clone());
+                }
+                _ => {
+                    return Err(StoreError::Corrupt(format!(
+                        "page `{}` has a definition that is not an object",
+                        change.page
+                    )))
+                }
+            }
+            sqlx::query("UPDATE pages SET definition = $2, updated_at = $3 WHERE identifier = $1")
+                .bind(change.page)
+                .bind(Json(&doc))
+                .bind(Utc::now())
+                .execute(&mut *tx)
+                .await?;
+            insert_change!(&mut tx, &ChangeRecord {
+                actor: change.actor,
+                resource_type: change.resource_type,
+                action: "UPDATE",
+                blueprint: "_page",
+                identifier: change.page,
+                before: change.before.clone(),
+                after: change.after.clone(),
+            });
+            tx.commit().await?;
+        });
+        Ok(true)
+    }
+}
+
+/// A change of one key of a page's document, with its audit record.
+pub struct PageDocumentChange<'a> {
+    pub page: &'a str,
+    pub key: &'a str,
+    /// The audit log's `resourceType` (`page-permissions`, `page-filter`…).
+    pub resource_type: &'static str,
+    pub before: Value,
+    pub after: Value,
+    pub actor: &'a str,
 }

@@ -92,36 +92,15 @@ impl Store {
         after: &PagePermissions,
         actor: &str,
     ) -> Result<bool, StoreError> {
-        let after_json = serde_json::to_value(after).unwrap_or_default();
-        with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let row: Option<(Json<serde_json::Value>,)> =
-                sqlx::query_as("SELECT definition FROM pages WHERE identifier = $1")
-                    .bind(page)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let Some((Json(mut doc),)) = row else {
-                return Ok(false);
-            };
-            doc["permissions"] = after_json.clone();
-            sqlx::query("UPDATE pages SET definition = $2, updated_at = $3 WHERE identifier = $1")
-                .bind(page)
-                .bind(Json(&doc))
-                .bind(chrono::Utc::now())
-                .execute(&mut *tx)
-                .await?;
-            insert_change!(&mut tx, &ChangeRecord {
-                actor,
-                resource_type: "page-permissions",
-                action: "UPDATE",
-                blueprint: "_page",
-                identifier: page,
-                before: serde_json::to_value(before).unwrap_or_default(),
-                after: after_json,
-            });
-            tx.commit().await?;
-        });
-        Ok(true)
+        self.update_page_document(&super::pages::PageDocumentChange {
+            page,
+            key: "permissions",
+            resource_type: "page-permissions",
+            before: serde_json::to_value(before).unwrap_or_default(),
+            after: serde_json::to_value(after).unwrap_or_default(),
+            actor,
+        })
+        .await
     }
 
     /// Records a refused write (status FAILURE, with the reason given).

@@ -1,0 +1,414 @@
+//! A catalog page's table: the view's columns in its order, sortable
+//! headers, group rows with each group's size, and the pager. Everything
+//! that changes the view is a link to the page with other URL parameters,
+//! so it works before hydration and with the keyboard alone.
+
+use super::catalog::view_href;
+use super::urlencode;
+use crate::components::badge::TeamChip;
+use crate::components::value::{format_datetime, PropertyValue};
+use crate::model::{
+    plain_text, Blueprint, CatalogPageData, Entity, EntitySort, PropertyType, SortOrder, ViewParams,
+};
+use leptos::prelude::*;
+
+/// A table column: a meta property, a schema property or a relation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    pub key: String,
+    pub title: String,
+}
+
+/// Every column the table can show, in the blueprint's order.
+pub fn available_columns(blueprint: &Blueprint) -> Vec<Column> {
+    let col = |key: &str, title: &str| Column {
+        key: key.to_string(),
+        title: title.to_string(),
+    };
+    let mut cols = vec![
+        col("$title", "Title"),
+        col("$identifier", "Identifier"),
+        col("$team", "Owning teams"),
+    ];
+    cols.extend(
+        blueprint
+            .schema
+            .properties
+            .iter()
+            .map(|(key, p)| col(key, p.title.as_deref().unwrap_or(key))),
+    );
+    cols.extend(blueprint.relations.iter().map(|(key, r)| {
+        col(
+            &format!("relation:{key}"),
+            r.title.as_deref().unwrap_or(key),
+        )
+    }));
+    cols.push(col("$updatedAt", "Last update"));
+    cols.push(col("$createdAt", "Creation time"));
+    cols
+}
+
+/// The columns shown when the view does not choose: all but long text
+/// (markdown, yaml), objects and the creation time, which belong on the
+/// entity page.
+fn default_keys(blueprint: &Blueprint) -> Vec<String> {
+    available_columns(blueprint)
+        .into_iter()
+        .filter(|c| match blueprint.schema.properties.get(&c.key) {
+            Some(p) => {
+                !matches!(p.format.as_deref(), Some("markdown") | Some("yaml"))
+                    && p.kind != PropertyType::Object
+            }
+            None => c.key != "$createdAt",
+        })
+        .map(|c| c.key)
+        .collect()
+}
+
+/// The visible columns' keys, in order (unknown keys of an old saved view
+/// are dropped).
+pub fn visible_keys(data: &CatalogPageData) -> Vec<String> {
+    let available = available_columns(&data.blueprint);
+    match &data.view.columns {
+        Some(keys) => keys
+            .iter()
+            .filter(|k| available.iter().any(|c| &c.key == *k))
+            .cloned()
+            .collect(),
+        None => default_keys(&data.blueprint),
+    }
+}
+
+fn cell(blueprint: &Blueprint, entity: &Entity, column: &Column) -> AnyView {
+    match column.key.as_str() {
+        "$title" => {
+            let href = format!("/entity/{}/{}", urlencode(&entity.blueprint), urlencode(&entity.identifier));
+            view! { <a class="entity-link" href=href>{entity.display_title().to_string()}</a> }.into_any()
+        }
+        "$identifier" => view! { <code>{entity.identifier.clone()}</code> }.into_any(),
+        "$team" => view! {
+            <span class="chips">{entity.team.iter().map(|t| view! { <TeamChip name=t.clone()/> }).collect_view()}</span>
+        }
+        .into_any(),
+        "$updatedAt" | "$createdAt" => {
+            let at = if column.key == "$updatedAt" { entity.updated_at } else { entity.created_at };
+            let iso = at.to_rfc3339();
+            view! { <time datetime=iso.clone()>{format_datetime(&iso)}</time> }.into_any()
+        }
+        key => match key.strip_prefix("relation:") {
+            Some(relation) => {
+                let target = blueprint.relations.get(relation).map(|r| r.target.clone()).unwrap_or_default();
+                view! {
+                    <span class="chips">
+                        {entity.related(relation).into_iter().map(|id| {
+                            let href = format!("/entity/{}/{}", urlencode(&target), urlencode(&id));
+                            view! { <a class="chip chip-link" href=href>{id}</a> }
+                        }).collect_view()}
+                    </span>
+                }
+                .into_any()
+            }
+            None => view! {
+                <PropertyValue
+                    schema=blueprint.schema.properties.get(key).cloned()
+                    value=entity.properties.get(key).cloned()
+                />
+            }
+            .into_any(),
+        },
+    }
+}
+
+fn sort_header(page: &str, params: &ViewParams, sort: &EntitySort, column: &Column) -> AnyView {
+    if column.key == "$team" || column.key.starts_with("relation:") {
+        return view! { <th scope="col">{column.title.clone()}</th> }.into_any();
+    }
+    let active = sort.property == column.key;
+    let ascending = sort.order == SortOrder::Asc;
+    let next = EntitySort {
+        property: column.key.clone(),
+        order: if active && ascending {
+            SortOrder::Desc
+        } else {
+            SortOrder::Asc
+        },
+    };
+    let (aria, arrow) = match (active, ascending) {
+        (false, _) => ("none", ""),
+        (true, true) => ("ascending", "▲"),
+        (true, false) => ("descending", "▼"),
+    };
+    let href = view_href(
+        page,
+        &ViewParams {
+            sort: next.to_url(),
+            ..params.clone()
+        },
+        0,
+    );
+    view! {
+        <th scope="col" aria-sort=aria>
+            <a class="sort-link" href=href>{column.title.clone()}<span class="sort-arrow" aria-hidden="true">{arrow}</span></a>
+        </th>
+    }
+    .into_any()
+}
+
+/// The text a group row shows for an entity's value of the grouping
+/// property, and the key its size is found under.
+fn group_of(entity: &Entity, key: &str) -> Option<String> {
+    entity
+        .properties
+        .get(key)
+        .filter(|v| !v.is_null())
+        .map(plain_text)
+}
+
+/// The size of a group; the store's text of a number (`3.0`) and the
+/// page's (`3`) are compared as numbers.
+fn group_size(data: &CatalogPageData, value: &Option<String>) -> Option<i64> {
+    data.groups
+        .iter()
+        .find(|g| match (&g.value, value) {
+            (Some(a), Some(b)) => {
+                a == b || matches!((a.parse::<f64>(), b.parse::<f64>()), (Ok(x), Ok(y)) if x == y)
+            }
+            (None, None) => true,
+            _ => false,
+        })
+        .map(|g| g.count)
+}
+
+fn body_rows(data: &CatalogPageData, cols: &[Column], empty: String) -> AnyView {
+    let span = cols.len().to_string();
+    if data.list.entities.is_empty() {
+        return view! { <tr><td class="empty-row" colspan=span>{empty}</td></tr> }.into_any();
+    }
+    let group_key = data.view.group_by.clone();
+    let group_title = group_key
+        .as_deref()
+        .map(|k| data.blueprint.property_title(k).to_string())
+        .unwrap_or_default();
+    let mut previous: Option<Option<String>> = None;
+    let mut rows = Vec::new();
+    for entity in &data.list.entities {
+        if let Some(key) = &group_key {
+            let group = group_of(entity, key);
+            if previous.as_ref() != Some(&group) {
+                let size = group_size(data, &group)
+                    .map(|n| format!("{n} {}", if n == 1 { "entity" } else { "entities" }))
+                    .unwrap_or_default();
+                let label = group.clone().unwrap_or_else(|| "No value".into());
+                rows.push(
+                    view! {
+                        <tr class="group-row">
+                            <th colspan=span.clone() scope="rowgroup">
+                                <span class="muted">{format!("{group_title}: ")}</span>{label}
+                                <span class="group-size">{size}</span>
+                            </th>
+                        </tr>
+                    }
+                    .into_any(),
+                );
+                previous = Some(group);
+            }
+        }
+        rows.push(
+            view! {
+                <tr>{cols.iter().map(|c| view! { <td>{cell(&data.blueprint, entity, c)}</td> }).collect_view()}</tr>
+            }
+            .into_any(),
+        );
+    }
+    rows.collect_view().into_any()
+}
+
+/// The count, the table and the pager.
+pub fn catalog_table(page_id: &str, data: &CatalogPageData) -> AnyView {
+    let params = data.view.to_params();
+    let available = available_columns(&data.blueprint);
+    let cols: Vec<Column> = visible_keys(data)
+        .iter()
+        .filter_map(|k| available.iter().find(|c| &c.key == k).cloned())
+        .collect();
+    let list = &data.list;
+    let first = if list.total == 0 { 0 } else { list.offset + 1 };
+    let last = (list.offset + list.entities.len() as i64).min(list.total);
+    let prev =
+        (list.offset > 0).then(|| view_href(page_id, &params, (list.offset - list.limit).max(0)));
+    let next = (last < list.total).then(|| view_href(page_id, &params, list.offset + list.limit));
+    let noun = data.blueprint.title.to_lowercase();
+    let empty = match (data.view.search.is_empty(), data.view.filter_count()) {
+        (true, 0) => format!("No {noun} entities here yet."),
+        (true, _) => format!("No {noun} matches these filters."),
+        (false, _) => format!("No {noun} matches “{}”.", data.view.search),
+    };
+    let count = if list.total == 0 {
+        "No results".to_string()
+    } else {
+        format!("Showing {first}–{last} of {}", list.total)
+    };
+    let header = cols
+        .iter()
+        .map(|c| sort_header(page_id, &params, &data.view.sort, c))
+        .collect_view();
+    let body = body_rows(data, &cols, empty);
+    view! {
+        <p class="result-count" aria-live="polite">{count}</p>
+        <div class="table-wrap">
+            <table class="entity-table">
+                <thead><tr>{header}</tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+        <nav class="pager" aria-label="Pages">
+            {match prev {
+                Some(href) => view! { <a class="button" rel="prev" href=href>"← Previous"</a> }.into_any(),
+                None => view! { <span class="button disabled" aria-disabled="true">"← Previous"</span> }.into_any(),
+            }}
+            {match next {
+                Some(href) => view! { <a class="button" rel="next" href=href>"Next →"</a> }.into_any(),
+                None => view! { <span class="button disabled" aria-disabled="true">"Next →"</span> }.into_any(),
+            }}
+        </nav>
+    }
+    .into_any()
+}
+
+/// The Columns menu: each column shown or hidden, moved up or down, by
+/// links; the summary says how many are hidden.
+pub fn columns_menu(page_id: &str, data: &CatalogPageData) -> AnyView {
+    let params = data.view.to_params();
+    let visible = visible_keys(data);
+    let available = available_columns(&data.blueprint);
+    let hidden = available.len() - visible.len();
+    let with = |keys: Vec<String>| {
+        view_href(
+            page_id,
+            &ViewParams {
+                columns: keys.join(","),
+                ..params.clone()
+            },
+            0,
+        )
+    };
+    let shown = visible
+        .iter()
+        .enumerate()
+        .filter_map(|(i, key)| {
+            let column = available.iter().find(|c| &c.key == key)?.clone();
+            let without: Vec<String> = visible.iter().filter(|k| *k != key).cloned().collect();
+            let hide = (visible.len() > 1).then(|| with(without));
+            let swap = |j: usize| {
+                let mut keys = visible.clone();
+                keys.swap(i, j);
+                with(keys)
+            };
+            let up = (i > 0).then(|| swap(i - 1));
+            let down = (i + 1 < visible.len()).then(|| swap(i + 1));
+            let (earlier, later) = (
+                format!("Move {} earlier", column.title),
+                format!("Move {} later", column.title),
+            );
+            Some(view! {
+                <li class="column-row">
+                    <span class="column-name">{column.title}</span>
+                    {up.map(|h| view! { <a class="icon-button" href=h aria-label=earlier>"↑"</a> })}
+                    {down.map(|h| view! { <a class="icon-button" href=h aria-label=later>"↓"</a> })}
+                    {hide.map(|h| view! { <a class="link-button" href=h>"Hide"</a> })}
+                </li>
+            })
+        })
+        .collect_view();
+    let hidden_rows = available
+        .iter()
+        .filter(|c| !visible.contains(&c.key))
+        .map(|c| {
+            let mut keys = visible.clone();
+            keys.push(c.key.clone());
+            view! {
+                <li class="column-row hidden-column">
+                    <span class="column-name">{c.title.clone()}</span>
+                    <a class="link-button" href=with(keys)>"Show"</a>
+                </li>
+            }
+        })
+        .collect_view();
+    let label = if hidden == 0 {
+        "Columns".to_string()
+    } else {
+        format!("Columns · {hidden} hidden")
+    };
+    let reset = data.view.columns.is_some().then(|| {
+        let href = view_href(
+            page_id,
+            &ViewParams {
+                columns: String::new(),
+                ..params.clone()
+            },
+            0,
+        );
+        view! { <a class="link-button" href=href>"Reset columns"</a> }
+    });
+    view! {
+        <details class="menu columns-menu">
+            <summary class="button" class:has-hidden={hidden > 0}>{label}</summary>
+            <div class="confirm-pop" role="group" aria-label="Columns">
+                <p class="muted">"Shown, in order:"</p>
+                <ul class="column-list">{shown}</ul>
+                {(hidden > 0).then(|| view! { <p class="muted">"Hidden:"</p> })}
+                <ul class="column-list">{hidden_rows}</ul>
+                {reset}
+            </div>
+        </details>
+    }
+    .into_any()
+}
+
+/// The Group by menu: string, number and boolean properties.
+pub fn group_menu(page_id: &str, data: &CatalogPageData) -> AnyView {
+    let params = data.view.to_params();
+    let current = data.view.group_by.clone();
+    let link = |key: Option<&str>, title: String| {
+        let href = view_href(
+            page_id,
+            &ViewParams {
+                group: key.unwrap_or_default().to_string(),
+                ..params.clone()
+            },
+            0,
+        );
+        let on = current.as_deref() == key;
+        view! { <li><a href=href aria-current=if on { "true" } else { "false" } class:on=on>{title}</a></li> }
+    };
+    let options = data
+        .blueprint
+        .schema
+        .properties
+        .iter()
+        .filter(|(_, p)| {
+            matches!(
+                p.kind,
+                PropertyType::String | PropertyType::Number | PropertyType::Boolean
+            )
+        })
+        .filter(|(_, p)| !matches!(p.format.as_deref(), Some("markdown") | Some("yaml")))
+        .map(|(key, p)| link(Some(key), p.title.clone().unwrap_or_else(|| key.clone())))
+        .collect_view();
+    let label = match &current {
+        Some(key) => format!("Grouped by {}", data.blueprint.property_title(key)),
+        None => "Group by".to_string(),
+    };
+    view! {
+        <details class="menu group-menu">
+            <summary class="button" class:on=current.is_some()>{label}</summary>
+            <div class="confirm-pop" role="group" aria-label="Group by">
+                <ul class="link-list">
+                    {link(None, "No grouping".into())}
+                    {options}
+                </ul>
+            </div>
+        </details>
+    }
+    .into_any()
+}

@@ -1,0 +1,442 @@
+//! Catalog page views through their server functions, on SQLite and
+//! PostgreSQL: the table filter (the shared query AST in the URL), group-by,
+//! saved personal views, the page's default view, and initial filters that
+//! no URL or direct call can lift.
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use portolan::model::UserRole;
+use portolan::store::Store;
+use serde_json::{json, Value};
+use support::{admin_cookie, person_cookie, send};
+
+/// Calls a server function with a form body; answers status and JSON.
+async fn call(
+    store: &Store,
+    cookie: &str,
+    function: &str,
+    form: &[(&str, String)],
+) -> (StatusCode, Value) {
+    let body = form
+        .iter()
+        .map(|(k, v)| format!("{k}={}", portolan::auth::routes::url_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let req = Request::post(format!("/api/{function}"))
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    let (status, _, text) = send(store, req).await;
+    let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, json)
+}
+
+/// The catalog page `page` with these extra parameters.
+async fn catalog(
+    store: &Store,
+    cookie: &str,
+    page: &str,
+    extra: &[(&str, String)],
+) -> (StatusCode, Value) {
+    let mut form = vec![
+        ("page", page.to_string()),
+        ("sort", String::new()),
+        ("search", String::new()),
+        ("offset", "0".to_string()),
+    ];
+    for (k, v) in extra {
+        form.retain(|(name, _)| name != k);
+        form.push((k, v.clone()));
+    }
+    call(store, cookie, "get_catalog_page", &form).await
+}
+
+fn identifiers(page: &Value) -> Vec<String> {
+    page["list"]["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["identifier"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn rule(property: &str, operator: &str, value: Value) -> String {
+    json!({"combinator": "and", "rules": [{"property": property, "operator": operator, "value": value}]}).to_string()
+}
+
+/// How many demo services have this tier, counted through the store.
+async fn services_with_tier(store: &Store, tier: &str) -> i64 {
+    let mut count = 0;
+    let mut after = String::new();
+    loop {
+        let page = store.entities_after("service", &after, 1000).await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = last.identifier.clone();
+        count += page
+            .iter()
+            .filter(|e| e.properties["tier"] == json!(tier))
+            .count() as i64;
+    }
+    count
+}
+
+both_databases!(
+    the_table_filter_narrows_and_bad_filters_name_the_rule,
+    |store, _url| {
+        portolan::services::demo::seed_if_empty(&store)
+            .await
+            .unwrap();
+        let member = person_cookie(&store, "f@views.test", UserRole::Member, &[], &[]).await;
+        let gold = services_with_tier(&store, "gold").await;
+        assert!(gold > 0);
+        let (status, page) = catalog(
+            &store,
+            &member,
+            "services",
+            &[("filter", rule("tier", "=", json!("gold")))],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert_eq!(page["list"]["total"], gold);
+        assert_eq!(page["view"]["filter"]["rules"][0]["value"], "gold");
+        // `in` with a list, and a number comparison, both from the builder's shapes.
+        let (_, both) = catalog(
+            &store,
+            &member,
+            "services",
+            &[("filter", rule("tier", "in", json!(["gold", "bronze"])))],
+        )
+        .await;
+        assert_eq!(
+            both["list"]["total"],
+            gold + services_with_tier(&store, "bronze").await
+        );
+        let (status, _) = catalog(
+            &store,
+            &member,
+            "services",
+            &[("filter", rule("monthlyCost", ">", json!(1000)))],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        // Wrong operator for the type, unknown property, not JSON: 422 saying what.
+        let (status, body) = catalog(
+            &store,
+            &member,
+            "services",
+            &[("filter", rule("monthlyCost", "contains", json!("1")))],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body.to_string().contains("rules[0].operator"), "{body}");
+        let (status, body) = catalog(
+            &store,
+            &member,
+            "services",
+            &[("filter", rule("colour", "=", json!("red")))],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.to_string().contains("colour"), "{body}");
+        let (status, body) =
+            catalog(&store, &member, "services", &[("filter", "{oops".into())]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.to_string().contains("not JSON"), "{body}");
+    }
+);
+
+both_databases!(
+    grouping_sorts_by_the_group_and_counts_each,
+    |store, _url| {
+        portolan::services::demo::seed_if_empty(&store)
+            .await
+            .unwrap();
+        let member = person_cookie(&store, "g@views.test", UserRole::Member, &[], &[]).await;
+        let (status, page) = catalog(
+            &store,
+            &member,
+            "services",
+            &[("group", "tier".into()), ("cols", "$title,tier".into())],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let groups = page["groups"].as_array().unwrap();
+        let sum: i64 = groups.iter().map(|g| g["count"].as_i64().unwrap()).sum();
+        assert_eq!(sum, page["list"]["total"].as_i64().unwrap());
+        let gold = groups.iter().find(|g| g["value"] == "gold").unwrap();
+        assert_eq!(gold["count"], services_with_tier(&store, "gold").await);
+        // Rows come group by group: the tiers never go back to an earlier one.
+        let tiers: Vec<String> = page["list"]["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["properties"]["tier"].as_str().unwrap().to_string())
+            .collect();
+        let mut seen: Vec<String> = Vec::new();
+        for t in &tiers {
+            if seen.last() != Some(t) {
+                assert!(!seen.contains(t), "group {t} came back: {tiers:?}");
+                seen.push(t.clone());
+            }
+        }
+        assert_eq!(page["view"]["columns"], json!(["$title", "tier"]));
+        let (status, body) =
+            catalog(&store, &member, "services", &[("group", "tags".into())]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(
+            body.to_string().contains("cannot group by `tags`"),
+            "{body}"
+        );
+    }
+);
+
+both_databases!(
+    saved_views_are_personal_and_reopen_the_same_rows,
+    |store, _url| {
+        portolan::services::demo::seed_if_empty(&store)
+            .await
+            .unwrap();
+        let ann = person_cookie(&store, "ann@views.test", UserRole::Member, &[], &[]).await;
+        let bob = person_cookie(&store, "bob@views.test", UserRole::Member, &[], &[]).await;
+        let view = [
+            ("filter", rule("tier", "=", json!("silver"))),
+            ("sort", "-monthlyCost".to_string()),
+            ("cols", "$title,monthlyCost".to_string()),
+        ];
+        let (_, direct) = catalog(&store, &ann, "services", &view).await;
+        let mut form = vec![
+            ("page", "services".to_string()),
+            ("name", "Costly silver".to_string()),
+        ];
+        form.extend(view.iter().map(|(k, v)| (*k, v.clone())));
+        let (status, href) = call(&store, &ann, "save_view", &form).await;
+        assert_eq!(status, StatusCode::OK, "{href}");
+        assert_eq!(href, "/catalog/services?view=Costly%20silver");
+        // Opening the view gives the same rows, and the page lists it as active.
+        let (status, saved) = catalog(
+            &store,
+            &ann,
+            "services",
+            &[("view", "Costly silver".into())],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{saved}");
+        assert_eq!(identifiers(&saved), identifiers(&direct));
+        assert_eq!(saved["active_view"], json!({"Personal": "Costly silver"}));
+        assert_eq!(saved["saved_views"], json!(["Costly silver"]));
+        // Bob has no such view and does not see Ann's.
+        let (status, body) = catalog(
+            &store,
+            &bob,
+            "services",
+            &[("view", "Costly silver".into())],
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+        let (_, bobs) = catalog(&store, &bob, "services", &[]).await;
+        assert_eq!(bobs["saved_views"], json!([]));
+        // Saving under the same name replaces; a bad view is refused, naming why.
+        form[1].1 = "Costly silver".into();
+        let (status, _) = call(&store, &ann, "save_view", &form).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, body) = call(
+            &store,
+            &ann,
+            "save_view",
+            &[("page", "services".into()), ("name", " ".into())],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let (status, body) = call(
+            &store,
+            &ann,
+            "save_view",
+            &[
+                ("page", "services".into()),
+                ("name", "Broken".into()),
+                ("filter", rule("colour", "=", json!("x"))),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        // Deleting: once, then 404.
+        let del = [
+            ("page", "services".to_string()),
+            ("name", "Costly silver".to_string()),
+        ];
+        assert_eq!(
+            call(&store, &ann, "delete_view", &del).await.0,
+            StatusCode::OK
+        );
+        assert_eq!(
+            call(&store, &ann, "delete_view", &del).await.0,
+            StatusCode::NOT_FOUND
+        );
+    }
+);
+
+both_databases!(
+    a_pages_default_view_applies_to_everyone_without_parameters,
+    |store, _url| {
+        portolan::services::demo::seed_if_empty(&store)
+            .await
+            .unwrap();
+        let admin = admin_cookie(&store).await;
+        let member = person_cookie(&store, "d@views.test", UserRole::Member, &[], &[]).await;
+        let default = [
+            ("page", "services".to_string()),
+            ("group", "tier".to_string()),
+            ("sort", "-monthlyCost".to_string()),
+        ];
+        // Members may not set it (and the refusal is recorded); admins may.
+        let (status, body) = call(&store, &member, "save_default_view", &default).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        let (status, body) = call(&store, &admin, "save_default_view", &default).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (_, page) = catalog(&store, &member, "services", &[]).await;
+        assert_eq!(page["active_view"], "PageDefault");
+        assert_eq!(page["view"]["groupBy"], "tier");
+        // Any parameter means the URL's view instead.
+        let (_, page) = catalog(&store, &member, "services", &[("sort", "$title".into())]).await;
+        assert_eq!(page["active_view"], "Url");
+        assert!(page["view"].get("groupBy").is_none(), "{}", page["view"]);
+        // Saving no parameters goes back to the blueprint's defaults.
+        let (status, _) = call(
+            &store,
+            &admin,
+            "save_default_view",
+            &[("page", "services".into())],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, page) = catalog(&store, &member, "services", &[]).await;
+        assert_eq!(page["active_view"], "Url");
+    }
+);
+
+both_databases!(initial_filters_cannot_be_lifted, |store, _url| {
+    portolan::services::demo::seed_if_empty(&store)
+        .await
+        .unwrap();
+    let member = person_cookie(&store, "i@views.test", UserRole::Member, &[], &[]).await;
+    let gold = services_with_tier(&store, "gold").await;
+    // The demo's "Gold services" page: only gold, whatever the URL says.
+    let (status, page) = catalog(&store, &member, "gold-services", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["list"]["total"], gold);
+    assert_eq!(page["pre_filtered"], true);
+    assert!(
+        page["page"].get("dataset").is_none(),
+        "members do not see it: {}",
+        page["page"]
+    );
+    assert_eq!(page["may_configure"], false);
+    let (_, silver) = catalog(
+        &store,
+        &member,
+        "gold-services",
+        &[("filter", rule("tier", "=", json!("silver")))],
+    )
+    .await;
+    assert_eq!(
+        silver["list"]["total"], 0,
+        "a URL filter only narrows further"
+    );
+    let any = json!({"combinator": "or", "rules": [
+        {"property": "tier", "operator": "=", "value": "silver"},
+        {"property": "tier", "operator": "isNotEmpty"}
+    ]})
+    .to_string();
+    let (_, or) = catalog(&store, &member, "gold-services", &[("filter", any)]).await;
+    assert_eq!(or["list"]["total"], gold, "an `or` cannot escape it either");
+    // A silver service is not reachable through the page's search either.
+    let (_, all) = catalog(
+        &store,
+        &member,
+        "gold-services",
+        &[("search", "".into()), ("sort", "-monthlyCost".into())],
+    )
+    .await;
+    assert!(all["list"]["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["properties"]["tier"] == "gold"));
+
+    // Members may not change it; the blueprint's moderator may, and an
+    // admin sees it. A filter that does not fit is 422 naming the rule.
+    let set = |filter: String| vec![("page", "gold-services".to_string()), ("filter", filter)];
+    let (status, body) = call(&store, &member, "set_page_filter", &set(String::new())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body.to_string().contains("personal view"), "{body}");
+    let moderator = person_cookie(
+        &store,
+        "mod@views.test",
+        UserRole::Member,
+        &["service"],
+        &[],
+    )
+    .await;
+    let (status, body) = call(
+        &store,
+        &moderator,
+        "set_page_filter",
+        &set(rule("tier", "=", json!("silver"))),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, page) = catalog(&store, &member, "gold-services", &[]).await;
+    assert_eq!(
+        page["list"]["total"],
+        services_with_tier(&store, "silver").await
+    );
+    let (status, body) = call(
+        &store,
+        &moderator,
+        "set_page_filter",
+        &set(rule("tier", "startsWith", json!("g"))),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let admin = admin_cookie(&store).await;
+    let (_, page) = catalog(&store, &admin, "gold-services", &[]).await;
+    assert_eq!(page["page"]["dataset"]["rules"][0]["value"], "silver");
+    assert_eq!(page["may_configure"], true);
+    // Dynamic values stay dynamic: "My Teams" resolves per viewer.
+    let (status, _) = call(
+        &store,
+        &admin,
+        "set_page_filter",
+        &set(rule("$team", "containsAny", json!(["My Teams"]))),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, none) = catalog(&store, &member, "gold-services", &[]).await;
+    assert_eq!(none["list"]["total"], 0, "someone in no team owns nothing");
+    // Each change is in the audit log, and so is the refusal.
+    let (status, audit) = support::api_call(
+        &store,
+        "GET",
+        "/v1/audit-log?limit=50",
+        Some(&support::admin_bearer(&store).await),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let entries = audit["audits"].as_array().unwrap();
+    let filters: Vec<&Value> = entries
+        .iter()
+        .filter(|e| e["resourceType"] == "page-filter")
+        .collect();
+    assert!(
+        filters.iter().any(|e| e["status"] == "FAILURE"),
+        "{filters:?}"
+    );
+    assert!(
+        filters.iter().filter(|e| e["status"] == "SUCCESS").count() >= 2,
+        "{filters:?}"
+    );
+});
