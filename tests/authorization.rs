@@ -1319,7 +1319,7 @@ both_databases!(
         )
         .await;
         assert_eq!(mine, expected);
-        assert_eq!(page["mine"], true);
+        assert_eq!(page["view"]["mine"], true);
         assert!(page["list"]["entities"]
             .as_array()
             .unwrap()

@@ -50,7 +50,7 @@ both_databases!(
         assert!(first.entities >= 300, "{} entities", first.entities);
         assert_eq!(first.teams, 5);
         assert!(first.users >= 3);
-        assert_eq!(first.pages, 5);
+        assert_eq!(first.pages, 6);
         assert_eq!(demo::seed_if_empty(&store).await.unwrap(), None);
         let total: i64 = {
             let mut n = 0;

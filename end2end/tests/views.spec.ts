@@ -70,6 +70,14 @@ test('columns hide, show and move; grouping shows each group with its size', asy
   await expect(groups.first()).toContainText('Tier:');
   await expect(groups.first()).toContainText(/\d+ entit/);
   await page.screenshot({ path: 'test-results/catalog-grouped.png', fullPage: true });
+
+  // The keyboard moves between rows: arrow down from the first title link.
+  const links = page.locator('a.entity-link');
+  await links.first().focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(links.nth(1)).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(links.last()).toBeFocused();
 });
 
 test('a member cannot see or reach what a page initial filter leaves out', async ({ page, browser }) => {

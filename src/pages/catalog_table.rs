@@ -223,6 +223,48 @@ fn body_rows(data: &CatalogPageData, cols: &[Column], empty: String) -> AnyView 
     rows.collect_view().into_any()
 }
 
+/// Arrow keys move the focus between the rows' title links (Home and End
+/// to the first and last row); Enter then opens the entity as any link.
+fn move_between_rows(ev: leptos::ev::KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    let key = ev.key();
+    if !matches!(key.as_str(), "ArrowDown" | "ArrowUp" | "Home" | "End") {
+        return;
+    }
+    let Some(here) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let Some(links) = here
+        .closest("table")
+        .ok()
+        .flatten()
+        .and_then(|table| table.query_selector_all("a.entity-link").ok())
+    else {
+        return;
+    };
+    let count = links.length();
+    let Some(at) = (0..count).find(|i| links.item(*i).is_some_and(|n| n.is_same_node(Some(&here))))
+    else {
+        return;
+    };
+    let to = match key.as_str() {
+        "ArrowDown" => (at + 1).min(count.saturating_sub(1)),
+        "ArrowUp" => at.saturating_sub(1),
+        "Home" => 0,
+        _ => count.saturating_sub(1),
+    };
+    if let Some(link) = links
+        .item(to)
+        .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        ev.prevent_default();
+        let _ = link.focus();
+    }
+}
+
 /// The count, the table and the pager.
 pub fn catalog_table(page_id: &str, data: &CatalogPageData) -> AnyView {
     let params = data.view.to_params();
@@ -256,11 +298,12 @@ pub fn catalog_table(page_id: &str, data: &CatalogPageData) -> AnyView {
     view! {
         <p class="result-count" aria-live="polite">{count}</p>
         <div class="table-wrap">
-            <table class="entity-table">
+            <table class="entity-table" on:keydown=move_between_rows aria-describedby="table-keys">
                 <thead><tr>{header}</tr></thead>
                 <tbody>{body}</tbody>
             </table>
         </div>
+        <p id="table-keys" class="visually-hidden">"In the table, the arrow keys move between entities; Enter opens one."</p>
         <nav class="pager" aria-label="Pages">
             {match prev {
                 Some(href) => view! { <a class="button" rel="prev" href=href>"← Previous"</a> }.into_any(),
