@@ -270,6 +270,14 @@ fn matrix() -> Vec<Row> {
             Some(json!({"description": "Changed"})),
             Admins,
         ),
+        api(
+            "POST",
+            "/v1/pages",
+            Some(
+                json!({"identifier": "api-made-page", "title": "API made", "type": "blueprint-entities", "blueprint": "widget"}),
+            ),
+            Moderators,
+        ),
         api("DELETE", "/v1/teams/doomed-team", None, Admins),
         // Server functions.
         server_fn("get_home", "", SignedIn),
@@ -320,6 +328,11 @@ fn matrix() -> Vec<Row> {
             Moderators,
         ),
         server_fn("find_related", "blueprint=widget&text=own", SignedIn),
+        server_fn(
+            "create_page_from_view",
+            "page=widgets&title=Fn+made+page&filter=",
+            Moderators,
+        ),
         server_fn("get_users_and_teams", "", SignedIn),
         server_fn("create_team", "name=fn-team&description=", Admins),
         server_fn("delete_team", "name=fn-doomed", Admins),

@@ -440,3 +440,98 @@ both_databases!(initial_filters_cannot_be_lifted, |store, _url| {
         "{filters:?}"
     );
 });
+
+both_databases!(
+    pages_are_created_over_a_blueprint_with_their_own_filter,
+    |store, _url| {
+        portolan::services::demo::seed_if_empty(&store)
+            .await
+            .unwrap();
+        let bearer = support::admin_bearer(&store).await;
+        let page = json!({
+            "identifier": "bronze-services", "title": "Bronze services", "type": "blueprint-entities",
+            "blueprint": "service",
+            "dataset": {"combinator": "and", "rules": [{"property": "tier", "operator": "=", "value": "bronze"}]}
+        });
+        let (status, body) = support::api_call(
+            &store,
+            "POST",
+            "/v1/pages",
+            Some(&bearer),
+            Some(page.clone()),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(body["ok"], true);
+        let (status, body) =
+            support::api_call(&store, "POST", "/v1/pages", Some(&bearer), Some(page)).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        let (status, body) = support::api_call(&store, "POST", "/v1/pages", Some(&bearer), Some(json!({
+        "identifier": "broken", "title": "Broken", "type": "blueprint-entities", "blueprint": "service",
+        "dataset": {"combinator": "and", "rules": [{"property": "colour", "operator": "=", "value": "red"}]}
+    }))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(
+            body["message"].as_str().unwrap().contains("colour"),
+            "{body}"
+        );
+        let (status, body) = support::api_call(
+            &store,
+            "POST",
+            "/v1/pages",
+            Some(&bearer),
+            Some(json!({
+                "identifier": "no-blueprint", "title": "No blueprint", "type": "blueprint-entities"
+            })),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+        // Its viewers see only bronze services; it is in the sidebar.
+        let member = person_cookie(&store, "p@views.test", UserRole::Member, &[], &[]).await;
+        let (_, listed) = catalog(&store, &member, "bronze-services", &[]).await;
+        assert_eq!(
+            listed["list"]["total"],
+            services_with_tier(&store, "bronze").await
+        );
+        let (status, sidebar) = call(&store, &member, "get_sidebar", &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(sidebar.to_string().contains("bronze-services"), "{sidebar}");
+
+        // "Make a new page from this view": members may not; a moderator may,
+        // and the new page keeps the source page's initial filter too.
+        let form = |title: &str| {
+            vec![
+                ("page", "gold-services".to_string()),
+                ("title", title.to_string()),
+                ("filter", rule("lifecycle", "=", json!("production"))),
+            ]
+        };
+        let (status, _) = call(&store, &member, "create_page_from_view", &form("Mine")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let moderator =
+            person_cookie(&store, "pm@views.test", UserRole::Member, &["service"], &[]).await;
+        let (status, href) = call(
+            &store,
+            &moderator,
+            "create_page_from_view",
+            &form("Gold in production"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{href}");
+        assert_eq!(href, "/catalog/gold-in-production");
+        let (_, made) = catalog(&store, &member, "gold-in-production", &[]).await;
+        assert!(
+            made["list"]["entities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|e| {
+                    e["properties"]["tier"] == "gold"
+                        && e["properties"]["lifecycle"] == "production"
+                }),
+            "{made}"
+        );
+        assert!(made["list"]["total"].as_i64().unwrap() > 0);
+    }
+);

@@ -39,10 +39,10 @@ test('a member sees only the pages and edit buttons the policy allows, and a for
 
   // The same edit forged outside the UI, straight to the server function.
   const forged = await member.request.post('/api/save_entity', {
-    form: { blueprint: 'service', identifier: others[0], version: '1', 'properties[tier]': 'bronze' },
+    form: { blueprint: 'service', identifier: others[others.length - 1], version: '1', 'properties[tier]': 'bronze' },
   });
   expect(forged.status()).toBe(403);
-  expect((await forged.json()).message).toContain('you may not change');
+  expect((await forged.json()).message).toContain('you may not');
 
   // My teams: only the services of the member's team, and the link keeps it.
   await member.goto('/catalog/services');

@@ -1,6 +1,13 @@
 import { test, expect, Page } from '@playwright/test';
 import { signInMember } from './members';
 
+/// Opens a toolbar menu (a <details>) unless it is open already: a menu
+/// used to change the view may stay open over the new view.
+async function openMenu(page: Page, menu: string) {
+  const details = page.locator(`details.${menu}`);
+  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) await details.locator('summary').click();
+}
+
 /// The identifiers in the table, in order.
 async function rowIds(page: Page) {
   return page.locator('tbody tr:not(.group-row) td code').allTextContents();
@@ -8,7 +15,7 @@ async function rowIds(page: Page) {
 
 test('filter with the builder, save the view, reload: the same rows', async ({ page }) => {
   await page.goto('/catalog/services');
-  await page.locator('summary', { hasText: /^Filter/ }).click();
+  await openMenu(page, 'filter-menu');
   const builder = page.getByRole('group', { name: 'Filters' });
   await builder.getByRole('button', { name: '+ Add rule' }).click();
   await builder.getByLabel('Property').selectOption({ label: 'Tier' });
@@ -18,7 +25,6 @@ test('filter with the builder, save the view, reload: the same rows', async ({ p
   await builder.getByRole('button', { name: '+ Add rule' }).click();
   await builder.getByLabel('Property').nth(1).selectOption({ label: 'Monthly cost (USD)' });
   await builder.getByLabel('Operator').nth(1).selectOption({ label: 'is greater than' });
-  await builder.getByLabel('Value').nth(1).fill('lots');
   await expect(builder.getByLabel('Value').nth(1)).toHaveAttribute('type', 'number');
   await builder.getByLabel('Value').nth(1).fill('1000');
   await page.screenshot({ path: 'test-results/catalog-filter-builder.png', fullPage: true });
@@ -33,10 +39,10 @@ test('filter with the builder, save the view, reload: the same rows', async ({ p
   expect(filtered.length).toBeGreaterThan(0);
 
   // Sort by cost, then save the view.
-  await page.getByRole('link', { name: 'Monthly cost (USD)' }).click();
+  await page.getByRole('link', { name: 'Monthly cost (USD)', exact: true }).click();
   await expect(page).toHaveURL(/sort=monthlyCost/);
   const sorted = await rowIds(page);
-  await page.locator('summary', { hasText: 'Views' }).click();
+  await openMenu(page, 'views-menu');
   await page.getByLabel('Save this view as').fill('Costly gold');
   await page.getByRole('button', { name: 'Save view' }).click();
   await expect(page).toHaveURL(/view=Costly%20gold/);
@@ -53,17 +59,17 @@ test('filter with the builder, save the view, reload: the same rows', async ({ p
 
 test('columns hide, show and move; grouping shows each group with its size', async ({ page }) => {
   await page.goto('/catalog/services');
-  await page.locator('summary', { hasText: /^Columns/ }).click();
+  await openMenu(page, 'columns-menu');
   const columns = page.getByRole('group', { name: 'Columns' });
   await columns.locator('li', { hasText: 'Identifier' }).getByRole('link', { name: 'Hide' }).click();
   await expect(page).toHaveURL(/cols=/);
   await expect(page.locator('thead')).not.toContainText('Identifier');
   await expect(page.locator('summary', { hasText: /^Columns · \d+ hidden/ })).toBeVisible();
-  await page.locator('summary', { hasText: /^Columns/ }).click();
+  await openMenu(page, 'columns-menu');
   await page.getByRole('link', { name: 'Move Owning teams earlier' }).click();
   await expect(page.locator('thead th').first()).toHaveText('Owning teams');
 
-  await page.locator('summary', { hasText: 'Group by' }).click();
+  await openMenu(page, 'group-menu');
   await page.getByRole('group', { name: 'Group by' }).getByRole('link', { name: 'Tier' }).click();
   await expect(page).toHaveURL(/group=tier/);
   const groups = page.locator('tr.group-row');
@@ -83,7 +89,7 @@ test('columns hide, show and move; grouping shows each group with its size', asy
 test('a member cannot see or reach what a page initial filter leaves out', async ({ page, browser }) => {
   const { context, member } = await signInMember(page, browser, 'gus@example.com');
   await member.goto('/catalog/gold-services');
-  await expect(member.locator('.prefilter-hint')).toContainText('pre-filtered');
+  await expect(member.locator('.prefilter-hint')).toContainText('Pre-filtered');
   await expect(member.locator('summary', { hasText: 'Initial filter' })).toHaveCount(0);
   const tiers = member.locator('tbody tr');
   const count = await tiers.count();
@@ -113,7 +119,7 @@ test('a member cannot see or reach what a page initial filter leaves out', async
 test('an admin edits a page initial filter with the builder', async ({ page }) => {
   await page.goto('/catalog/gold-services');
   await expect(page.locator('.prefilter-hint')).toContainText('Tier is gold');
-  await page.locator('summary', { hasText: 'Initial filter' }).click();
+  await openMenu(page, 'initial-filter-menu');
   const builder = page.locator('.initial-filter-menu').getByRole('group', { name: 'Filters' });
   await expect(builder.getByLabel('Value')).toHaveValue('gold');
   await builder.getByLabel('Operator').selectOption({ label: 'is any of' });
@@ -127,4 +133,17 @@ test('an admin edits a page initial filter with the builder', async ({ page }) =
     form: { page: 'gold-services', filter: JSON.stringify({ combinator: 'and', rules: [{ property: 'tier', operator: '=', value: 'gold' }] }) },
   });
   expect(restored.status()).toBe(200);
+});
+
+test('an admin turns the current view into a page of its own', async ({ page }) => {
+  const silver = encodeURIComponent(JSON.stringify({ combinator: 'and', rules: [{ property: 'tier', operator: '=', value: 'silver' }] }));
+  await page.goto(`/catalog/services?filter=${silver}`);
+  await openMenu(page, 'initial-filter-menu');
+  await page.getByLabel("Or make a new page that always shows this view's rows").fill('Silver services');
+  await page.getByRole('button', { name: 'Create page' }).click();
+  await expect(page).toHaveURL(/\/catalog\/silver-services$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Silver services');
+  await expect(page.locator('.sidebar').getByRole('link', { name: 'Silver services' })).toBeVisible();
+  await expect(page.locator('.prefilter-hint')).toContainText('Tier is silver');
+  for (const row of await page.locator('tbody tr').all()) await expect(row).toContainText('silver');
 });

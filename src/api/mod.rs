@@ -13,6 +13,7 @@ mod error;
 mod export;
 mod health;
 mod json;
+mod pages;
 mod permissions;
 mod teams;
 mod users;
@@ -60,6 +61,7 @@ endpoints! {
     POST "/entities/search" => entities::search,
     GET "/export" => export::export,
     POST "/import" => export::import,
+    POST "/pages" => pages::create,
     GET "/pages/{id}/permissions" => permissions::get_page,
     PATCH "/pages/{id}/permissions" => permissions::patch_page,
     GET "/audit-log" => audit::list,

@@ -7,7 +7,7 @@
 // them as a plain form), so some take more than clippy's seven.
 #![allow(clippy::too_many_arguments)]
 
-use super::catalog_table::{catalog_table, columns_menu, group_menu};
+use super::catalog_table::{catalog_table, close_menu_after_choice, columns_menu, group_menu};
 use super::entity_form::{new_entity_form, open_saved_entity, CreateEntity};
 use super::filter_builder::{filter_builder, OnApply};
 use super::urlencode;
@@ -118,6 +118,23 @@ pub async fn set_page_filter(page: String, filter: String) -> Result<(), AppErro
     crate::services::views::set_initial_filter(&store, &subject, &page, &filter).await
 }
 
+/// Creates a catalog page showing `page` through `filter` (Port's query
+/// JSON; empty: the page as it is); answers the new page's URL.
+#[server(endpoint = "create_page_from_view")]
+pub async fn create_page_from_view(
+    page: String,
+    title: String,
+    #[server(default)] filter: String,
+) -> Result<String, AppError> {
+    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    let filter = crate::services::catalog_page::view_of_params(&ViewParams {
+        filter,
+        ..ViewParams::default()
+    })?
+    .filter;
+    crate::services::pages::create_page_from_view(&store, &subject, &page, &title, filter).await
+}
+
 /// The URL of a catalog page showing `params` from row `offset`.
 pub fn view_href(page: &str, params: &ViewParams, offset: i64) -> String {
     let mut pairs: Vec<String> = params
@@ -158,6 +175,7 @@ struct Actions {
     delete: ServerAction<DeleteView>,
     save_default: ServerAction<SaveDefaultView>,
     set_filter: ServerAction<SetPageFilter>,
+    new_page: ServerAction<CreatePageFromView>,
 }
 
 /// The message of a failed action, shown by the menu that sent it.
@@ -228,10 +246,10 @@ fn filter_chips(page_id: &str, data: &CatalogPageData) -> AnyView {
         // Those who may change it see what it is.
         Some(dataset) => {
             let text = dataset.rules.iter().map(|r| describe_rule(r, &fields)).collect::<Vec<_>>().join(" and ");
-            Some(view! { <p class="prefilter-hint">{format!("Initial filter for everyone: {text}.")}</p> }.into_any())
+            Some(view! { <p class="prefilter-hint"><span class="badge-label">"Initial filter"</span>{format!("For everyone who opens this page: {text}.")}</p> }.into_any())
         }
         None if data.pre_filtered => Some(
-            view! { <p class="prefilter-hint">{format!("This page is pre-filtered: it shows only some {noun} entities.")}</p> }.into_any(),
+            view! { <p class="prefilter-hint"><span class="badge-label">"Pre-filtered"</span>{format!("This page shows only some {noun} entities, chosen by its admins.")}</p> }.into_any(),
         ),
         None => None,
     };
@@ -267,7 +285,7 @@ fn filter_menu(page_id: String, data: &CatalogPageData) -> AnyView {
         format!("Filter · {count}")
     };
     view! {
-        <details class="menu filter-menu">
+        <details class="menu filter-menu" on:click=close_menu_after_choice>
             <summary class="button" class:on={count > 0}>{label}</summary>
             <div class="confirm-pop wide">
                 {filter_builder(fields, data.view.filter.clone(), "Apply filters", apply)}
@@ -335,7 +353,7 @@ fn views_menu(page_id: &str, data: &CatalogPageData, actions: Actions) -> AnyVie
         _ => String::new(),
     };
     view! {
-        <details class="menu views-menu">
+        <details class="menu views-menu" on:click=close_menu_after_choice>
             <summary class="button">{current}</summary>
             <div class="confirm-pop" role="group" aria-label="Saved views">
                 <ul class="link-list">{default_link}{personal}{none_yet}</ul>
@@ -360,19 +378,31 @@ fn views_menu(page_id: &str, data: &CatalogPageData, actions: Actions) -> AnyVie
 /// edited with the same builder and saved on the server.
 fn initial_filter_menu(page_id: String, data: &CatalogPageData, actions: Actions) -> AnyView {
     let fields = filter_fields(&data.blueprint, &data.teams);
+    let table_filter = data.view.to_params().filter;
+    let target = page_id.clone();
     let apply: OnApply = Arc::new(move |query: Option<Query>| {
         actions.set_filter.dispatch(SetPageFilter {
-            page: page_id.clone(),
+            page: target.clone(),
             filter: query.map(|q| q.to_json().to_string()).unwrap_or_default(),
         });
     });
     view! {
-        <details class="menu initial-filter-menu">
+        <details class="menu initial-filter-menu" on:click=close_menu_after_choice>
             <summary class="button" class:on=data.pre_filtered>"Initial filter"</summary>
             <div class="confirm-pop wide">
                 <p class="muted">"Applied on the server to everyone who opens this page, whatever the URL; members cannot see or remove it."</p>
                 {filter_builder(fields, data.page.dataset.clone(), "Save initial filter", apply)}
                 {action_error(actions.set_filter)}
+                <ActionForm action=actions.new_page attr:class="stack-form">
+                    <input type="hidden" name="page" value=page_id/>
+                    <input type="hidden" name="filter" value=table_filter/>
+                    <label for="new-page-title">"Or make a new page that always shows this view's rows"</label>
+                    <div class="row">
+                        <input id="new-page-title" type="text" name="title" required placeholder="e.g. Production services"/>
+                        <button type="submit" class="button">"Create page"</button>
+                    </div>
+                    {action_error(actions.new_page)}
+                </ActionForm>
             </div>
         </details>
     }
@@ -437,6 +467,7 @@ pub fn CatalogPage() -> impl IntoView {
         delete: ServerAction::<DeleteView>::new(),
         save_default: ServerAction::<SaveDefaultView>::new(),
         set_filter: ServerAction::<SetPageFilter>::new(),
+        new_page: ServerAction::<CreatePageFromView>::new(),
     };
     let changes = move || {
         (
@@ -478,6 +509,12 @@ pub fn CatalogPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(href)) = actions.save.value().get() {
             navigate(&href, Default::default());
+        }
+    });
+    // A new page loads in full, so the sidebar lists it.
+    Effect::new(move |_| {
+        if let Some(Ok(href)) = actions.new_page.value().get() {
+            let _ = window().location().set_href(&href);
         }
     });
     view! {

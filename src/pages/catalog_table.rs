@@ -265,6 +265,29 @@ fn move_between_rows(ev: leptos::ev::KeyboardEvent) {
     }
 }
 
+/// A toolbar menu (a `<details>`) closes once something in it is chosen:
+/// a link, a submit or the main button. Without this it would stay open
+/// over the new view, because the page reuses its elements.
+pub fn close_menu_after_choice(ev: leptos::ev::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    let Some(target) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let chosen = target
+        .closest("a, button[type=submit], button.primary")
+        .ok()
+        .flatten()
+        .is_some();
+    if chosen {
+        if let Some(menu) = target.closest("details").ok().flatten() {
+            let _ = menu.remove_attribute("open");
+        }
+    }
+}
+
 /// The count, the table and the pager.
 pub fn catalog_table(page_id: &str, data: &CatalogPageData) -> AnyView {
     let params = data.view.to_params();
@@ -382,7 +405,10 @@ pub fn columns_menu(page_id: &str, data: &CatalogPageData) -> AnyView {
     } else {
         format!("Columns · {hidden} hidden")
     };
-    let reset = data.view.columns.is_some().then(|| {
+    // Highlighted only when the viewer chose columns; the label always
+    // says how many are hidden.
+    let customised = data.view.columns.is_some();
+    let reset = customised.then(|| {
         let href = view_href(
             page_id,
             &ViewParams {
@@ -394,8 +420,8 @@ pub fn columns_menu(page_id: &str, data: &CatalogPageData) -> AnyView {
         view! { <a class="link-button" href=href>"Reset columns"</a> }
     });
     view! {
-        <details class="menu columns-menu">
-            <summary class="button" class:has-hidden={hidden > 0}>{label}</summary>
+        <details class="menu columns-menu" on:click=close_menu_after_choice>
+            <summary class="button" class:has-hidden=customised>{label}</summary>
             <div class="confirm-pop" role="group" aria-label="Columns">
                 <p class="muted">"Shown, in order:"</p>
                 <ul class="column-list">{shown}</ul>
@@ -443,7 +469,7 @@ pub fn group_menu(page_id: &str, data: &CatalogPageData) -> AnyView {
         None => "Group by".to_string(),
     };
     view! {
-        <details class="menu group-menu">
+        <details class="menu group-menu" on:click=close_menu_after_choice>
             <summary class="button" class:on=current.is_some()>{label}</summary>
             <div class="confirm-pop" role="group" aria-label="Group by">
                 <ul class="link-list">

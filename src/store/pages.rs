@@ -104,6 +104,52 @@ impl Store {
         result.on_conflict(|| format!("page identifier `{}` is already taken", page.identifier))
     }
 
+    /// Adds a page at the end of the sidebar and records it, in one
+    /// transaction; a taken identifier is a conflict.
+    pub async fn create_page(&self, page: &Page, actor: &str) -> Result<(), StoreError> {
+        let doc = PageDocument {
+            description: page.description.clone(),
+            widgets: page.widgets.clone(),
+            permissions: Some(page.permissions.clone()),
+            dataset: page.dataset.clone(),
+            view: page.view.clone(),
+        };
+        let after = serde_json::to_value(page).unwrap_or_default();
+        let now = Utc::now();
+        let result = with_pool!(self, pool => {
+            async {
+                let mut tx = pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO pages (identifier, kind, title, icon, blueprint, position, definition, \
+                     created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(position), 0) + 1 FROM pages), $6, $7, $7)",
+                )
+                .bind(&page.identifier)
+                .bind(page.kind.as_str())
+                .bind(&page.title)
+                .bind(&page.icon)
+                .bind(&page.blueprint)
+                .bind(Json(&doc))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                insert_change!(&mut tx, &ChangeRecord {
+                    actor,
+                    resource_type: "page",
+                    action: "CREATE",
+                    blueprint: "_page",
+                    identifier: &page.identifier,
+                    before: Value::Null,
+                    after: after.clone(),
+                });
+                tx.commit().await?;
+                Ok::<(), sqlx::Error>(())
+            }
+            .await
+        });
+        result.on_conflict(|| format!("page identifier `{}` is already taken", page.identifier))
+    }
+
     /// Replaces one key of a page's document (`permissions`, `dataset`,
     /// `view`; `null` removes it) and records the change, in one
     /// transaction. False when there is no such page.

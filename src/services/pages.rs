@@ -1,0 +1,110 @@
+//! Creating pages: a catalog page over a blueprint (any number per
+//! blueprint, each with its own initial filter) or a dashboard. Admins
+//! create any; a blueprint's moderators create catalog pages over it.
+
+use crate::authz::may_configure_page;
+use crate::model::identifier::validate_entity_identifier;
+use crate::model::query::{Combinator, Query, Rule};
+use crate::model::{AppError, Page, PageType, Subject};
+use crate::services::access::require_or_record;
+use crate::services::catalog::{blueprint, page_for};
+use crate::services::catalog_page::filter_on;
+use crate::store::Store;
+
+/// Creates `page` (Port's page JSON), checked first: identifier, the
+/// blueprint of a catalog page, and its initial filter on that blueprint.
+pub async fn create_page(store: &Store, subject: &Subject, page: Page) -> Result<Page, AppError> {
+    require_or_record(
+        store,
+        subject,
+        may_configure_page(subject, &page),
+        "page",
+        "CREATE",
+        page.blueprint.as_deref(),
+        Some(&page.identifier),
+    )
+    .await?;
+    validate_entity_identifier(&page.identifier)
+        .map_err(|e| AppError::Invalid(format!("identifier: {e}")))?;
+    if page.title.trim().is_empty() {
+        return Err(AppError::Invalid("title: give the page a title".into()));
+    }
+    match (page.kind, page.blueprint.as_deref()) {
+        (PageType::BlueprintEntities, None) => {
+            return Err(AppError::Invalid(
+                "blueprint: a catalog page (`blueprint-entities`) names the blueprint it lists"
+                    .into(),
+            ))
+        }
+        (PageType::BlueprintEntities, Some(id)) => {
+            let blueprint = blueprint(store, id).await?;
+            if let Some(dataset) = &page.dataset {
+                filter_on(store, subject, &blueprint, dataset)
+                    .map_err(|e| AppError::Invalid(format!("dataset: {}", e.message())))?;
+            }
+        }
+        (PageType::Dashboard, _) => {}
+    }
+    store.create_page(&page, &subject.audit_name()).await?;
+    Ok(page)
+}
+
+/// A new catalog page showing what `source` shows through `filter` (its
+/// own initial filter and this one, both kept): "save this view as a page".
+/// Answers the new page's URL.
+pub async fn create_page_from_view(
+    store: &Store,
+    subject: &Subject,
+    source: &str,
+    title: &str,
+    filter: Option<Query>,
+) -> Result<String, AppError> {
+    let source = page_for(store, subject, source, PageType::BlueprintEntities).await?;
+    let identifier = slug(title);
+    if identifier.is_empty() {
+        return Err(AppError::Invalid(
+            "title: give the page a title with letters or digits".into(),
+        ));
+    }
+    let dataset = match (source.dataset.clone(), filter) {
+        (Some(a), Some(b)) => Some(Query {
+            combinator: Combinator::And,
+            rules: vec![Rule::Group(a), Rule::Group(b)],
+        }),
+        (a, b) => a.or(b),
+    };
+    let page = Page {
+        identifier,
+        title: title.trim().to_string(),
+        description: None,
+        widgets: Vec::new(),
+        view: None,
+        dataset,
+        ..source
+    };
+    let page = create_page(store, subject, page).await?;
+    Ok(page.href())
+}
+
+/// `Production services!` → `production-services`.
+fn slug(title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn titles_become_url_identifiers() {
+        assert_eq!(super::slug("Production services!"), "production-services");
+        assert_eq!(super::slug("  Été 2026 / EU  "), "t-2026-eu");
+        assert_eq!(super::slug("???"), "");
+    }
+}
