@@ -582,10 +582,17 @@ impl Compiler<'_> {
                     Operand::Text(s) => vec![s],
                     _ => Vec::new(),
                 };
+                // `e.id IN (…)` rather than a correlated EXISTS: the planner
+                // can then start from the team index (a few thousand rows
+                // of one team) instead of testing every entity of the
+                // blueprint — 224 ms → 15 ms for a team filter sorted by a
+                // property at 100k entities on SQLite.
+                self.sql.push("e.id ");
                 if matches!(op, Operator::Ne | Operator::NotIn) {
                     self.sql.push("NOT ");
                 }
-                self.sql.push(exists).push(" AND ");
+                self.sql
+                    .push("IN (SELECT t.entity_id FROM entity_teams t WHERE ");
                 self.in_list("t.team", &teams);
                 self.sql.push(")");
             }
