@@ -3,11 +3,10 @@
 
 mod support;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use portolan::store::Store;
 use serde_json::{json, Value};
-use support::{admin_cookie, send};
+use support::admin_cookie;
 
 async fn call(
     store: &Store,
@@ -15,27 +14,7 @@ async fn call(
     function: &str,
     form: &[(&str, &str)],
 ) -> (StatusCode, Value) {
-    let body = form
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                portolan::auth::routes::url_encode(k),
-                portolan::auth::routes::url_encode(v)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("&");
-    let req = Request::post(format!("/api/{function}"))
-        .header("cookie", cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(body))
-        .unwrap();
-    let (status, _, text) = send(store, req).await;
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    support::server_fn_call(store, cookie, function, form).await
 }
 
 both_databases!(the_edit_form_changes_relations_and_teams, |store, _url| {

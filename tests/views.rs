@@ -5,12 +5,11 @@
 
 mod support;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use portolan::model::UserRole;
 use portolan::store::Store;
 use serde_json::{json, Value};
-use support::{admin_cookie, person_cookie, send};
+use support::{admin_cookie, person_cookie};
 
 /// Calls a server function with a form body; answers status and JSON.
 async fn call(
@@ -19,19 +18,8 @@ async fn call(
     function: &str,
     form: &[(&str, String)],
 ) -> (StatusCode, Value) {
-    let body = form
-        .iter()
-        .map(|(k, v)| format!("{k}={}", portolan::auth::routes::url_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    let req = Request::post(format!("/api/{function}"))
-        .header("cookie", cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(body))
-        .unwrap();
-    let (status, _, text) = send(store, req).await;
-    let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    (status, json)
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    support::server_fn_call(store, cookie, function, &form).await
 }
 
 /// The catalog page `page` with these extra parameters.

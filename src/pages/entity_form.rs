@@ -280,6 +280,26 @@ fn property_input(
     .into_any()
 }
 
+/// One row of a form: the label (marked when required) and its input.
+fn labelled_field(
+    input_id: String,
+    label: String,
+    required: bool,
+    editable: bool,
+    input: AnyView,
+) -> AnyView {
+    view! {
+        <div class="form-field" class:read-only=!editable>
+            <label for=input_id>
+                {label}
+                {required.then(|| view! { <span class="required" title="Required">" *"</span> })}
+            </label>
+            <div>{input}</div>
+        </div>
+    }
+    .into_any()
+}
+
 /// A labelled input for each property of the blueprint, filled from
 /// `values`; those `editable` refuses are read-only.
 fn property_fields(
@@ -297,15 +317,13 @@ fn property_fields(
             let required = blueprint.schema.required.contains(key);
             let label = schema.title.clone().unwrap_or_else(|| key.clone());
             let text = text_of(schema, values.get(key));
-            view! {
-                <div class="form-field" class:read-only=!editable>
-                    <label for=format!("field-{key}")>
-                        {label}
-                        {required.then(|| view! { <span class="required" title="Required">" *"</span> })}
-                    </label>
-                    <div>{property_input(key, schema, text, editable, errors)}</div>
-                </div>
-            }
+            labelled_field(
+                format!("field-{key}"),
+                label,
+                required,
+                editable,
+                property_input(key, schema, text, editable, errors),
+            )
         })
         .collect_view()
         .into_any()
@@ -433,15 +451,13 @@ fn relation_fields(
             let editable = editable(key);
             let label = relation.title.clone().unwrap_or_else(|| key.clone());
             let text = related_text(values.get(key));
-            view! {
-                <div class="form-field" class:read-only=!editable>
-                    <label for=format!("field-rel-{key}")>
-                        {label}
-                        {relation.required.then(|| view! { <span class="required" title="Required">" *"</span> })}
-                    </label>
-                    <div>{relation_input(key, relation, text, editable, errors)}</div>
-                </div>
-            }
+            labelled_field(
+                format!("field-rel-{key}"),
+                label,
+                relation.required,
+                editable,
+                relation_input(key, relation, text, editable, errors),
+            )
         })
         .collect_view()
         .into_any()

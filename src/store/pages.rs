@@ -27,6 +27,18 @@ struct PageDocument {
     view: Option<CatalogView>,
 }
 
+impl PageDocument {
+    fn of(page: &Page) -> PageDocument {
+        PageDocument {
+            description: page.description.clone(),
+            widgets: page.widgets.clone(),
+            permissions: Some(page.permissions.clone()),
+            dataset: page.dataset.clone(),
+            view: page.view.clone(),
+        }
+    }
+}
+
 type PageRow = (
     String,
     String,
@@ -76,13 +88,7 @@ impl Store {
     }
 
     pub async fn insert_page(&self, page: &Page, position: i64) -> Result<(), StoreError> {
-        let doc = PageDocument {
-            description: page.description.clone(),
-            widgets: page.widgets.clone(),
-            permissions: Some(page.permissions.clone()),
-            dataset: page.dataset.clone(),
-            view: page.view.clone(),
-        };
+        let doc = PageDocument::of(page);
         let now = Utc::now();
         let result = with_pool!(self, pool => {
             sqlx::query(
@@ -107,13 +113,7 @@ impl Store {
     /// Adds a page at the end of the sidebar and records it, in one
     /// transaction; a taken identifier is a conflict.
     pub async fn create_page(&self, page: &Page, actor: &str) -> Result<(), StoreError> {
-        let doc = PageDocument {
-            description: page.description.clone(),
-            widgets: page.widgets.clone(),
-            permissions: Some(page.permissions.clone()),
-            dataset: page.dataset.clone(),
-            view: page.view.clone(),
-        };
+        let doc = PageDocument::of(page);
         let after = serde_json::to_value(page).unwrap_or_default();
         let now = Utc::now();
         let result = with_pool!(self, pool => {

@@ -393,3 +393,32 @@ pub async fn cookie_call(
         .unwrap_or_else(|e| panic!("{method} {path}: not JSON ({e}): {text}"));
     (status, json)
 }
+
+/// Calls a server function as the browser's form post does (each value
+/// URL-encoded); answers the status and the JSON body (or the text).
+pub async fn server_fn_call(
+    store: &Store,
+    cookie: &str,
+    function: &str,
+    form: &[(&str, &str)],
+) -> (axum::http::StatusCode, serde_json::Value) {
+    let body = form
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                portolan::auth::routes::url_encode(k),
+                portolan::auth::routes::url_encode(v)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&");
+    let req = axum::http::Request::post(format!("/api/{function}"))
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let (status, _, text) = send(store, req).await;
+    let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+    (status, json)
+}
