@@ -110,6 +110,32 @@ both_databases!(
         )
         .await;
         assert_eq!(status, StatusCode::OK);
+        // `relatedTo`, as the builder writes it: the services one depends on.
+        let with_deps = store
+            .entities_after("service", "", 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|e| {
+                e.relations
+                    .get("dependencies")
+                    .and_then(Value::as_array)
+                    .is_some_and(|d| !d.is_empty())
+            })
+            .expect("a demo service with dependencies");
+        let related = json!({"combinator": "and", "rules": [
+            {"operator": "relatedTo", "blueprint": "service", "value": [with_deps.identifier]}
+        ]})
+        .to_string();
+        let (status, body) = catalog(&store, &member, "services", &[("filter", related)]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let found = identifiers(&body);
+        for dep in with_deps.relations["dependencies"].as_array().unwrap() {
+            assert!(
+                found.contains(&dep.as_str().unwrap().to_string()),
+                "{dep} in {found:?}"
+            );
+        }
         // Wrong operator for the type, unknown property, not JSON: 422 saying what.
         let (status, body) = catalog(
             &store,

@@ -17,6 +17,26 @@ pub struct FilterField {
     pub choices: Vec<String>,
 }
 
+/// Fields whose key starts with this stand for `relatedTo` the named
+/// blueprint: `relatedTo:service`.
+const RELATED_TO: &str = "relatedTo:";
+
+impl FilterField {
+    /// The blueprint a `relatedTo` field points at.
+    pub fn related_to(&self) -> Option<&str> {
+        self.key.strip_prefix(RELATED_TO)
+    }
+
+    /// The operators this field offers: its kind's, or for `relatedTo`
+    /// one ("is any of" the identifiers given).
+    pub fn operators(&self) -> Vec<Operator> {
+        match self.related_to() {
+            Some(_) => vec![Operator::In],
+            None => self.kind.operators(),
+        }
+    }
+}
+
 /// The input a rule's value is entered with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ValueInput {
@@ -70,6 +90,26 @@ pub fn filter_fields(blueprint: &Blueprint, teams: &[String]) -> Vec<FilterField
         meta(Meta::CreatedAt, "Creation time", Vec::new()),
         meta(Meta::UpdatedAt, "Last update", Vec::new()),
     ];
+    // `relatedTo` each blueprint this one's relations point at (an entity
+    // related to any of the identifiers given, in either direction).
+    let mut targets: Vec<&str> = blueprint
+        .relations
+        .values()
+        .map(|r| r.target.as_str())
+        .collect();
+    targets.dedup();
+    let mut seen = Vec::new();
+    for target in targets {
+        if !seen.contains(&target) {
+            seen.push(target);
+            fields.push(FilterField {
+                key: format!("{RELATED_TO}{target}"),
+                title: format!("Related to {target}"),
+                kind: ValueKind::Text,
+                choices: Vec::new(),
+            });
+        }
+    }
     fields.extend(blueprint.schema.properties.iter().map(|(key, schema)| {
         let choices = match (&schema.enum_values, schema.kind) {
             (Some(values), _) => values.iter().map(plain_text).collect(),
@@ -91,6 +131,9 @@ pub fn value_input(field: &FilterField, operator: Operator) -> ValueInput {
     use Operator::*;
     if operator.is_unary() {
         return ValueInput::None;
+    }
+    if field.related_to().is_some() {
+        return ValueInput::List;
     }
     let pick = !field.choices.is_empty();
     match (field.kind, operator) {
@@ -117,6 +160,17 @@ fn list(text: &str) -> Vec<String> {
 /// The rule a row of the builder stands for, or what is wrong with its value.
 pub fn rule_of_input(field: &FilterField, operator: Operator, text: &str) -> Result<Rule, String> {
     let text = text.trim();
+    if let Some(target) = field.related_to() {
+        let identifiers = list(text);
+        if identifiers.is_empty() {
+            return Err(format!("{}: enter one or more identifiers", field.title));
+        }
+        return Ok(Rule::RelatedTo {
+            blueprint: target.to_string(),
+            identifiers,
+            direction: None,
+        });
+    }
     let property = match Meta::parse(&field.key) {
         Some(meta) => PropertyRef::Meta(meta),
         None => PropertyRef::Key(field.key.clone()),
@@ -160,13 +214,24 @@ pub fn rule_of_input(field: &FilterField, operator: Operator, text: &str) -> Res
 /// `relatedTo`, explicit date ranges, dynamic values); those stay as they
 /// are and show as text.
 pub fn input_of_rule(rule: &Rule) -> Option<(String, Operator, String)> {
-    let Rule::Property {
-        property,
-        operator,
-        value,
-    } = rule
-    else {
-        return None;
+    let (property, operator, value) = match rule {
+        Rule::Property {
+            property,
+            operator,
+            value,
+        } => (property, operator, value),
+        Rule::RelatedTo {
+            blueprint,
+            identifiers,
+            direction: None,
+        } => {
+            return Some((
+                format!("{RELATED_TO}{blueprint}"),
+                Operator::In,
+                identifiers.join(", "),
+            ))
+        }
+        _ => return None,
     };
     let text = match value {
         None => String::new(),
@@ -387,6 +452,39 @@ mod tests {
             rule.to_json(),
             json!({"property": "$title", "operator": "isNotEmpty"})
         );
+    }
+
+    #[test]
+    fn related_to_rows_become_related_to_rules() {
+        let mut bp = blueprint();
+        bp.relations.insert(
+            "dependencies".into(),
+            crate::model::RelationSchema {
+                title: None,
+                description: None,
+                target: "service".into(),
+                required: false,
+                many: true,
+            },
+        );
+        let fields = filter_fields(&bp, &[]);
+        let related = fields
+            .iter()
+            .find(|f| f.key == "relatedTo:service")
+            .unwrap();
+        assert_eq!(related.operators(), [Operator::In]);
+        assert_eq!(value_input(related, Operator::In), ValueInput::List);
+        let rule = rule_of_input(related, Operator::In, "cart, billing").unwrap();
+        assert_eq!(
+            rule.to_json(),
+            json!({"operator": "relatedTo", "blueprint": "service", "value": ["cart", "billing"]})
+        );
+        let (key, op, text) = input_of_rule(&rule).unwrap();
+        assert_eq!(
+            (key.as_str(), op, text.as_str()),
+            ("relatedTo:service", Operator::In, "cart, billing")
+        );
+        assert!(rule_of_input(related, Operator::In, " ").is_err());
     }
 
     #[test]

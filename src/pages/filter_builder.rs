@@ -70,7 +70,7 @@ pub fn filter_builder(
             let first = &fields[0];
             let key = next_key.get_value();
             next_key.set_value(key + 1);
-            let op = first.kind.operators()[0];
+            let op = first.operators()[0];
             rows.update(|r| r.push(Row::new(key, &first.key, op, "")));
         }
     };
@@ -83,8 +83,8 @@ pub fn filter_builder(
                 let Some(field) = field_of(&fields, &row.property.get_untracked()) else {
                     continue;
                 };
-                let op = Operator::parse(&row.operator.get_untracked())
-                    .unwrap_or(field.kind.operators()[0]);
+                let op =
+                    Operator::parse(&row.operator.get_untracked()).unwrap_or(field.operators()[0]);
                 match rule_of_input(&field, op, &row.value.get_untracked()) {
                     Ok(rule) => rules.push(rule),
                     Err(problem) => problems.push(problem),
@@ -167,7 +167,7 @@ fn row_view(fields: Arc<Vec<FilterField>>, row: Row, rows: RwSignal<Vec<Row>>) -
         move |ev| {
             let key = event_target_value(&ev);
             if let Some(f) = field_of(&fields, &key) {
-                row.operator.set(f.kind.operators()[0].wire().to_string());
+                row.operator.set(f.operators()[0].wire().to_string());
             }
             row.property.set(key);
             row.value.set(String::new());
@@ -177,8 +177,7 @@ fn row_view(fields: Arc<Vec<FilterField>>, row: Row, rows: RwSignal<Vec<Row>>) -
         let field = field.clone();
         move || {
             field().map(|f| {
-                f.kind
-                    .operators()
+                f.operators()
                     .into_iter()
                     .map(|op| {
                         let wire = op.wire();
@@ -193,7 +192,7 @@ fn row_view(fields: Arc<Vec<FilterField>>, row: Row, rows: RwSignal<Vec<Row>>) -
         let Some(f) = field() else {
             return ().into_any();
         };
-        let op = Operator::parse(&row.operator.get()).unwrap_or(f.kind.operators()[0]);
+        let op = Operator::parse(&row.operator.get()).unwrap_or(f.operators()[0]);
         value_view(&f, value_input(&f, op), row.value)
     };
     view! {
