@@ -39,14 +39,23 @@ impl Entity {
 
     /// Identifiers a relation points at, whether it is single or many.
     pub fn related(&self, relation: &str) -> Vec<String> {
-        match self.relations.get(relation) {
-            Some(Value::String(s)) => vec![s.clone()],
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect(),
-            _ => Vec::new(),
-        }
+        self.relations
+            .get(relation)
+            .map(related_ids)
+            .unwrap_or_default()
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// The identifiers a relation's value holds: one for a single relation (a
+/// string), several for a many relation (an array), none for null.
+pub fn related_ids(value: &Value) -> Vec<&str> {
+    match value {
+        Value::String(id) => vec![id.as_str()],
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
     }
 }
 

@@ -331,15 +331,10 @@ fn property_fields(
 
 /// The identifiers a relation holds, one per line.
 fn related_text(value: Option<&Value>) -> String {
-    match value {
-        Some(Value::String(id)) => id.clone(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .collect::<Vec<_>>()
-            .join("\n"),
-        _ => String::new(),
-    }
+    value
+        .map(crate::model::entity::related_ids)
+        .unwrap_or_default()
+        .join("\n")
 }
 
 /// Suggestions of a relation picker: the target's readable entities whose

@@ -105,11 +105,7 @@ fn relation_links(blueprint: &Blueprint, relations: &Map<String, Value>) -> Vec<
         let Some(rel) = blueprint.relations.get(key) else {
             continue;
         };
-        let targets: Vec<&str> = match value {
-            Value::String(s) => vec![s.as_str()],
-            Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
-            _ => Vec::new(),
-        };
+        let targets = crate::model::entity::related_ids(value);
         for target in targets {
             links.push(RelationLink {
                 relation: key.clone(),
@@ -667,11 +663,7 @@ async fn missing_targets(
         let Some(relation) = blueprint.relations.get(key) else {
             continue;
         };
-        let ids: Vec<&str> = match value {
-            Value::String(id) => vec![id.as_str()],
-            Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
-            _ => Vec::new(),
-        };
+        let ids = crate::model::entity::related_ids(value);
         let mut missing = Vec::new();
         for id in ids {
             if store.get_entity(&relation.target, id).await?.is_none() {
