@@ -293,6 +293,17 @@ both_databases!(catalog_page_errors_say_what_is_wrong, |store, _url| {
     }
 });
 
+both_databases!(markdown_properties_reach_the_page_as_html, |store, _url| {
+    seeded(&store).await;
+    let page = catalog::entity_page(&store, &reader(), "service", "billing-jobs")
+        .await
+        .unwrap();
+    let (key, html) = &page.markdown_html[0];
+    assert_eq!(key, "readme");
+    assert!(html.starts_with("<h3>Billing Jobs</h3>"), "{html}");
+    assert!(html.contains("<strong>payments</strong>"), "{html}");
+});
+
 both_databases!(dashboard_widgets_are_computed, |store, _url| {
     seeded(&store).await;
     let dash = portolan::services::dashboard::dashboard(&store, &reader(), "overview")

@@ -200,6 +200,9 @@ pub struct EntityPageData {
     /// Teams the edit form offers: those the viewer may assign and those
     /// the entity has.
     pub team_choices: Vec<String>,
+    /// The entity's markdown properties as sanitised HTML, by key, in
+    /// schema order (rendered on the server: the bundle has no parser).
+    pub markdown_html: Vec<(String, String)>,
 }
 
 /// An entity a relation picker offers.

@@ -153,6 +153,7 @@ fn entity_view(
         abilities: _,
         history,
         team_choices: _,
+        markdown_html,
     } = data;
     let title = entity.display_title().to_string();
     let icon = entity
@@ -160,18 +161,9 @@ fn entity_view(
         .clone()
         .or(blueprint.icon.clone())
         .unwrap_or_else(|| blueprint.title.clone());
-    let markdown: Vec<(String, String)> = blueprint
-        .schema
-        .properties
-        .iter()
-        .filter(|(_, p)| p.format.as_deref() == Some("markdown"))
-        .filter_map(|(k, _)| {
-            entity
-                .properties
-                .get(k)
-                .and_then(|v| v.as_str())
-                .map(|text| (blueprint.property_title(k).to_string(), text.to_string()))
-        })
+    let markdown: Vec<(String, String)> = markdown_html
+        .into_iter()
+        .map(|(key, html)| (blueprint.property_title(&key).to_string(), html))
         .collect();
     let properties = blueprint
         .schema
@@ -273,11 +265,11 @@ fn entity_view(
     view! {
         {header}
         {grid}
-        {markdown.into_iter().map(|(label, text)| view! {
+        {markdown.into_iter().map(|(label, html)| view! {
             <section class="panel">
                 <h2>{label}</h2>
-                // Shown as plain text until markdown is rendered and sanitised.
-                <pre class="markdown-source">{text}</pre>
+                // Sanitised on the server (services::markdown).
+                <div class="markdown" inner_html=html></div>
             </section>
         }).collect_view().into_any()}
         <section class="panel">

@@ -11,21 +11,52 @@ pub enum Dialect {
 
 impl Dialect {
     /// The value of a top-level property of `entities.properties`, as a
-    /// comparable SQL value; the key is bound, never spliced.
+    /// comparable SQL value. Sorting uses exactly this expression, and so
+    /// do the property indexes (`store::property_indexes`): keep the three
+    /// in step.
     pub fn push_property(&self, sql: &mut Sql, key: &str) {
         match self {
             Dialect::Sqlite => {
                 // json_extract wants a JSON path; quoting the key keeps `-`
                 // and `@` (allowed in property keys) from being parsed.
                 sql.push("json_extract(e.properties, ")
-                    .push_bind(Bind::Text(format!("$.\"{key}\"")))
+                    .push_json_path(key)
                     .push(")");
             }
             Dialect::Postgres => {
-                sql.push("(e.properties -> ")
-                    .push_bind(Bind::Text(key.to_string()))
-                    .push(")");
+                sql.push("(e.properties -> ").push_json_key(key).push(")");
             }
+        }
+    }
+
+    /// Around the placeholder of a JSON document written to an entity
+    /// column. SQLite keeps `properties` as binary JSONB: filters and sorts
+    /// call json_extract on it for every candidate row, and JSONB spares
+    /// them parsing text (a filtered count at 100k entities: 11.5 → 7.5 ms).
+    /// PostgreSQL casts the bound text to jsonb.
+    pub fn json_in(&self, properties: bool) -> (&'static str, &'static str) {
+        match self {
+            Dialect::Sqlite if properties => ("jsonb(", ")"),
+            Dialect::Sqlite => ("", ""),
+            Dialect::Postgres => ("", "::jsonb"),
+        }
+    }
+
+    /// The columns of an entity row (`store::entities::EntityRow`), with
+    /// SQLite's JSONB properties read back as text.
+    pub fn entity_columns(&self) -> &'static str {
+        macro_rules! columns {
+            ($properties:literal) => {
+                concat!(
+                    "e.identifier, e.title, e.icon, e.blueprint, e.teams, ",
+                    $properties,
+                    ", e.relations, e.created_at, e.created_by, e.updated_at, e.updated_by, e.version"
+                )
+            };
+        }
+        match self {
+            Dialect::Sqlite => columns!("json(e.properties) AS properties"),
+            Dialect::Postgres => columns!("e.properties"),
         }
     }
 
@@ -47,15 +78,63 @@ impl Dialect {
     }
 }
 
+impl Sql {
+    /// SQLite's JSON path of a top-level property. A key as schemas allow
+    /// it (A-Z, a-z, 0-9, `@`, `_`, `=`, `-`) is written into the SQL text:
+    /// SQLite uses an expression index only for a query expression with
+    /// the same literal path. Anything else is bound.
+    pub fn push_json_path(&mut self, key: &str) -> &mut Self {
+        if is_plain_key(key) {
+            self.push("'$.\"").push(key).push("\"'")
+        } else {
+            self.push_bind(Bind::Text(format!("$.\"{key}\"")))
+        }
+    }
+
+    /// PostgreSQL's key of a top-level property (`properties -> 'key'`),
+    /// literal for the same reason and under the same condition.
+    pub fn push_json_key(&mut self, key: &str) -> &mut Self {
+        if is_plain_key(key) {
+            self.push("'").push(key).push("'")
+        } else {
+            self.push_bind(Bind::Text(key.to_string()))
+        }
+    }
+}
+
+impl Sql {
+    /// A blueprint identifier in a `blueprint = …` condition, literal when
+    /// it is a valid identifier (no quote can be one): the property indexes
+    /// are partial indexes per blueprint, and a planner uses one only when
+    /// the query names the same blueprint in its text.
+    pub fn push_blueprint(&mut self, blueprint: &str) -> &mut Self {
+        if is_plain_blueprint(blueprint) {
+            self.push("'").push(blueprint).push("'")
+        } else {
+            self.push_bind(Bind::Text(blueprint.to_string()))
+        }
+    }
+}
+
+/// A blueprint identifier that can stand in SQL text as it is.
+pub fn is_plain_blueprint(blueprint: &str) -> bool {
+    crate::model::identifier::validate_blueprint_identifier(blueprint).is_ok()
+        && !blueprint.contains('\'')
+}
+
+/// A property key that can stand in SQL text as it is: one a schema
+/// accepts, which never holds a quote.
+fn is_plain_key(key: &str) -> bool {
+    crate::model::identifier::validate_property_key(key).is_ok()
+}
+
 impl Dialect {
     /// A property as text (strings, ISO dates); NULL when absent or null.
     pub fn push_property_text(&self, sql: &mut Sql, key: &str) {
         match self {
             Dialect::Sqlite => self.push_property(sql, key),
             Dialect::Postgres => {
-                sql.push("(e.properties ->> ")
-                    .push_bind(Bind::Text(key.to_string()))
-                    .push(")");
+                sql.push("(e.properties ->> ").push_json_key(key).push(")");
             }
         }
     }
@@ -66,9 +145,9 @@ impl Dialect {
         match self {
             Dialect::Sqlite => {
                 sql.push("(CASE json_type(e.properties, ")
-                    .push_bind(Bind::Text(format!("$.\"{key}\"")))
+                    .push_json_path(key)
                     .push(") WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(json_extract(e.properties, ")
-                    .push_bind(Bind::Text(format!("$.\"{key}\"")))
+                    .push_json_path(key)
                     .push(") AS TEXT) END)");
             }
             Dialect::Postgres => self.push_property_text(sql, key),
@@ -80,16 +159,16 @@ impl Dialect {
         match self {
             Dialect::Sqlite => {
                 sql.push("(CASE WHEN json_type(e.properties, ")
-                    .push_bind(Bind::Text(format!("$.\"{key}\"")))
+                    .push_json_path(key)
                     .push(") IN ('integer', 'real') THEN json_extract(e.properties, ")
-                    .push_bind(Bind::Text(format!("$.\"{key}\"")))
+                    .push_json_path(key)
                     .push(") END)");
             }
             Dialect::Postgres => {
                 sql.push("(CASE WHEN jsonb_typeof(e.properties -> ")
-                    .push_bind(Bind::Text(key.to_string()))
+                    .push_json_key(key)
                     .push(") = 'number' THEN (e.properties ->> ")
-                    .push_bind(Bind::Text(key.to_string()))
+                    .push_json_key(key)
                     .push(")::float8 END)");
             }
         }
@@ -102,12 +181,12 @@ impl Dialect {
         match self {
             Dialect::Sqlite => {
                 sql.push("json_type(e.properties, ")
-                    .push_bind(Bind::Text(format!("$.\"{key}\"")))
+                    .push_json_path(key)
                     .push(if value { ") = 'true'" } else { ") = 'false'" });
             }
             Dialect::Postgres => {
                 sql.push("(e.properties -> ")
-                    .push_bind(Bind::Text(key.to_string()))
+                    .push_json_key(key)
                     .push(if value {
                         ") = 'true'::jsonb"
                     } else {
@@ -122,19 +201,21 @@ impl Dialect {
         match self {
             Dialect::Sqlite => {
                 sql.push("(COALESCE(json_type(e.properties, ")
-                    .push_bind(Bind::Text(format!("$.\"{key}\"")))
+                    .push_json_path(key)
                     .push("), 'null') = 'null' OR json_extract(e.properties, ")
-                    .push_bind(Bind::Text(format!("$.\"{key}\"")))
+                    .push_json_path(key)
                     .push(") = '' OR (json_type(e.properties, ")
-                    .push_bind(Bind::Text(format!("$.\"{key}\"")))
+                    .push_json_path(key)
                     .push(") IN ('array', 'object') AND json_extract(e.properties, ")
-                    .push_bind(Bind::Text(format!("$.\"{key}\"")))
+                    .push_json_path(key)
                     .push(") IN ('[]', '{}')))");
             }
             Dialect::Postgres => {
                 sql.push("(COALESCE(e.properties -> ")
-                    .push_bind(Bind::Text(key.to_string()))
-                    .push(", 'null'::jsonb) IN ('null'::jsonb, '\"\"'::jsonb, '[]'::jsonb, '{}'::jsonb))");
+                    .push_json_key(key)
+                    .push(
+                    ", 'null'::jsonb) IN ('null'::jsonb, '\"\"'::jsonb, '[]'::jsonb, '{}'::jsonb))",
+                );
             }
         }
     }
@@ -145,16 +226,16 @@ impl Dialect {
         match self {
             Dialect::Sqlite => {
                 sql.push("(SELECT CAST(value AS TEXT) AS v FROM json_each(e.properties, ")
-                    .push_bind(Bind::Text(format!("$.\"{key}\"")))
+                    .push_json_path(key)
                     .push(") WHERE json_type(e.properties, ")
-                    .push_bind(Bind::Text(format!("$.\"{key}\"")))
+                    .push_json_path(key)
                     .push(") = 'array') j");
             }
             Dialect::Postgres => {
                 sql.push("(SELECT v FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(e.properties -> ")
-                    .push_bind(Bind::Text(key.to_string()))
+                    .push_json_key(key)
                     .push(") = 'array' THEN e.properties -> ")
-                    .push_bind(Bind::Text(key.to_string()))
+                    .push_json_key(key)
                     .push(" ELSE '[]'::jsonb END) AS t(v)) j");
             }
         }

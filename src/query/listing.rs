@@ -27,12 +27,13 @@ pub struct CompiledListing {
     pub count: Sql,
 }
 
-pub const ENTITY_COLUMNS: &str = "e.identifier, e.title, e.icon, e.blueprint, e.teams, \
-     e.properties, e.relations, e.created_at, e.created_by, e.updated_at, e.updated_by, e.version";
-
-fn push_filter(dialect: Dialect, sql: &mut Sql, listing: &EntityListing) {
-    sql.push(" FROM entities e WHERE e.blueprint = ")
-        .push_bind(Bind::Text(listing.blueprint.clone()));
+fn push_filter(dialect: Dialect, sql: &mut Sql, listing: &EntityListing, index: Option<&str>) {
+    sql.push(" FROM entities e ");
+    if let Some(index) = index {
+        sql.push("INDEXED BY ").push(index).push(" ");
+    }
+    sql.push("WHERE e.blueprint = ")
+        .push_blueprint(&listing.blueprint);
     if let Some(term) = listing.search.as_deref().filter(|t| !t.trim().is_empty()) {
         let term = term.trim();
         sql.push(" AND (");
@@ -48,10 +49,16 @@ fn push_filter(dialect: Dialect, sql: &mut Sql, listing: &EntityListing) {
 
 /// Builds the SQL of a listing. The caller has checked that a property sort
 /// names a property of the blueprint; an unknown meta property sorts by title.
-pub fn compile_listing(dialect: Dialect, listing: &EntityListing) -> CompiledListing {
+/// `walk_index` (SQLite only) names the index the row query must read, in
+/// sort order: the store's choice when the planner's would be slower.
+pub fn compile_listing(
+    dialect: Dialect,
+    listing: &EntityListing,
+    walk_index: Option<&str>,
+) -> CompiledListing {
     let mut rows = Sql::default();
-    rows.push("SELECT ").push(ENTITY_COLUMNS);
-    push_filter(dialect, &mut rows, listing);
+    rows.push("SELECT ").push(dialect.entity_columns());
+    push_filter(dialect, &mut rows, listing, walk_index);
 
     let direction = match listing.sort.order {
         SortOrder::Asc => " ASC",
@@ -93,7 +100,7 @@ pub fn compile_listing(dialect: Dialect, listing: &EntityListing) -> CompiledLis
 
     let mut count = Sql::default();
     count.push("SELECT COUNT(*)");
-    push_filter(dialect, &mut count, listing);
+    push_filter(dialect, &mut count, listing, None);
     CompiledListing { rows, count }
 }
 
@@ -104,7 +111,7 @@ pub fn compile_group_counts(dialect: Dialect, listing: &EntityListing, key: &str
     sql.push("SELECT v, COUNT(*) FROM (SELECT ");
     dialect.push_property_as_text(&mut sql, key);
     sql.push(" AS v");
-    push_filter(dialect, &mut sql, listing);
+    push_filter(dialect, &mut sql, listing, None);
     sql.push(") grouped GROUP BY v ORDER BY COUNT(*) DESC, v");
     sql
 }
@@ -128,7 +135,7 @@ mod tests {
     #[test]
     fn values_are_bound_never_spliced() {
         let evil = "x'; DROP TABLE entities; --";
-        let q = compile_listing(Dialect::Sqlite, &listing(Some(evil), evil));
+        let q = compile_listing(Dialect::Sqlite, &listing(Some(evil), evil), None);
         assert!(!q.rows.text.contains("DROP"), "{}", q.rows.text);
         assert!(!q.count.text.contains("DROP"), "{}", q.count.text);
         assert!(q.rows.binds.contains(&Bind::Text(format!("$.\"{evil}\""))));
@@ -136,14 +143,44 @@ mod tests {
 
     #[test]
     fn postgres_search_ignores_case_and_escapes_wildcards() {
-        let q = compile_listing(Dialect::Postgres, &listing(Some("50%"), "-$updatedAt"));
-        assert!(q.rows.text.contains("ILIKE $2 ESCAPE"), "{}", q.rows.text);
+        let q = compile_listing(
+            Dialect::Postgres,
+            &listing(Some("50%"), "-$updatedAt"),
+            None,
+        );
+        assert!(q.rows.text.contains("ILIKE $1 ESCAPE"), "{}", q.rows.text);
         assert!(q
             .rows
             .text
             .contains("ORDER BY e.updated_at DESC, e.identifier DESC"));
-        assert_eq!(q.rows.binds[1], Bind::Text("%50\\%%".into()));
-        assert_eq!(q.rows.binds.len(), 5);
-        assert_eq!(q.count.binds.len(), 3);
+        assert_eq!(q.rows.binds[0], Bind::Text("%50\\%%".into()));
+        assert_eq!(q.rows.binds.len(), 4);
+        assert_eq!(q.count.binds.len(), 2);
+    }
+
+    #[test]
+    fn plain_property_keys_are_literal_so_indexes_match() {
+        let q = compile_listing(
+            Dialect::Sqlite,
+            &listing(None, "-monthlyCost"),
+            Some("entities_prop_1"),
+        );
+        assert!(
+            q.rows.text.contains(
+                "FROM entities e INDEXED BY entities_prop_1 WHERE e.blueprint = 'service' \
+                 ORDER BY json_extract(e.properties, '$.\"monthlyCost\"') DESC, e.identifier DESC"
+            ),
+            "{}",
+            q.rows.text
+        );
+        assert!(!q.count.text.contains("INDEXED BY"));
+        let q = compile_listing(Dialect::Postgres, &listing(None, "tier"), None);
+        assert!(
+            q.rows
+                .text
+                .contains("ORDER BY (e.properties -> 'tier') ASC"),
+            "{}",
+            q.rows.text
+        );
     }
 }

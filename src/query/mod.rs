@@ -47,8 +47,8 @@ impl Sql {
     }
 
     /// Appends another fragment (a compiled condition), renumbering its
-    /// placeholders after ours. Every `$` in built SQL text is a
-    /// placeholder: values, JSON paths included, are always bound.
+    /// placeholders after ours. A `$` followed by digits is a placeholder;
+    /// the only other `$` in built SQL opens a literal JSON path (`'$."k"'`).
     pub fn push_sql(&mut self, other: &Sql) -> &mut Self {
         let offset = self.binds.len();
         let mut chars = other.text.chars().peekable();

@@ -196,6 +196,16 @@ pub async fn entity_page(
     } else {
         Vec::new()
     };
+    let markdown_html = blueprint
+        .schema
+        .properties
+        .iter()
+        .filter(|(_, p)| p.format.as_deref() == Some("markdown"))
+        .filter_map(|(key, _)| {
+            let text = entity.properties.get(key)?.as_str()?;
+            Some((key.clone(), crate::services::markdown::to_safe_html(text)))
+        })
+        .collect();
     Ok(EntityPageData {
         entity,
         blueprint,
@@ -204,6 +214,7 @@ pub async fn entity_page(
         abilities,
         history,
         team_choices,
+        markdown_html,
     })
 }
 

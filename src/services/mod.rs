@@ -18,6 +18,7 @@ pub mod directory;
 pub mod entities;
 pub mod export;
 pub mod import;
+pub mod markdown;
 pub mod pages;
 pub mod permissions;
 pub mod search;

@@ -5,7 +5,6 @@ use super::audit::{insert_change, ChangeRecord};
 use super::entities::EntityRow;
 use super::{with_pool, OnConflict, Store, StoreError};
 use crate::model::{Blueprint, Entity};
-use crate::query::listing::ENTITY_COLUMNS;
 use chrono::Utc;
 use sqlx::types::Json;
 
@@ -73,6 +72,8 @@ impl Store {
             }
             tx.commit().await?;
         });
+        self.follow_blueprint(&blueprint.identifier, Some(blueprint))
+            .await;
         Ok(())
     }
 
@@ -93,7 +94,7 @@ impl Store {
         actor: &str,
     ) -> Result<bool, StoreError> {
         let now = Utc::now();
-        Ok(with_pool!(self, pool => {
+        let updated = with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let n = sqlx::query(
                 "UPDATE blueprints SET title = $2, icon = $3, description = $4, definition = $5, \
@@ -122,7 +123,11 @@ impl Store {
             }
             tx.commit().await?;
             n > 0
-        }))
+        });
+        if updated {
+            self.follow_blueprint(&after.identifier, Some(after)).await;
+        }
+        Ok(updated)
     }
 
     /// Deletes a blueprint with its entities (their side rows) and pages,
@@ -132,7 +137,7 @@ impl Store {
         blueprint: &Blueprint,
         actor: &str,
     ) -> Result<u64, StoreError> {
-        Ok(with_pool!(self, pool => {
+        let deleted = with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let entities = sqlx::query("DELETE FROM entities WHERE blueprint = $1")
                 .bind(&blueprint.identifier)
@@ -158,7 +163,9 @@ impl Store {
             });
             tx.commit().await?;
             entities
-        }))
+        });
+        self.follow_blueprint(&blueprint.identifier, None).await;
+        Ok(deleted)
     }
 
     /// Up to `limit` entities of `blueprint` after `after` in identifier
@@ -170,8 +177,9 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<Entity>, StoreError> {
         let sql = format!(
-            "SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.blueprint = $1 AND e.identifier > $2 \
-             ORDER BY e.identifier LIMIT $3"
+            "SELECT {} FROM entities e WHERE e.blueprint = $1 AND e.identifier > $2 \
+             ORDER BY e.identifier LIMIT $3",
+            self.dialect().entity_columns()
         );
         let rows: Vec<EntityRow> = with_pool!(self, pool => {
             sqlx::query_as(&sql).bind(blueprint).bind(after).bind(limit).fetch_all(pool).await?

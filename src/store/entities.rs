@@ -3,7 +3,7 @@
 
 use super::{bind_all, with_pool, Store, StoreError};
 use crate::model::{Entity, EntityList, Reference};
-use crate::query::listing::{compile_group_counts, ENTITY_COLUMNS};
+use crate::query::listing::compile_group_counts;
 use crate::query::{compile_listing, Bind, EntityListing, Sql};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
@@ -63,28 +63,30 @@ pub struct NewEntity {
 /// when the identifier is taken (so a lost race does not abort the
 /// transaction, as a failed statement would on PostgreSQL).
 macro_rules! insert_entity_row {
-    ($tx:expr, $entity:expr) => {{
+    ($tx:expr, $dialect:expr, $entity:expr) => {{
         let e: &Entity = $entity;
-        let row: Option<(i64,)> = sqlx::query_as(
+        let (before, after) = $dialect.json_in(true);
+        let sql = format!(
             "INSERT INTO entities (blueprint, identifier, title, icon, teams, properties, \
              relations, created_at, created_by, updated_at, updated_by, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-             ON CONFLICT (blueprint, identifier) DO NOTHING RETURNING id",
-        )
-        .bind(&e.blueprint)
-        .bind(&e.identifier)
-        .bind(&e.title)
-        .bind(&e.icon)
-        .bind(Json(&e.team))
-        .bind(Json(&e.properties))
-        .bind(Json(&e.relations))
-        .bind(e.created_at)
-        .bind(&e.created_by)
-        .bind(e.updated_at)
-        .bind(&e.updated_by)
-        .bind(e.version)
-        .fetch_optional(&mut **$tx)
-        .await?;
+             VALUES ($1, $2, $3, $4, $5, {before}$6{after}, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (blueprint, identifier) DO NOTHING RETURNING id"
+        );
+        let row: Option<(i64,)> = sqlx::query_as(&sql)
+            .bind(&e.blueprint)
+            .bind(&e.identifier)
+            .bind(&e.title)
+            .bind(&e.icon)
+            .bind(Json(&e.team))
+            .bind(Json(&e.properties))
+            .bind(Json(&e.relations))
+            .bind(e.created_at)
+            .bind(&e.created_by)
+            .bind(e.updated_at)
+            .bind(&e.updated_by)
+            .bind(e.version)
+            .fetch_optional(&mut **$tx)
+            .await?;
         row.map(|(id,)| id)
     }};
 }
@@ -92,10 +94,10 @@ macro_rules! insert_entity_row {
 /// Inserts one entity with its team and relation rows inside transaction
 /// `$tx`; a taken identifier becomes a 409 naming it.
 macro_rules! insert_entity_rows {
-    ($tx:expr, $new:expr) => {{
+    ($tx:expr, $dialect:expr, $new:expr) => {{
         let new: &NewEntity = $new;
         let e = &new.entity;
-        let Some(id) = insert_entity_row!($tx, e) else {
+        let Some(id) = insert_entity_row!($tx, $dialect, e) else {
             return Err(StoreError::Conflict(format!(
                 "entity identifier `{}` is already taken in blueprint `{}`",
                 e.identifier, e.blueprint
@@ -160,17 +162,21 @@ macro_rules! insert_audit {
 impl Store {
     /// One page of a blueprint's entities and the total that matches.
     pub async fn list_entities(&self, listing: &EntityListing) -> Result<EntityList, StoreError> {
-        let compiled = compile_listing(self.dialect(), listing);
-        let (rows, total) = with_pool!(self, pool => {
-            let rows: Vec<EntityRow> =
-                bind_all!(sqlx::query_as::<_, EntityRow>(&compiled.rows.text), &compiled.rows.binds)
-                    .fetch_all(pool)
-                    .await?;
-            let (total,): (i64,) =
-                bind_all!(sqlx::query_as::<_, (i64,)>(&compiled.count.text), &compiled.count.binds)
-                    .fetch_one(pool)
-                    .await?;
-            (rows, total)
+        // The count first: how many rows match decides how to read the page.
+        let compiled = compile_listing(self.dialect(), listing, None);
+        let (total,): (i64,) = with_pool!(self, pool => {
+            bind_all!(sqlx::query_as::<_, (i64,)>(&compiled.count.text), &compiled.count.binds)
+                .fetch_one(pool)
+                .await?
+        });
+        let compiled = match self.walk_sort_index(listing, total).await? {
+            Some(index) => compile_listing(self.dialect(), listing, Some(&index)),
+            None => compiled,
+        };
+        let rows: Vec<EntityRow> = with_pool!(self, pool => {
+            bind_all!(sqlx::query_as::<_, EntityRow>(&compiled.rows.text), &compiled.rows.binds)
+                .fetch_all(pool)
+                .await?
         });
         Ok(EntityList {
             entities: rows.into_iter().map(Entity::from).collect(),
@@ -186,7 +192,8 @@ impl Store {
         identifier: &str,
     ) -> Result<Option<Entity>, StoreError> {
         let sql = format!(
-            "SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.blueprint = $1 AND e.identifier = $2"
+            "SELECT {} FROM entities e WHERE e.blueprint = $1 AND e.identifier = $2",
+            self.dialect().entity_columns()
         );
         let row: Option<EntityRow> = with_pool!(self, pool => {
             sqlx::query_as(&sql).bind(blueprint).bind(identifier).fetch_optional(pool).await?
@@ -307,7 +314,7 @@ impl Store {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             for new in entities {
-                insert_entity_rows!(&mut tx, new);
+                insert_entity_rows!(&mut tx, self.dialect(), new);
             }
             tx.commit().await?;
         });
@@ -327,7 +334,8 @@ impl Store {
         }
         let mut sql = Sql::default();
         sql.push(&format!(
-            "SELECT {ENTITY_COLUMNS} FROM entities e WHERE e.blueprint = "
+            "SELECT {} FROM entities e WHERE e.blueprint = ",
+            self.dialect().entity_columns()
         ))
         .push_bind(Bind::Text(blueprint.to_string()))
         .push(" AND e.identifier IN (");

@@ -34,13 +34,12 @@ fn json(value: &impl Serialize) -> Bind {
     Bind::Text(serde_json::to_string(value).unwrap_or_else(|_| "null".into()))
 }
 
-/// `(a, b), (c, d)`: one placeholder group per row; `cast` follows the
-/// placeholders of JSON columns (`::jsonb` on PostgreSQL).
+/// `(a, b), (c, d)`: one placeholder group per row; `around(column)` gives
+/// what surrounds each column's placeholder (`Dialect::json_in` for JSON).
 fn push_rows<T>(
     sql: &mut Sql,
     rows: &[T],
-    json_columns: &[usize],
-    cast: &str,
+    around: impl Fn(usize) -> (&'static str, &'static str),
     row: impl Fn(&T) -> Vec<Bind>,
 ) {
     for (i, item) in rows.iter().enumerate() {
@@ -49,10 +48,8 @@ fn push_rows<T>(
             if j > 0 {
                 sql.push(", ");
             }
-            sql.push_bind(value);
-            if json_columns.contains(&j) {
-                sql.push(cast);
-            }
+            let (before, after) = around(j);
+            sql.push(before).push_bind(value).push(after);
         }
         sql.push(")");
     }
@@ -105,10 +102,14 @@ impl Store {
         writes: &[EntityWrite],
         stubs: &[NewEntity],
     ) -> Result<Vec<Result<(), String>>, StoreError> {
-        let cast = match self {
-            Store::Sqlite(_) => "",
-            Store::Postgres(_) => "::jsonb",
+        let dialect = self.dialect();
+        // teams, properties and relations are the JSON columns.
+        let around = |column: usize| match column {
+            4 | 6 => dialect.json_in(false),
+            5 => dialect.json_in(true),
+            _ => ("", ""),
         };
+        let (props_before, props_after) = dialect.json_in(true);
         let mut inserts: Vec<&NewEntity> = stubs
             .iter()
             .chain(
@@ -134,7 +135,7 @@ impl Store {
                     "INSERT INTO entities (blueprint, identifier, title, icon, teams, properties, \
                      relations, created_at, created_by, updated_at, updated_by, version) VALUES ",
                 );
-                push_rows(&mut sql, chunk, &[4, 5, 6], cast, |n| {
+                push_rows(&mut sql, chunk, around, |n| {
                     let e = &n.entity;
                     vec![
                         text(&e.blueprint), text(&e.identifier), optional(&e.title), optional(&e.icon),
@@ -153,11 +154,13 @@ impl Store {
             let mut replaced = Vec::new();
             for write in &updates {
                 let e = &write.new.entity;
-                let row: Option<(i64,)> = sqlx::query_as(
-                    "UPDATE entities SET title = $1, icon = $2, teams = $3, properties = $4, \
-                     relations = $5, updated_at = $6, updated_by = $7, version = version + 1 \
-                     WHERE blueprint = $8 AND identifier = $9 AND version = $10 RETURNING id",
-                )
+                let update = format!(
+                    "UPDATE entities SET title = $1, icon = $2, teams = $3, \
+                     properties = {props_before}$4{props_after}, relations = $5, updated_at = $6, \
+                     updated_by = $7, version = version + 1 \
+                     WHERE blueprint = $8 AND identifier = $9 AND version = $10 RETURNING id"
+                );
+                let row: Option<(i64,)> = sqlx::query_as(&update)
                 .bind(&e.title)
                 .bind(&e.icon)
                 .bind(sqlx::types::Json(&e.team))
@@ -201,7 +204,7 @@ impl Store {
             for chunk in teams.chunks(ROWS_PER_STATEMENT) {
                 let mut sql = Sql::default();
                 sql.push("INSERT INTO entity_teams (entity_id, team) VALUES ");
-                push_rows(&mut sql, chunk, &[], cast, |(id, team)| vec![Bind::Int(*id), text(team)]);
+                push_rows(&mut sql, chunk, |_| ("", ""), |(id, team)| vec![Bind::Int(*id), text(team)]);
                 sql.push(" ON CONFLICT DO NOTHING");
                 bind_all!(sqlx::query(&sql.text), &sql.binds).execute(&mut *tx).await?;
             }
@@ -210,7 +213,7 @@ impl Store {
             for chunk in links.chunks(ROWS_PER_STATEMENT) {
                 let mut sql = Sql::default();
                 sql.push("INSERT INTO entity_relations (entity_id, relation, target_blueprint, target) VALUES ");
-                push_rows(&mut sql, chunk, &[], cast, |(id, l)| {
+                push_rows(&mut sql, chunk, |_| ("", ""), |(id, l)| {
                     vec![Bind::Int(*id), text(&l.relation), text(&l.target_blueprint), text(&l.target)]
                 });
                 sql.push(" ON CONFLICT DO NOTHING");
@@ -227,7 +230,7 @@ impl Store {
                 sql.push(
                     "INSERT INTO audit_log (at, actor, resource_type, action, blueprint, identifier, status, diff) VALUES ",
                 );
-                push_rows(&mut sql, chunk, &[7], cast, |a| {
+                push_rows(&mut sql, chunk, |c| if c == 7 { dialect.json_in(false) } else { ("", "") }, |a| {
                     vec![
                         Bind::Time(now), text(&a.actor), text("entity"), text(a.action), text(&a.blueprint),
                         text(&a.identifier), text("SUCCESS"),

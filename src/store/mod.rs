@@ -25,6 +25,7 @@ mod pages;
 pub use pages::PageDocumentChange;
 mod permissions;
 pub use permissions::DeniedAttempt;
+pub mod property_indexes;
 mod search;
 pub mod sessions;
 mod statistics;
@@ -132,14 +133,15 @@ impl Store {
         }
     }
 
-    /// Applies the migrations of this backend. Safe with several instances
-    /// starting at once: sqlx takes an advisory lock on PostgreSQL.
+    /// Applies the migrations of this backend, then makes the property
+    /// indexes match the blueprints. Safe with several instances starting
+    /// at once: sqlx takes an advisory lock on PostgreSQL.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         match self {
             Store::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
             Store::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         }
-        Ok(())
+        self.sync_all_property_indexes().await
     }
 
     /// `sqlite` or `postgres`, as `/healthz` reports it.

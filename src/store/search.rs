@@ -2,7 +2,7 @@
 
 use super::{bind_all, with_pool, Store, StoreError};
 use crate::model::Entity;
-use crate::query::{listing::ENTITY_COLUMNS, Bind, Sql};
+use crate::query::{Bind, Sql};
 
 impl Store {
     /// Entities matching `condition` (a compiled filter), optionally of one
@@ -17,7 +17,8 @@ impl Store {
     ) -> Result<Vec<Entity>, StoreError> {
         let mut sql = Sql {
             text: format!(
-                "SELECT {ENTITY_COLUMNS} FROM entities e WHERE {}",
+                "SELECT {} FROM entities e WHERE {}",
+                self.dialect().entity_columns(),
                 condition.text
             ),
             binds: condition.binds,
