@@ -13,7 +13,7 @@ if ! command -v wrk >/dev/null; then
   as_root apt-get install -y -qq wrk >/dev/null
 fi
 say "building the release server and bundle"
-cargo leptos build --release
+cargo leptos build --release --split
 say "authorization policy: cost of one decision"
 cargo run --quiet --release --no-default-features --features ssr --example policy_decisions | tee "$(target_dir)/policy-decisions.jsonl"
 export PORTOLAN_BIN="${PORTOLAN_BIN:-$(cd "$(target_dir)" && pwd)/release/portolan}"

@@ -8,7 +8,7 @@ source scripts/toolchain.sh
 ensure_rust_tools
 ensure_wasm_opt
 say "building the portal (release)"
-cargo leptos build --release
+cargo leptos build --release --split
 
 export PORTOLAN_DEMO_DATA="${PORTOLAN_DEMO_DATA:-1}"
 say "starting Portolan at http://${PORTOLAN_ADDR:-127.0.0.1:3000}"

@@ -24,7 +24,7 @@ say "Rust tests on SQLite and PostgreSQL (PORTOLAN_REQUIRE_PG=${PORTOLAN_REQUIRE
 cargo test --features ssr -- --test-threads 1
 
 say "building the release server and bundle for the end-to-end suite"
-cargo leptos build --release
+cargo leptos build --release --split
 
 say "Playwright end-to-end suite (headless chromium)"
 export PORTOLAN_BIN="$PWD/$(target_dir)/release/portolan"

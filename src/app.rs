@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    lazy_route, path, Lazy, LazyRoute, SsrMode,
 };
 
 /// The document around the app, rendered on the server only.
@@ -48,14 +48,42 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/catalog/:page") view=CatalogPage ssr=SsrMode::Async/>
-                    <Route path=path!("/entity/:blueprint/:identifier") view=EntityPage ssr=SsrMode::Async/>
-                    <Route path=path!("/dashboard/:page") view=DashboardPage ssr=SsrMode::Async/>
-                    <Route path=path!("/users-teams") view=UsersTeamsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/builder") view=BuilderPage ssr=SsrMode::Async/>
-                    <Route path=path!("/credentials") view=CredentialsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/catalog/:page") view={Lazy::<CatalogRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/entity/:blueprint/:identifier") view={Lazy::<EntityRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard/:page") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/users-teams") view={Lazy::<UsersTeamsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/builder") view={Lazy::<BuilderRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/credentials") view={Lazy::<CredentialsRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>
     }
 }
+
+/// A page whose code is its own part of the browser bundle: built with
+/// `cargo leptos build --split`, the browser downloads the shell and the
+/// page it opens, and each other page's code the first time it goes there.
+/// The page loads its data itself, as before.
+macro_rules! lazy_page {
+    ($route:ident, $page:ident) => {
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(CatalogRoute, CatalogPage);
+lazy_page!(EntityRoute, EntityPage);
+lazy_page!(DashboardRoute, DashboardPage);
+lazy_page!(UsersTeamsRoute, UsersTeamsPage);
+lazy_page!(BuilderRoute, BuilderPage);
+lazy_page!(CredentialsRoute, CredentialsPage);

@@ -7,6 +7,10 @@
 //! folder for the layering: pages/components → server functions / api →
 //! services → authz + store (+ query).
 
+// The future that hydrates the whole app asynchronously (lazy routes) is a
+// deeply nested type; its layout needs more than the default 128 levels.
+#![recursion_limit = "256"]
+
 pub mod app;
 pub mod authz;
 pub mod components;
@@ -31,11 +35,19 @@ pub mod store;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // A flag for the end-to-end tests: event handlers are attached now.
-    let _ = js_sys::Reflect::set(
-        &leptos::prelude::window(),
-        &"__portolanHydrated".into(),
-        &true.into(),
-    );
+    // Pages are lazy routes (split out of the bundle), so hydration is
+    // asynchronous: a page's code arrives before its part of the DOM is
+    // hydrated. This is `leptos::mount::hydrate_lazy` with a flag at the end.
+    wasm_bindgen_futures::spawn_local(async {
+        let body = leptos::prelude::document().body().expect("a document body");
+        leptos::mount::hydrate_from_async(body, app::App)
+            .await
+            .forget();
+        // A flag for the end-to-end tests: event handlers are attached now.
+        let _ = js_sys::Reflect::set(
+            &leptos::prelude::window(),
+            &"__portolanHydrated".into(),
+            &true.into(),
+        );
+    });
 }
