@@ -3,5 +3,6 @@
 
 pub mod badge;
 pub mod error;
+pub mod hydration;
 pub mod icon;
 pub mod value;

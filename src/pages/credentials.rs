@@ -124,6 +124,9 @@ pub fn CredentialsPage() -> impl IntoView {
     let rotate = ServerAction::<RotateMyCredentials>::new();
     let create = ServerAction::<CreateMachineCredential>::new();
     let revoke = ServerAction::<RevokeCredential>::new();
+    // The secret is shown once, by the browser: no native posting before.
+    let hydrated = crate::components::hydration::use_hydrated();
+    let waiting = move || !hydrated.get() || rotate.pending().get();
     let data = Resource::new(
         move || {
             (
@@ -163,7 +166,7 @@ pub fn CredentialsPage() -> impl IntoView {
                                    <span class="muted">" · created "{format_datetime(&c.created_at.to_rfc3339())}</span></p>
                                 <div class="button-row">
                                     <ActionForm action=rotate attr:class="inline-form">
-                                        <button type="submit" class="button primary">"Rotate secret"</button>
+                                        <button type="submit" class="button primary" disabled=waiting>"Rotate secret"</button>
                                     </ActionForm>
                                     {revoke_form(revoke, c.client_id.clone(), "Revoke")}
                                 </div>
@@ -171,7 +174,7 @@ pub fn CredentialsPage() -> impl IntoView {
                             None => view! {
                                 <p>"You have no credentials yet."</p>
                                 <ActionForm action=rotate attr:class="inline-form">
-                                    <button type="submit" class="button primary">"Create credentials"</button>
+                                    <button type="submit" class="button primary" disabled=waiting>"Create credentials"</button>
                                 </ActionForm>
                             }.into_any(),
                         }}
@@ -187,7 +190,7 @@ pub fn CredentialsPage() -> impl IntoView {
                                     <option value="Member" selected>"Member"</option>
                                     <option value="Admin">"Admin"</option>
                                 </select>
-                                <button type="submit" class="button">"Create"</button>
+                                <button type="submit" class="button" disabled=move || !hydrated.get() || create.pending().get()>"Create"</button>
                             </ActionForm>
                             {move || issued_view(create.value().get())}
                             {credentials_table(page.all.clone(), revoke)}

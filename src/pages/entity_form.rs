@@ -138,7 +138,11 @@ where
 }
 
 /// The field messages of the last answer to a form.
-fn field_errors<A>(action: ServerAction<A>) -> Signal<Vec<FieldError>>
+///
+/// A reference-counted signal, not an arena one: the forms are built inside
+/// a `Suspend`, whose owner is disposed when it re-runs, and a field's
+/// closure may still be read after that (the server's `dry_resolve` did).
+fn field_errors<A>(action: ServerAction<A>) -> ArcSignal<Vec<FieldError>>
 where
     A: leptos::server_fn::ServerFn<Output = FormOutcome, Error = AppError>
         + Clone
@@ -146,14 +150,15 @@ where
         + Sync
         + 'static,
 {
-    Signal::derive(move || match action.value().get() {
+    ArcSignal::derive(move || match action.value().get() {
         Some(Ok(FormOutcome::Invalid(errors))) => errors,
         _ => Vec::new(),
     })
 }
 
 /// The message for one field, from the last answer to the form.
-fn field_error(errors: Signal<Vec<FieldError>>, field: String) -> impl Fn() -> Option<String> {
+fn field_error(errors: &ArcSignal<Vec<FieldError>>, field: String) -> impl Fn() -> Option<String> {
+    let errors = errors.clone();
     move || {
         errors
             .get()
@@ -208,7 +213,7 @@ fn property_input(
     schema: &PropertySchema,
     text: String,
     editable: bool,
-    errors: Signal<Vec<FieldError>>,
+    errors: &ArcSignal<Vec<FieldError>>,
 ) -> AnyView {
     let id = format!("field-{key}");
     let name = format!("properties[{key}]");
@@ -306,7 +311,7 @@ fn property_fields(
     blueprint: &Blueprint,
     values: &Map<String, Value>,
     editable: impl Fn(&str) -> bool,
-    errors: Signal<Vec<FieldError>>,
+    errors: &ArcSignal<Vec<FieldError>>,
 ) -> AnyView {
     blueprint
         .schema
@@ -363,7 +368,7 @@ fn relation_input(
     relation: &crate::model::RelationSchema,
     text: String,
     editable: bool,
-    errors: Signal<Vec<FieldError>>,
+    errors: &ArcSignal<Vec<FieldError>>,
 ) -> AnyView {
     let id = format!("field-rel-{key}");
     let name = format!("relations[{key}]");
@@ -437,7 +442,7 @@ fn relation_fields(
     blueprint: &Blueprint,
     values: &Map<String, Value>,
     editable: impl Fn(&str) -> bool,
-    errors: Signal<Vec<FieldError>>,
+    errors: &ArcSignal<Vec<FieldError>>,
 ) -> AnyView {
     blueprint
         .relations
@@ -497,13 +502,13 @@ pub fn entity_form(data: &EntityPageData, save: ServerAction<SaveEntity>) -> Any
         blueprint,
         &entity.properties,
         |key| abilities.update_all || abilities.properties.iter().any(|k| k == key),
-        errors,
+        &errors,
     );
     let relations = relation_fields(
         blueprint,
         &entity.relations,
         |key| abilities.update_all || abilities.relations.iter().any(|k| k == key),
-        errors,
+        &errors,
     );
     // Teams change only with the `update` grant; the marker tells the
     // server the form offered them (none ticked = no team).
@@ -552,14 +557,14 @@ pub fn entity_form(data: &EntityPageData, save: ServerAction<SaveEntity>) -> Any
 pub fn new_entity_form(data: &CatalogPageData, create: ServerAction<CreateEntity>) -> AnyView {
     let blueprint = &data.blueprint;
     let errors = field_errors(create);
-    let fields = property_fields(blueprint, &Map::new(), |_| true, errors);
-    let identifier_error = field_error(errors, "identifier".into());
+    let fields = property_fields(blueprint, &Map::new(), |_| true, &errors);
+    let identifier_error = field_error(&errors, "identifier".into());
     let identifier_invalid = {
-        let error = field_error(errors, "identifier".into());
+        let error = field_error(&errors, "identifier".into());
         move || error().is_some().then_some("true")
     };
     let teams = team_field(&data.assignable_teams, &[]);
-    let relations = relation_fields(blueprint, &Map::new(), |_| true, errors);
+    let relations = relation_fields(blueprint, &Map::new(), |_| true, &errors);
     let cancel = format!("/catalog/{}", urlencode(&data.page.identifier));
     let heading = format!("New {}", blueprint.title.to_lowercase());
     let blueprint_id = blueprint.identifier.clone();

@@ -102,6 +102,7 @@ pub async fn invite_user(email: String, role: String) -> Result<Invitation, AppE
 fn InviteForm(invite: ServerAction<InviteUser>) -> impl IntoView {
     let result = invite.value();
     let pending = invite.pending();
+    let hydrated = crate::components::hydration::use_hydrated();
     view! {
         <section class="invite-panel" aria-label="Invite someone">
             <ActionForm action=invite attr:class="invite-form">
@@ -112,7 +113,7 @@ fn InviteForm(invite: ServerAction<InviteUser>) -> impl IntoView {
                     <option value="Member" selected>"Member"</option>
                     <option value="Admin">"Admin"</option>
                 </select>
-                <button type="submit" class="button primary" disabled=move || pending.get()>
+                <button type="submit" class="button primary" disabled=move || pending.get() || !hydrated.get()>
                     {move || if pending.get() { "Inviting…" } else { "Invite" }}
                 </button>
             </ActionForm>
