@@ -278,6 +278,9 @@ fn matrix() -> Vec<Row> {
             ),
             Moderators,
         ),
+        api("GET", "/v1/pages", None, SignedIn),
+        api("GET", "/v1/pages/clusters", None, PageReaders),
+        api("DELETE", "/v1/pages/api-made-page", None, Moderators),
         api("DELETE", "/v1/teams/doomed-team", None, Admins),
         // Server functions.
         server_fn("get_home", "", SignedIn),

@@ -549,3 +549,114 @@ both_databases!(
         assert!(made["list"]["total"].as_i64().unwrap() > 0);
     }
 );
+
+both_databases!(
+    pages_are_listed_read_and_deleted_with_their_saved_views,
+    |store, _url| {
+        portolan::services::demo::seed_if_empty(&store)
+            .await
+            .unwrap();
+        let bearer = support::admin_bearer(&store).await;
+        let page = json!({
+            "identifier": "bronze-services", "title": "Bronze services", "type": "blueprint-entities",
+            "blueprint": "service"
+        });
+        let (status, body) =
+            support::api_call(&store, "POST", "/v1/pages", Some(&bearer), Some(page)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let (status, body) =
+            support::api_call(&store, "GET", "/v1/pages", Some(&bearer), None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["ok"], true);
+        let ids: Vec<&str> = body["pages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["identifier"].as_str().unwrap())
+            .collect();
+        assert!(
+            ids.contains(&"bronze-services") && ids.contains(&"services"),
+            "{body}"
+        );
+        let (status, body) = support::api_call(
+            &store,
+            "GET",
+            "/v1/pages/bronze-services",
+            Some(&bearer),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["page"]["title"], "Bronze services");
+        assert_eq!(body["page"]["blueprint"], "service");
+
+        // A member saves a view on it, may not delete it; the admin does.
+        let member = person_cookie(&store, "p@pages.test", UserRole::Member, &[], &[]).await;
+        let (status, _) = call(
+            &store,
+            &member,
+            "save_view",
+            &[("page", "bronze-services".into()), ("name", "Mine".into())],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, body) =
+            support::cookie_call(&store, "DELETE", "/v1/pages/bronze-services", &member, None)
+                .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        let (status, body) = support::api_call(
+            &store,
+            "DELETE",
+            "/v1/pages/bronze-services",
+            Some(&bearer),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body, json!({"ok": true}));
+
+        // Gone, with the saved view; the services stay; the deletion is audited.
+        for method in ["GET", "DELETE"] {
+            let (status, body) = support::api_call(
+                &store,
+                method,
+                "/v1/pages/bronze-services",
+                Some(&bearer),
+                None,
+            )
+            .await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{method}: {body}");
+            assert_eq!(body["error"], "not_found");
+        }
+        let (status, _) = catalog(&store, &member, "bronze-services", &[]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            store
+                .saved_views("bronze-services", "p@pages.test")
+                .await
+                .unwrap()
+                .len(),
+            0
+        );
+        assert!(services_with_tier(&store, "gold").await > 0);
+        let (status, body) = support::api_call(
+            &store,
+            "GET",
+            "/v1/audit-log?resources=page",
+            Some(&bearer),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let actions: Vec<&str> = body["audits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["action"].as_str().unwrap())
+            .collect();
+        assert!(
+            actions.contains(&"DELETE") && actions.contains(&"CREATE"),
+            "{body}"
+        );
+    }
+);

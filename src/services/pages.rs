@@ -1,8 +1,9 @@
-//! Creating pages: a catalog page over a blueprint (any number per
-//! blueprint, each with its own initial filter) or a dashboard. Admins
-//! create any; a blueprint's moderators create catalog pages over it.
+//! Pages: listing, creating and deleting them. A catalog page is over a
+//! blueprint (any number per blueprint, each with its own initial filter);
+//! a dashboard holds widgets. Admins create and delete any; a blueprint's
+//! moderators those over their blueprint.
 
-use crate::authz::may_configure_page;
+use crate::authz::{may_configure_page, may_read_page, require};
 use crate::model::identifier::validate_entity_identifier;
 use crate::model::query::{Combinator, Query, Rule};
 use crate::model::{AppError, Page, PageType, Subject};
@@ -47,6 +48,51 @@ pub async fn create_page(store: &Store, subject: &Subject, page: Page) -> Result
     }
     store.create_page(&page, &subject.audit_name()).await?;
     Ok(page)
+}
+
+/// The pages `subject` may read, in sidebar order.
+pub async fn readable_pages(store: &Store, subject: &Subject) -> Result<Vec<Page>, AppError> {
+    Ok(store
+        .list_pages()
+        .await?
+        .into_iter()
+        .filter(|page| may_read_page(subject, page).allowed)
+        .collect())
+}
+
+/// One page, if `subject` may read it.
+pub async fn readable_page(store: &Store, subject: &Subject, id: &str) -> Result<Page, AppError> {
+    let page = existing(store, id).await?;
+    require(subject, may_read_page(subject, &page))?;
+    Ok(page)
+}
+
+/// Deletes a page: admins any, a blueprint's moderators its catalog pages.
+/// The entities it listed stay; people's saved views of it go.
+pub async fn delete_page(store: &Store, subject: &Subject, id: &str) -> Result<(), AppError> {
+    let page = existing(store, id).await?;
+    require_or_record(
+        store,
+        subject,
+        may_configure_page(subject, &page),
+        "page",
+        "DELETE",
+        page.blueprint.as_deref(),
+        Some(&page.identifier),
+    )
+    .await?;
+    if !store.delete_page(&page, &subject.audit_name()).await? {
+        return Err(not_found(id));
+    }
+    Ok(())
+}
+
+async fn existing(store: &Store, id: &str) -> Result<Page, AppError> {
+    store.get_page(id).await?.ok_or_else(|| not_found(id))
+}
+
+fn not_found(id: &str) -> AppError {
+    AppError::NotFound(format!("there is no page `{id}`"))
 }
 
 /// A new catalog page showing what `source` shows through `filter` (its

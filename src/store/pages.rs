@@ -202,6 +202,37 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Deletes a page (its people's saved views go with it, by the foreign
+    /// key) and records it, in one transaction. False when there is no
+    /// such page.
+    pub async fn delete_page(&self, page: &Page, actor: &str) -> Result<bool, StoreError> {
+        let before = serde_json::to_value(page).unwrap_or_default();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let deleted = sqlx::query("DELETE FROM pages WHERE identifier = $1")
+                .bind(&page.identifier)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if deleted == 0 {
+                return Ok(false);
+            }
+            insert_change!(&mut tx, &ChangeRecord {
+                actor,
+                resource_type: "page",
+                action: "DELETE",
+                blueprint: "_page",
+                identifier: &page.identifier,
+                before: before.clone(),
+                after: Value::Null,
+            });
+            tx.commit().await?;
+        });
+        Ok(true)
+    }
+}
+
 /// A change of one key of a page's document, with its audit record.
 pub struct PageDocumentChange<'a> {
     pub page: &'a str,
