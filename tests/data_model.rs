@@ -402,3 +402,387 @@ both_databases!(the_audit_log_answers_with_ports_filters, |store, _url| {
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
 });
+
+/// Identifiers of a search, sorted.
+async fn found(store: &Store, auth: &str, query: Value) -> Vec<String> {
+    let (status, json) = call(store, auth, "POST", "/v1/entities/search", Some(query)).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let mut ids: Vec<String> = json["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["identifier"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+fn releases_of_team(team: &str) -> Value {
+    json!({"combinator": "and", "rules": [
+        {"property": "$blueprint", "operator": "=", "value": "release"},
+        {"property": "$team", "operator": "=", "value": team}]})
+}
+
+/// squad ← app (owns its teams, mirrors its squad) ← release (inherits the
+/// app's teams, mirrors through two hops and through a many relation).
+async fn release_catalog(store: &Store, admin: &str) {
+    for team in ["alpha", "beta"] {
+        let (status, json) = call(
+            store,
+            admin,
+            "POST",
+            "/v1/teams",
+            Some(json!({"name": team})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{json}");
+    }
+    for blueprint in [
+        json!({"identifier": "crew", "title": "Crew",
+               "schema": {"properties": {"name": {"type": "string"}}}}),
+        json!({"identifier": "app", "title": "App", "ownership": {"type": "Direct"},
+               "schema": {"properties": {"tier": {"type": "string"}}},
+               "relations": {"crew": {"target": "crew", "required": false, "many": false}},
+               "mirrorProperties": {"crewName": {"title": "Crew name", "path": "crew.name"}}}),
+        json!({"identifier": "release", "title": "Release",
+               "ownership": {"type": "Inherited", "path": "app", "title": "App teams"},
+               "schema": {"properties": {"version": {"type": "string"}}},
+               "relations": {"app": {"target": "app", "required": false, "many": false},
+                             "apps": {"target": "app", "required": false, "many": true}},
+               "mirrorProperties": {"appCrew": {"title": "App crew", "path": "app.crew.$title"},
+                                    "appIds": {"path": "apps.$identifier"}}}),
+    ] {
+        let (status, json) = call(store, admin, "POST", "/v1/blueprints", Some(blueprint)).await;
+        assert_eq!(status, StatusCode::CREATED, "{json}");
+    }
+    for (blueprint, entity) in [
+        (
+            "crew",
+            json!({"identifier": "c1", "title": "Crew One", "properties": {"name": "one"}}),
+        ),
+        (
+            "app",
+            json!({"identifier": "a1", "team": "alpha", "relations": {"crew": "c1"}}),
+        ),
+        ("app", json!({"identifier": "a2", "team": ["beta"]})),
+        (
+            "release",
+            json!({"identifier": "r1", "properties": {"version": "1.0"},
+                           "relations": {"app": "a1", "apps": ["a1", "a2"]}}),
+        ),
+    ] {
+        let (status, json) = call(
+            store,
+            admin,
+            "POST",
+            &format!("/v1/blueprints/{blueprint}/entities"),
+            Some(entity),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{json}");
+    }
+}
+
+both_databases!(
+    mirror_properties_show_values_read_through_relations,
+    |store, _url| {
+        let admin = admin_bearer(&store).await;
+        release_catalog(&store, &admin).await;
+        let (_, json) = call(
+            &store,
+            &admin,
+            "GET",
+            "/v1/blueprints/release/entities/r1",
+            None,
+        )
+        .await;
+        let properties = &json["entity"]["properties"];
+        assert_eq!(properties["version"], "1.0");
+        assert_eq!(properties["appCrew"], "Crew One");
+        assert_eq!(properties["appIds"], json!(["a1", "a2"]));
+        let (_, json) = call(
+            &store,
+            &admin,
+            "GET",
+            "/v1/blueprints/app/entities/a2",
+            None,
+        )
+        .await;
+        assert_eq!(
+            json["entity"]["properties"]["crewName"],
+            Value::Null,
+            "no crew: null"
+        );
+
+        // Computed on every read: a change of the crew shows at once.
+        let (status, _) = call(
+            &store,
+            &admin,
+            "PATCH",
+            "/v1/blueprints/crew/entities/c1",
+            Some(json!({"title": "Crew Uno"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, json) = call(&store, &admin, "POST", "/v1/entities/search",
+            Some(json!({"combinator": "and", "rules": [{"property": "$blueprint", "operator": "=", "value": "release"}]}))).await;
+        assert_eq!(json["entities"][0]["properties"]["appCrew"], "Crew Uno");
+        // Terraform's flag leaves them out.
+        let (_, json) = call(
+            &store,
+            &admin,
+            "GET",
+            "/v1/blueprints/release/entities/r1?exclude_calculated_properties=true",
+            None,
+        )
+        .await;
+        assert!(
+            json["entity"]["properties"].get("appCrew").is_none(),
+            "{json}"
+        );
+        // A client writing back what it read does not store them.
+        let (status, json) = call(&store, &admin, "PUT", "/v1/blueprints/release/entities/r1",
+            Some(json!({"properties": {"version": "1.1", "appCrew": "stale"}, "relations": {"app": "a1"}}))).await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        let stored = store.get_entity("release", "r1").await.unwrap().unwrap();
+        assert!(stored.properties.get("appCrew").is_none());
+
+        // The catalog table offers them as columns.
+        let cookie = support::admin_cookie(&store).await;
+        let (status, _, html) = support::get_page(
+            &store,
+            "/catalog/releases?cols=%24title,mirror:appCrew",
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("App crew") && html.contains("Crew Uno"),
+            "{html}"
+        );
+
+        // Paths that lead nowhere are named.
+        let (status, json) = call(&store, &admin, "PATCH", "/v1/blueprints/release",
+            Some(json!({"mirrorProperties": {"bad": {"path": "app.colour"}, "version": {"path": "app.$title"}}}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let message = json["message"].as_str().unwrap();
+        assert!(
+            message.contains("mirrorProperties.bad.path: blueprint `app` has no property `colour`"),
+            "{message}"
+        );
+        assert!(
+            message.contains("mirrorProperties.version: `version` is already a property"),
+            "{message}"
+        );
+    }
+);
+
+both_databases!(
+    inherited_teams_follow_the_owner_through_every_change,
+    |store, _url| {
+        let admin = admin_bearer(&store).await;
+        release_catalog(&store, &admin).await;
+        let (_, json) = call(
+            &store,
+            &admin,
+            "GET",
+            "/v1/blueprints/release/entities/r1",
+            None,
+        )
+        .await;
+        assert_eq!(json["entity"]["team"], json!(["alpha"]));
+        assert_eq!(
+            found(&store, &admin, releases_of_team("alpha")).await,
+            vec!["r1"]
+        );
+
+        // The owner's teams change: the release's follow, rows and index alike.
+        let (status, _) = call(
+            &store,
+            &admin,
+            "PATCH",
+            "/v1/blueprints/app/entities/a1",
+            Some(json!({"team": ["beta"]})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let stored = store.get_entity("release", "r1").await.unwrap().unwrap();
+        assert_eq!(stored.team, vec!["beta".to_string()]);
+        assert_eq!(
+            found(&store, &admin, releases_of_team("beta")).await,
+            vec!["r1"]
+        );
+        assert!(found(&store, &admin, releases_of_team("alpha"))
+            .await
+            .is_empty());
+        // Bulk writes of owners refresh their children too.
+        let (status, json) = call(&store, &admin, "POST", "/v1/blueprints/app/entities/bulk?upsert=true&merge=true",
+            Some(json!({"entities": [{"identifier": "a1", "team": ["alpha", "beta"]}, {"identifier": "a2", "team": ["alpha"]}]}))).await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        let stored = store.get_entity("release", "r1").await.unwrap().unwrap();
+        assert_eq!(stored.team, vec!["alpha".to_string(), "beta".to_string()]);
+
+        // The release's own relation moves: it takes the new owner's teams.
+        let (status, json) = call(
+            &store,
+            &admin,
+            "PATCH",
+            "/v1/blueprints/release/entities/r1",
+            Some(json!({"relations": {"app": "a2"}})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            json["entity"]["team"],
+            json!(["alpha"]),
+            "the reply shows them"
+        );
+        assert_eq!(
+            found(&store, &admin, releases_of_team("beta")).await,
+            Vec::<String>::new()
+        );
+
+        // Teams of an inheriting entity are not written directly…
+        let (status, json) = call(
+            &store,
+            &admin,
+            "PATCH",
+            "/v1/blueprints/release/entities/r1",
+            Some(json!({"team": ["beta"]})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            json["message"]
+                .as_str()
+                .unwrap()
+                .contains("inherited through `app`"),
+            "{json}"
+        );
+        // …but writing back the ones it has is fine.
+        let (status, json) = call(
+            &store,
+            &admin,
+            "PATCH",
+            "/v1/blueprints/release/entities/r1",
+            Some(json!({"team": ["alpha"], "properties": {"version": "2.0"}})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+
+        // The owner is deleted: the release owns nothing.
+        let (status, _) = call(
+            &store,
+            &admin,
+            "DELETE",
+            "/v1/blueprints/app/entities/a2",
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let stored = store.get_entity("release", "r1").await.unwrap().unwrap();
+        assert!(stored.team.is_empty(), "{:?}", stored.team);
+        assert!(found(&store, &admin, releases_of_team("alpha"))
+            .await
+            .is_empty());
+
+        // A member of alpha sees "My Teams" releases through inheritance.
+        let (status, json) = call(
+            &store,
+            &admin,
+            "PATCH",
+            "/v1/blueprints/release/entities/r1",
+            Some(json!({"relations": {"app": "a1", "apps": ["a1"]}})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        let member = support::person_cookie(
+            &store,
+            "dev@alpha.test",
+            portolan::model::UserRole::Member,
+            &[],
+            &["alpha"],
+        )
+        .await;
+        let (status, json) = cookie_call(
+            &store,
+            "POST",
+            "/v1/entities/search",
+            &member,
+            Some(json!({"combinator": "and", "rules": [
+                {"property": "$blueprint", "operator": "=", "value": "release"},
+                {"property": "$team", "operator": "containsAny", "value": ["My Teams"]}]})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        assert_eq!(json["entities"].as_array().unwrap().len(), 1);
+
+        // Paths are checked: single relations, to a blueprint owning directly.
+        let (status, json) = call(
+            &store,
+            &admin,
+            "PATCH",
+            "/v1/blueprints/release",
+            Some(json!({"ownership": {"type": "Inherited", "path": "apps"}})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            json["message"].as_str().unwrap().contains("many relation"),
+            "{json}"
+        );
+        let (status, json) = call(
+            &store,
+            &admin,
+            "PATCH",
+            "/v1/blueprints/app",
+            Some(json!({"ownership": {"type": "Inherited", "path": "crew"}})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            json["message"]
+                .as_str()
+                .unwrap()
+                .contains("`release` inherits its teams from this one"),
+            "{json}"
+        );
+
+        // Switching a blueprint to inheritance recomputes its entities; the
+        // legacy `teamInheritance` spelling is read the same way.
+        let (status, json) = call(
+            &store,
+            &admin,
+            "PATCH",
+            "/v1/blueprints/release",
+            Some(json!({"ownership": {"type": "Direct"}})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        let (status, _) = call(
+            &store,
+            &admin,
+            "PATCH",
+            "/v1/blueprints/release/entities/r1",
+            Some(json!({"team": ["beta"]})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "owning directly now");
+        let (status, json) = call(
+            &store,
+            &admin,
+            "PATCH",
+            "/v1/blueprints/release",
+            Some(json!({"ownership": null, "teamInheritance": {"path": "app"}})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        assert_eq!(json["blueprint"]["teamInheritance"], json!({"path": "app"}));
+        let stored = store.get_entity("release", "r1").await.unwrap().unwrap();
+        assert_eq!(
+            stored.team,
+            vec!["alpha".to_string(), "beta".to_string()],
+            "a1's teams again"
+        );
+    }
+);

@@ -213,3 +213,127 @@ both_databases!(
         assert!(text.contains("line 2"), "{text}");
     }
 );
+
+/// A small catalog whose values exercise every escape of every format:
+/// quotes, backslashes, new lines, non-ASCII text, Terraform's `${`/`%{`
+/// templates, numbers whole and not, nested objects, empty values.
+async fn golden_catalog(store: &Store, bearer: &str) {
+    let blueprint = json!({"identifier": "golden", "title": "Golden", "icon": "Box",
+        "schema": {"properties": {
+            "name": {"type": "string", "title": "Name"},
+            "tier": {"type": "string", "enum": ["gold", "silver"], "enumColors": {"gold": "yellow"}},
+            "cost": {"type": "number"},
+            "live": {"type": "boolean"},
+            "since": {"type": "string", "format": "date-time"},
+            "home": {"type": "string", "format": "url"},
+            "notes": {"type": "string", "format": "markdown"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "extra": {"type": "object"}}, "required": []},
+        "relations": {"parent": {"title": "Parent", "target": "golden", "required": false, "many": false},
+                      "peers": {"title": "Peers", "target": "golden", "required": false, "many": true}}});
+    let (status, json) = support::api_call(
+        store,
+        "POST",
+        "/v1/blueprints",
+        Some(bearer),
+        Some(blueprint),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{json}");
+    let (status, json) = support::api_call(
+        store,
+        "POST",
+        "/v1/teams",
+        Some(bearer),
+        Some(json!({"name": "golden-team", "description": "Owns the golden files"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{json}");
+    let entities = json!({"entities": [
+        {"identifier": "root", "title": "Root \"quoted\" \\ back\\slash", "icon": "Star", "team": ["golden-team"],
+         "properties": {"name": "Zoë – naïve café", "tier": "gold", "cost": 12.5, "live": true,
+                        "since": "2026-01-02T03:04:05Z", "home": "https://example.test/a?b=c&d=e",
+                        "notes": "# Heading\n\nA ${template} and %{ directive } here.\n", "tags": ["a", "b c"],
+                        "extra": {"nested": {"n": 1, "list": [true, null]}}},
+         "relations": {"parent": null, "peers": []}},
+        {"identifier": "child-1", "title": "Child one",
+         "properties": {"tier": "silver", "cost": 3, "live": false, "tags": []},
+         "relations": {"parent": "root", "peers": ["child-2"]}},
+        {"identifier": "child-2", "properties": {}, "relations": {"parent": "root"}}]});
+    let (status, json) = support::api_call(
+        store,
+        "POST",
+        "/v1/blueprints/golden/entities/bulk?create_missing_related_entities=true",
+        Some(bearer),
+        Some(entities),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+}
+
+/// Times and the admin's name vary by run; everything else is fixed.
+fn without_times(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    // An RFC 3339 instant: 2026-12-02T07:01:02[.123456]Z or +00:00.
+    let is_time_at = |i: usize| {
+        let b = &bytes[i..];
+        b.len() >= 20
+            && b[..4].iter().all(u8::is_ascii_digit)
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b[10] == b'T'
+            && b[13] == b':'
+            && b[16] == b':'
+    };
+    while i < bytes.len() {
+        if is_time_at(i) && &bytes[i..i + 19] != b"2026-01-02T03:04:05" {
+            let mut end = i + 19;
+            while end < bytes.len()
+                && (bytes[end].is_ascii_digit() || matches!(bytes[end], b'.' | b'Z' | b'+' | b':'))
+            {
+                end += 1;
+            }
+            out.push_str("<time>");
+            i = end;
+        } else {
+            let c = text[i..].chars().next().unwrap();
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+both_databases!(exports_match_their_golden_files, |store, _url| {
+    let bearer = admin_bearer(&store).await;
+    golden_catalog(&store, &bearer).await;
+    for (format, file) in [
+        ("json", "export.jsonl"),
+        ("yaml", "export.yaml"),
+        ("hcl", "export.tf"),
+    ] {
+        let (status, _, text) = get(
+            &store,
+            ("authorization", &bearer),
+            &format!("/v1/export?blueprints=golden&format={format}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        let text = without_times(&text);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/golden")
+            .join(file);
+        // UPDATE_GOLDEN=1 rewrites the files after a deliberate format change.
+        if std::env::var("UPDATE_GOLDEN").as_deref() == Ok("1") {
+            std::fs::write(&path, &text).unwrap();
+        }
+        let golden =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            text == golden,
+            "{format} export differs from tests/golden/{file} (UPDATE_GOLDEN=1 rewrites it):\n{text}"
+        );
+    }
+});

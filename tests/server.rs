@@ -326,3 +326,249 @@ both_databases!(api_speaks_ports_envelope, |store, _url| {
         "{json}"
     );
 });
+
+/// A free loopback port for a server this test starts.
+fn free_addr() -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap()
+}
+
+/// The release of a started binary: killed when the test ends, however it
+/// ends, so no server outlives its test.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_server(addr: std::net::SocketAddr, url: &str) -> Running {
+    let child = binary()
+        .args([
+            "--addr",
+            &addr.to_string(),
+            "--database-url",
+            url,
+            "--admin-client-id",
+            "crash-admin",
+            "--admin-client-secret",
+            "crash-admin-secret-0123456789",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while http(addr, "GET", "/healthz", None, None)
+        .map(|(s, _)| s)
+        .ok()
+        != Some(200)
+    {
+        assert!(std::time::Instant::now() < deadline, "server did not start");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    Running(child)
+}
+
+/// One HTTP/1.1 request over a fresh connection (`Connection: close`), as
+/// an outside client sends it: answers the status and the body, or the I/O
+/// error of a server that went away mid-request.
+fn http(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+    body: Option<&serde_json::Value>,
+) -> std::io::Result<(u16, String)> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(60)))?;
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if let Some(auth) = auth {
+        request.push_str(&format!("Authorization: {auth}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(&body);
+    stream.write_all(request.as_bytes())?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer)?;
+    let text = String::from_utf8_lossy(&answer);
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("no HTTP answer: {text:?}")))?;
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    Ok((status, body.to_string()))
+}
+
+/// One bulk request of the crash test: 50 services, each with a team and a
+/// relation, so a write touches every table an entity lives in.
+fn crash_batch(writer: usize, batch: usize) -> (Vec<String>, serde_json::Value) {
+    let ids: Vec<String> = (0..50)
+        .map(|i| format!("crash-{writer}-{batch}-{i}"))
+        .collect();
+    let entities: Vec<serde_json::Value> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            serde_json::json!({"identifier": id, "title": format!("Crash {id}"),
+                "team": if i % 2 == 0 { "payments" } else { "platform" },
+                "properties": {"tier": "silver", "lifecycle": "production", "monthlyCost": i},
+                "relations": {"dependencies": ["cart-api"]}})
+        })
+        .collect();
+    (ids, serde_json::json!({"entities": entities}))
+}
+
+both_databases!(
+    a_killed_server_loses_no_acknowledged_entity_and_leaves_none_half_written,
+    |store, url| {
+        use portolan::model::query::Query;
+        use std::sync::{Arc, Mutex};
+        portolan::services::demo::seed_if_empty(&store)
+            .await
+            .unwrap();
+        let demo_services = store.count_entities("service").await.unwrap();
+        let addr = free_addr();
+        let mut server = start_server(addr, &url);
+        let (status, token) = http(
+            addr,
+            "POST",
+            "/v1/auth/access_token",
+            None,
+            Some(&serde_json::json!({"clientId": "crash-admin", "clientSecret": "crash-admin-secret-0123456789"})),
+        )
+        .unwrap();
+        assert_eq!(status, 200, "{token}");
+        let token: serde_json::Value = serde_json::from_str(&token).unwrap();
+        let auth = format!("Bearer {}", token["accessToken"].as_str().unwrap());
+
+        // Two writers post bulk requests back to back; each remembers what it
+        // sent and what the server acknowledged (a 200).
+        let sent = Arc::new(Mutex::new(Vec::<Vec<String>>::new()));
+        let acknowledged = Arc::new(Mutex::new(Vec::<Vec<String>>::new()));
+        let writers: Vec<_> = (0..2)
+            .map(|writer| {
+                let (sent, acknowledged, auth) = (sent.clone(), acknowledged.clone(), auth.clone());
+                std::thread::spawn(move || {
+                    for batch in 0.. {
+                        let (ids, body) = crash_batch(writer, batch);
+                        sent.lock().unwrap().push(ids.clone());
+                        match http(
+                            addr,
+                            "POST",
+                            "/v1/blueprints/service/entities/bulk",
+                            Some(&auth),
+                            Some(&body),
+                        ) {
+                            Ok((200, _)) => acknowledged.lock().unwrap().push(ids),
+                            Ok((status, text)) => panic!("bulk write answered {status}: {text}"),
+                            Err(_) => return, // the server is gone
+                        }
+                    }
+                })
+            })
+            .collect();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while acknowledged.lock().unwrap().len() < 6 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the writers made no progress"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        // SIGKILL: no shutdown, no flush, mid-request for at least one writer.
+        server.0.kill().unwrap();
+        server.0.wait().unwrap();
+        for w in writers {
+            w.join().unwrap();
+        }
+        let sent = sent.lock().unwrap().clone();
+        let acknowledged = acknowledged.lock().unwrap().clone();
+        assert!(sent.len() > acknowledged.len(), "a request was in flight");
+
+        // Every acknowledged entity is there, whole; every batch is all or
+        // nothing (a batch is one transaction).
+        let mut stored_ids = Vec::new();
+        for ids in &sent {
+            let stored = store.get_entities("service", ids).await.unwrap();
+            let was_acknowledged = acknowledged.contains(ids);
+            assert!(
+                stored.len() == ids.len() || (stored.is_empty() && !was_acknowledged),
+                "batch {}: {} of {} stored (acknowledged: {was_acknowledged})",
+                ids[0],
+                stored.len(),
+                ids.len()
+            );
+            for e in &stored {
+                let i: usize = e.identifier.rsplit('-').next().unwrap().parse().unwrap();
+                assert_eq!(
+                    e.title.as_deref(),
+                    Some(format!("Crash {}", e.identifier).as_str())
+                );
+                assert_eq!(e.properties["monthlyCost"], serde_json::json!(i));
+                assert_eq!(e.team.len(), 1);
+                assert_eq!(e.related("dependencies"), vec!["cart-api".to_string()]);
+                let history = store
+                    .audit_log(&portolan::model::AuditFilter {
+                        blueprint: Some("service".into()),
+                        entity: Some(e.identifier.clone()),
+                        limit: 10,
+                        ..Default::default()
+                    })
+                    .await
+                    .unwrap();
+                assert_eq!(history.len(), 1, "{}: its audit record", e.identifier);
+                stored_ids.push(e.identifier.clone());
+            }
+        }
+        // The side tables agree with the rows: team and relation filters
+        // find exactly the stored entities.
+        let admin = portolan::model::Subject::Machine {
+            client_id: "crash-test".into(),
+            role: portolan::model::UserRole::Admin,
+        };
+        for filter in [
+            serde_json::json!({"property": "$team", "operator": "in", "value": ["payments", "platform"]}),
+            serde_json::json!({"operator": "relatedTo", "blueprint": "service", "value": "cart-api", "direction": "downstream"}),
+        ] {
+            let query = Query::from_json(&serde_json::json!({"combinator": "and", "rules": [
+                {"property": "$identifier", "operator": "beginsWith", "value": "crash-"}, filter]}))
+            .unwrap();
+            let (_, found) = portolan::services::search::search(&store, &admin, &query)
+                .await
+                .unwrap();
+            let mut found: Vec<String> = found.into_iter().map(|e| e.identifier).collect();
+            found.sort();
+            let mut want = stored_ids.clone();
+            want.sort();
+            assert_eq!(found, want);
+        }
+
+        // The database opens again and the restarted server serves it all.
+        let addr = free_addr();
+        let _server = start_server(addr, &url);
+        let (status, count) = http(
+            addr,
+            "GET",
+            "/v1/blueprints/service/entities-count",
+            Some(&auth),
+            None,
+        )
+        .unwrap();
+        // Tokens live in the database, so the writers' token still works.
+        assert_eq!(status, 200, "{count}");
+        let count: serde_json::Value = serde_json::from_str(&count).unwrap();
+        assert_eq!(
+            count["count"],
+            serde_json::json!(demo_services + stored_ids.len() as i64)
+        );
+    }
+);

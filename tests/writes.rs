@@ -237,3 +237,109 @@ both_databases!(bad_writes_are_refused_and_change_nothing, |store, _url| {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 });
+
+// Two people saving the same version of one entity at the same moment
+// (as the edit form does: it sends the version it opened): exactly one
+// save wins, the other is a 409 and overwrites nothing, whichever of them
+// reaches the database first. Many rounds, so the writes really overlap
+// (both read the stored version before either commits) as well as run
+// one after the other.
+both_databases!(
+    concurrent_saves_of_one_version_have_one_winner,
+    |store, _url| {
+        use portolan::services::entities::{write_entity, EntityInput, WriteOptions};
+        let _ = admin_token(&store).await;
+        let actor = portolan::model::Subject::Machine {
+            client_id: "concurrency-test".into(),
+            role: portolan::model::UserRole::Admin,
+        };
+        let save = |version: i64, cost: i64| {
+            let store = store.clone();
+            let actor = actor.clone();
+            async move {
+                let input = EntityInput {
+                    identifier: Some("cart-api".into()),
+                    properties: Some(
+                        json!({"monthlyCost": cost})
+                            .as_object()
+                            .cloned()
+                            .unwrap_or_default(),
+                    ),
+                    ..Default::default()
+                };
+                let options = WriteOptions {
+                    upsert: true,
+                    merge: true,
+                    expected_version: Some(version),
+                    ..Default::default()
+                };
+                write_entity(&store, &actor, "service", input, options).await
+            }
+        };
+        for round in 0..20_i64 {
+            let before = store
+                .get_entity("service", "cart-api")
+                .await
+                .unwrap()
+                .unwrap();
+            let recorded = entity_audit(&store, "cart-api").await.len();
+            let (a, b) = tokio::join!(
+                tokio::spawn(save(before.version, 10_000 + round)),
+                tokio::spawn(save(before.version, 20_000 + round))
+            );
+            let (a, b) = (a.unwrap(), b.unwrap());
+            let winner = match (&a, &b) {
+                (Ok(_), Err(portolan::model::AppError::Conflict(m)))
+                | (Err(portolan::model::AppError::Conflict(m)), Ok(_)) => {
+                    assert!(m.contains("reload"), "round {round}: {m}");
+                    if a.is_ok() {
+                        10_000 + round
+                    } else {
+                        20_000 + round
+                    }
+                }
+                other => panic!("round {round}: expected one save and one conflict, got {other:?}"),
+            };
+            let after = store
+                .get_entity("service", "cart-api")
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(after.version, before.version + 1, "round {round}");
+            assert_eq!(
+                after.properties["monthlyCost"],
+                json!(winner),
+                "round {round}"
+            );
+            // The loser's value is nowhere, and only the winner is in the history.
+            let history = entity_audit(&store, "cart-api").await;
+            assert_eq!(
+                history[0].diff["after"]["properties"]["monthlyCost"],
+                json!(winner),
+                "round {round}"
+            );
+            assert_eq!(
+                history.len(),
+                recorded + 1,
+                "round {round}: one audit record, the winner's"
+            );
+        }
+        // The REST API answers the loser of such a race with Port's 409.
+        let stale = store
+            .get_entity("service", "cart-api")
+            .await
+            .unwrap()
+            .unwrap();
+        save(stale.version, 1).await.unwrap();
+        let (status, json) = support::api_call(
+            &store,
+            "POST",
+            "/v1/blueprints/service/entities?upsert=true&merge=true",
+            Some(&support::admin_bearer(&store).await),
+            Some(json!({"identifier": "cart-api", "properties": {"monthlyCost": 2}})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        assert_eq!(json["entity"]["version"], stale.version + 2);
+    }
+);

@@ -14,22 +14,41 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+/// Mirror values among the properties, unless the client asked to leave
+/// calculated values out (`exclude_calculated_properties=true`).
+async fn with_mirrors(
+    store: &Store,
+    params: &std::collections::HashMap<String, String>,
+    entities: &mut [crate::model::Entity],
+) -> Result<(), AppError> {
+    if flag(params, "exclude_calculated_properties") {
+        return Ok(());
+    }
+    crate::services::mirrors::fill(store, entities).await
+}
+
 pub async fn get(
     State(store): State<Store>,
     subject: Subject,
     Path((blueprint, identifier)): Path<(String, String)>,
+    axum::extract::Query(params): Params,
 ) -> ApiResult {
-    let page =
-        crate::services::catalog::entity_page(&store, &subject, &blueprint, &identifier).await?;
-    Ok(Json(json!({"ok": true, "entity": page.entity})))
+    let entity =
+        crate::services::catalog::readable_entity(&store, &subject, &blueprint, &identifier)
+            .await?;
+    let mut entities = [entity];
+    with_mirrors(&store, &params, &mut entities).await?;
+    let [entity] = entities;
+    Ok(Json(json!({"ok": true, "entity": entity})))
 }
 
 pub async fn list(
     State(store): State<Store>,
     subject: Subject,
     Path(blueprint): Path<String>,
+    axum::extract::Query(params): Params,
 ) -> ApiResult {
-    let (_, entities) = crate::services::search::search(
+    let (_, mut entities) = crate::services::search::search(
         &store,
         &subject,
         &Query::from_json(&json!({"combinator": "and", "rules": [
@@ -41,17 +60,21 @@ pub async fn list(
         // Distinguish "no entities" from "no such blueprint".
         crate::services::catalog::blueprint(&store, &blueprint).await?;
     }
+    with_mirrors(&store, &params, &mut entities).await?;
     Ok(Json(json!({"ok": true, "entities": entities})))
 }
 
 pub async fn search(
     State(store): State<Store>,
     subject: Subject,
+    axum::extract::Query(params): Params,
     ApiJson(body): ApiJson<Value>,
 ) -> ApiResult {
     let query =
         Query::from_json(&body).map_err(|e| AppError::Invalid(format!("invalid query: {e}")))?;
-    let (matching, entities) = crate::services::search::search(&store, &subject, &query).await?;
+    let (matching, mut entities) =
+        crate::services::search::search(&store, &subject, &query).await?;
+    with_mirrors(&store, &params, &mut entities).await?;
     Ok(Json(
         json!({"ok": true, "matchingBlueprints": matching, "entities": entities}),
     ))
@@ -79,6 +102,7 @@ pub async fn search_blueprint(
     State(store): State<Store>,
     subject: Subject,
     Path(blueprint): Path<String>,
+    axum::extract::Query(params): Params,
     ApiJson(body): ApiJson<BlueprintSearch>,
 ) -> ApiResult {
     let query = body
@@ -87,7 +111,7 @@ pub async fn search_blueprint(
         .map(Query::from_json)
         .transpose()
         .map_err(|e| AppError::Invalid(format!("invalid query: {e}")))?;
-    let (entities, next) = crate::services::search::search_blueprint(
+    let (mut entities, next) = crate::services::search::search_blueprint(
         &store,
         &subject,
         &blueprint,
@@ -96,6 +120,7 @@ pub async fn search_blueprint(
         body.from.as_deref(),
     )
     .await?;
+    with_mirrors(&store, &params, &mut entities).await?;
     let mut reply = json!({"ok": true, "entities": entities});
     if let Some(next) = next {
         reply["next"] = json!(next);

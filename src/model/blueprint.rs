@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Blueprint {
     pub identifier: String,
@@ -19,10 +19,52 @@ pub struct Blueprint {
     /// show them in.
     #[serde(default)]
     pub relations: IndexMap<String, RelationSchema>,
-    /// Keys we do not model yet (mirror, calculation, ownership…): Port's
+    /// Values read through relations, shown among the properties on read
+    /// and never stored (data-model.md §2.2).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub mirror_properties: IndexMap<String, MirrorProperty>,
+    /// Where an entity's teams come from (data-model.md §2.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ownership: Option<Ownership>,
+    /// The older spelling of inherited ownership, still sent by Terraform's
+    /// model and ocean's bootstrap: kept and echoed as sent, and read as
+    /// `ownership: {type: Inherited, path}` when `ownership` is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_inheritance: Option<TeamInheritance>,
+    /// Keys we do not model yet (calculation, aggregation…): Port's
     /// clients send them and expect them echoed back unchanged.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MirrorProperty {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Relations then a property or meta property: `squad.$title`.
+    pub path: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum Ownership {
+    /// The entity's own `team` list.
+    Direct {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+    },
+    /// The teams of the entity at the end of `path` (single relations),
+    /// kept in step when that entity's teams change; read-only here.
+    Inherited {
+        path: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TeamInheritance {
+    pub path: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -119,6 +161,28 @@ pub struct RelationSchema {
 }
 
 impl Blueprint {
+    /// The relation path its entities inherit their teams through, if
+    /// they do (`ownership` first, then the legacy `teamInheritance`).
+    pub fn inherited_team_path(&self) -> Option<&str> {
+        match (&self.ownership, &self.team_inheritance) {
+            (Some(Ownership::Inherited { path, .. }), _) => Some(path),
+            (Some(Ownership::Direct { .. }), _) => None,
+            (None, Some(legacy)) => Some(&legacy.path),
+            (None, None) => None,
+        }
+    }
+
+    /// The title of the owning-teams column (Port's default, or the
+    /// ownership's own).
+    pub fn teams_title(&self) -> &str {
+        match &self.ownership {
+            Some(
+                Ownership::Direct { title: Some(t) } | Ownership::Inherited { title: Some(t), .. },
+            ) => t,
+            _ => "Owning teams",
+        }
+    }
+
     /// The title a column or label shows for a property key.
     pub fn property_title<'a>(&'a self, key: &'a str) -> &'a str {
         self.schema
@@ -141,6 +205,8 @@ mod tests {
                 "enum": ["gold", "silver"], "enumColors": {"gold": "yellow"}, "minLength": 1}},
                 "required": ["tier"]},
             "relations": {"squad": {"title": "Squad", "target": "squad", "required": false, "many": false}},
+            "mirrorProperties": {"squadName": {"title": "Squad name", "path": "squad.$title"}},
+            "ownership": {"type": "Inherited", "path": "squad", "title": "Squad teams"},
             "includeInGlobalSearch": true
         });
         let bp: Blueprint = serde_json::from_value(json.clone()).unwrap();
@@ -150,6 +216,9 @@ mod tests {
             Some("yellow")
         );
         assert_eq!(bp.extra["includeInGlobalSearch"], true);
+        assert_eq!(bp.mirror_properties["squadName"].path, "squad.$title");
+        assert_eq!(bp.inherited_team_path(), Some("squad"));
+        assert_eq!(bp.teams_title(), "Squad teams");
         assert_eq!(serde_json::to_value(&bp).unwrap(), json);
     }
 }

@@ -342,7 +342,7 @@ mod tests {
             description: None,
             schema,
             relations: Default::default(),
-            extra: Default::default(),
+            ..Default::default()
         }
     }
 

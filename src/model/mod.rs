@@ -17,12 +17,16 @@ pub mod identifier;
 pub mod page;
 pub mod permissions;
 pub mod query;
+pub mod relation_path;
 pub mod subject;
 pub mod user;
 pub mod validate;
 
 pub use audit::{AuditEntry, AuditFilter};
-pub use blueprint::{Blueprint, BlueprintSchema, PropertySchema, PropertyType, RelationSchema};
+pub use blueprint::{
+    Blueprint, BlueprintSchema, MirrorProperty, Ownership, PropertySchema, PropertyType,
+    RelationSchema, TeamInheritance,
+};
 pub use catalog_view::{CatalogView, SavedView, ViewParams};
 pub use credential::{CredentialInfo, CredentialsView, IssuedCredential};
 pub use entity::{Entity, EntityList, EntitySort, SortOrder};

@@ -275,11 +275,14 @@ pub const STRING_FORMATS: [&str; 13] = [
 /// keys, and relation targets (`blueprints` are the identifiers that exist;
 /// a relation may also target the blueprint itself). Every problem, keyed by
 /// field.
+/// `others` are the other stored blueprints (relation targets, mirror and
+/// ownership paths are checked against them).
 pub fn validate_blueprint(
     blueprint: &Blueprint,
-    blueprints: &[String],
+    others: &[Blueprint],
 ) -> Result<(), Vec<FieldError>> {
     use super::identifier::{validate_blueprint_identifier, validate_property_key};
+    use super::relation_path::{resolve_hops, resolve_ownership_path, MirrorPath};
     let mut errors = Vec::new();
     let mut fail = |field: String, message: String| errors.push(FieldError { field, message });
     if let Err(m) = validate_blueprint_identifier(&blueprint.identifier) {
@@ -367,7 +370,9 @@ pub fn validate_blueprint(
         if blueprint.schema.properties.contains_key(key) {
             fail(field.clone(), format!("`{key}` is already a property"));
         }
-        if relation.target != blueprint.identifier && !blueprints.contains(&relation.target) {
+        if relation.target != blueprint.identifier
+            && !others.iter().any(|b| b.identifier == relation.target)
+        {
             fail(
                 format!("{field}.target"),
                 format!(
@@ -375,6 +380,54 @@ pub fn validate_blueprint(
                     relation.target
                 ),
             );
+        }
+    }
+    // Other blueprints of the path are the stored ones, this one as sent.
+    let others: Vec<Blueprint> = others
+        .iter()
+        .filter(|b| b.identifier != blueprint.identifier)
+        .cloned()
+        .collect();
+    for (key, mirror) in &blueprint.mirror_properties {
+        let field = format!("mirrorProperties.{key}");
+        if let Err(m) = validate_property_key(key) {
+            fail(field.clone(), m);
+        }
+        if blueprint.schema.properties.contains_key(key) || blueprint.relations.contains_key(key) {
+            fail(
+                field.clone(),
+                format!("`{key}` is already a property or a relation"),
+            );
+        }
+        if let Err(m) = MirrorPath::resolve(&mirror.path, blueprint, &others) {
+            fail(format!("{field}.path"), m);
+        }
+    }
+    if let Some(path) = blueprint.inherited_team_path() {
+        if let Err(m) = resolve_ownership_path(path, blueprint, &others) {
+            fail("ownership.path".into(), m);
+        }
+        // Inheritance goes one level: nobody may inherit from an inheritor.
+        for other in &others {
+            let Some(other_path) = other.inherited_team_path() else {
+                continue;
+            };
+            let mut with_this = others.clone();
+            with_this.push(blueprint.clone());
+            let segments: Vec<&str> = other_path.split('.').collect();
+            let ends_here = resolve_hops(other, &segments, &with_this)
+                .ok()
+                .and_then(|hops| hops.last().map(|h| h.target == blueprint.identifier))
+                .unwrap_or(false);
+            if ends_here {
+                fail(
+                    "ownership".into(),
+                    format!(
+                        "blueprint `{}` inherits its teams from this one, which must then own its teams directly",
+                        other.identifier
+                    ),
+                );
+            }
         }
     }
     if errors.is_empty() {
@@ -393,7 +446,12 @@ mod tests {
     #[test]
     fn blueprints_are_checked_field_by_field() {
         let mut bp = service();
-        assert_eq!(validate_blueprint(&bp, &["squad".into()]), Ok(()));
+        let squad = Blueprint {
+            identifier: "squad".into(),
+            title: "Squad".into(),
+            ..Default::default()
+        };
+        assert_eq!(validate_blueprint(&bp, &[squad]), Ok(()));
         bp.title = String::new();
         bp.schema.required.push("ghost".into());
         let mut tier = bp.schema.properties["tier"].clone();
@@ -473,7 +531,7 @@ mod tests {
                 ),
             ]
             .into(),
-            extra: Map::new(),
+            ..Default::default()
         }
     }
 

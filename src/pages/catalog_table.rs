@@ -28,7 +28,7 @@ pub fn available_columns(blueprint: &Blueprint) -> Vec<Column> {
     let mut cols = vec![
         col("$title", "Title"),
         col("$identifier", "Identifier"),
-        col("$team", "Owning teams"),
+        col("$team", blueprint.teams_title()),
     ];
     cols.extend(
         blueprint
@@ -43,6 +43,12 @@ pub fn available_columns(blueprint: &Blueprint) -> Vec<Column> {
             r.title.as_deref().unwrap_or(key),
         )
     }));
+    cols.extend(
+        blueprint
+            .mirror_properties
+            .iter()
+            .map(|(key, m)| col(&format!("mirror:{key}"), m.title.as_deref().unwrap_or(key))),
+    );
     cols.push(col("$updatedAt", "Last update"));
     cols.push(col("$createdAt", "Creation time"));
     cols
@@ -95,6 +101,10 @@ fn cell(blueprint: &Blueprint, entity: &Entity, column: &Column) -> AnyView {
             let iso = at.to_rfc3339();
             view! { <time datetime=iso.clone()>{format_datetime(&iso)}</time> }.into_any()
         }
+        key if key.starts_with("mirror:") => {
+            let mirrored = entity.properties.get(&key["mirror:".len()..]).cloned();
+            view! { <PropertyValue schema=None value=mirrored/> }.into_any()
+        }
         key => match key.strip_prefix("relation:") {
             Some(relation) => {
                 let target = blueprint.relations.get(relation).map(|r| r.target.clone()).unwrap_or_default();
@@ -120,7 +130,11 @@ fn cell(blueprint: &Blueprint, entity: &Entity, column: &Column) -> AnyView {
 }
 
 fn sort_header(page: &str, params: &ViewParams, sort: &EntitySort, column: &Column) -> AnyView {
-    if column.key == "$team" || column.key.starts_with("relation:") {
+    // Relations, teams and mirrors are not columns the store can sort by.
+    if column.key == "$team"
+        || column.key.starts_with("relation:")
+        || column.key.starts_with("mirror:")
+    {
         return view! { <th scope="col">{column.title.clone()}</th> }.into_any();
     }
     let active = sort.property == column.key;

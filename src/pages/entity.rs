@@ -182,6 +182,25 @@ fn entity_view(
         })
         .collect_view()
         .into_any();
+    let mirrors = blueprint
+        .mirror_properties
+        .iter()
+        .map(|(key, mirror)| {
+            let label = mirror.title.clone().unwrap_or_else(|| key.clone());
+            let value = entity.properties.get(key).cloned();
+            let hint = format!("Mirrored from {}", mirror.path);
+            view! {
+                <div class="field">
+                    <dt>{label} " " <span class="muted mirror-hint" title=hint.clone() aria-label=hint>"↪"</span></dt>
+                    <dd><PropertyValue schema=None value=value/></dd>
+                </div>
+            }
+        })
+        .collect_view()
+        .into_any();
+    let inherited = blueprint.inherited_team_path().map(|path| {
+        view! { <span class="muted">"teams inherited through " <code>{path.to_string()}</code></span> }
+    });
     let relations = blueprint
         .relations
         .iter()
@@ -228,6 +247,7 @@ fn entity_view(
                 <p class="subtitle">
                     <code>{entity.identifier.clone()}</code>
                     <span class="chips">{entity.team.iter().map(|t| view! { <TeamChip name=t.clone()/> }).collect_view()}</span>
+                    {inherited}
                 </p>
             </div>
             {(!editing).then_some(actions)}
@@ -241,7 +261,7 @@ fn entity_view(
                 None => view! {
                     <section class="panel">
                         <h2>"Properties"</h2>
-                        <dl class="fields">{properties}</dl>
+                        <dl class="fields">{properties}{mirrors}</dl>
                     </section>
                 }.into_any(),
             }}

@@ -78,6 +78,29 @@ impl Dialect {
     }
 }
 
+impl Dialect {
+    /// The catalog's text search: `term` anywhere in the title or the
+    /// identifier, ignoring case. SQLite asks its trigram full-text index
+    /// (migration 0009), which knows substrings of three characters or
+    /// more; shorter terms, and PostgreSQL (whose trigram indexes serve
+    /// ILIKE itself), compare the columns.
+    pub fn push_text_search(&self, sql: &mut Sql, term: &str) {
+        if *self == Dialect::Sqlite && term.chars().count() >= 3 {
+            // One FTS5 phrase: the term as it is, quotes doubled.
+            let phrase = format!("\"{}\"", term.replace('"', "\"\""));
+            sql.push("e.id IN (SELECT rowid FROM entities_text WHERE entities_text MATCH ")
+                .push_bind(Bind::Text(phrase))
+                .push(")");
+            return;
+        }
+        sql.push("(");
+        self.push_contains_ci(sql, "e.title", term);
+        sql.push(" OR ");
+        self.push_contains_ci(sql, "e.identifier", term);
+        sql.push(")");
+    }
+}
+
 impl Sql {
     /// SQLite's JSON path of a top-level property. A key as schemas allow
     /// it (A-Z, a-z, 0-9, `@`, `_`, `=`, `-`) is written into the SQL text:

@@ -569,6 +569,12 @@ impl Compiler<'_> {
 
     fn team(&mut self, op: Operator, operand: Operand) {
         let exists = "EXISTS (SELECT 1 FROM entity_teams t WHERE t.entity_id = e.id";
+        // `$team = null` asks for entities without a team, as `isEmpty` does.
+        let op = match (op, &operand) {
+            (Operator::Eq, Operand::Null) => Operator::IsEmpty,
+            (Operator::Ne, Operand::Null) => Operator::IsNotEmpty,
+            _ => op,
+        };
         match op {
             Operator::IsEmpty => {
                 self.sql.push("NOT ").push(exists).push(")");

@@ -35,12 +35,8 @@ fn push_filter(dialect: Dialect, sql: &mut Sql, listing: &EntityListing, index: 
     sql.push("WHERE e.blueprint = ")
         .push_blueprint(&listing.blueprint);
     if let Some(term) = listing.search.as_deref().filter(|t| !t.trim().is_empty()) {
-        let term = term.trim();
-        sql.push(" AND (");
-        dialect.push_contains_ci(sql, "e.title", term);
-        sql.push(" OR ");
-        dialect.push_contains_ci(sql, "e.identifier", term);
-        sql.push(")");
+        sql.push(" AND ");
+        dialect.push_text_search(sql, term.trim());
     }
     if let Some(restriction) = &listing.restriction {
         sql.push(" AND (").push_sql(restriction).push(")");

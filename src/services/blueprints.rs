@@ -26,13 +26,8 @@ async fn require_data_model(
 const SHOWN_BREAKAGES: usize = 10;
 
 async fn checked(store: &Store, blueprint: &Blueprint) -> Result<(), AppError> {
-    let known: Vec<String> = store
-        .list_blueprints()
-        .await?
-        .into_iter()
-        .map(|b| b.identifier)
-        .collect();
-    validate_blueprint(blueprint, &known)
+    let others = store.list_blueprints().await?;
+    validate_blueprint(blueprint, &others)
         .map_err(|errors| AppError::Invalid(crate::model::validate::joined(&errors)))
 }
 
@@ -95,6 +90,7 @@ pub async fn replace(
     store
         .update_blueprint(&before, &blueprint, &subject.audit_name())
         .await?;
+    crate::services::ownership::blueprint_changed(store, &before, &blueprint).await?;
     Ok(blueprint)
 }
 

@@ -1,10 +1,10 @@
 //! Reading the catalog: blueprints, catalog pages with their tables, and
 //! entity pages.
 
-use crate::authz::{may_read_page, require, ReadScope};
+use crate::authz::{may_read_page, ReadScope};
 use crate::model::{
-    AppError, Blueprint, BlueprintSummary, EntityPageData, EntitySort, HomeData, Page, PageType,
-    SidebarItem, Subject,
+    AppError, Blueprint, BlueprintSummary, Entity, EntityPageData, EntitySort, HomeData, Page,
+    PageType, SidebarItem, Subject,
 };
 use crate::query::EntityListing;
 use crate::services::access;
@@ -66,17 +66,21 @@ pub(crate) async fn page_for(
     page_id: &str,
     kind: PageType,
 ) -> Result<Page, AppError> {
-    let page = store
-        .get_page(page_id)
-        .await?
-        .filter(|p| p.kind == kind)
-        .ok_or_else(|| {
-            AppError::NotFound(match kind {
-                PageType::BlueprintEntities => format!("there is no catalog page `{page_id}`"),
-                PageType::Dashboard => format!("there is no dashboard `{page_id}`"),
-            })
+    let not_found = || {
+        AppError::NotFound(match kind {
+            PageType::BlueprintEntities => format!("there is no catalog page `{page_id}`"),
+            PageType::Dashboard => format!("there is no dashboard `{page_id}`"),
+        })
+    };
+    let page = crate::services::pages::readable_page(store, subject, page_id)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound(_) => not_found(),
+            other => other,
         })?;
-    require(subject, may_read_page(subject, &page))?;
+    if page.kind != kind {
+        return Err(not_found());
+    }
     Ok(page)
 }
 
@@ -135,16 +139,8 @@ pub async fn entity_page(
     identifier: &str,
 ) -> Result<EntityPageData, AppError> {
     let blueprint = blueprint(store, blueprint_id).await?;
-    let entity = store
-        .get_entity(blueprint_id, identifier)
-        .await?
-        .ok_or_else(|| {
-            AppError::NotFound(format!(
-                "there is no {} `{identifier}`",
-                blueprint.title.to_lowercase()
-            ))
-        })?;
-    access::require_readable(store, subject, &blueprint, &entity).await?;
+    let mut entity = readable_entity_of(store, subject, &blueprint, identifier).await?;
+    crate::services::mirrors::fill(store, std::slice::from_mut(&mut entity)).await?;
     let mut referenced_by = store.entities_referencing(blueprint_id, identifier).await?;
     let all = store.list_blueprints().await?;
     let scopes = access::read_scopes(store, subject, &all).await?;
@@ -184,7 +180,8 @@ pub async fn entity_page(
             ..Default::default()
         })
         .await?;
-    let team_choices = if abilities.update_all {
+    // Inherited teams are not the entity's to change.
+    let team_choices = if abilities.update_all && blueprint.inherited_team_path().is_none() {
         let mut teams = assignable_teams(store, subject).await?;
         for team in &entity.team {
             if !teams.contains(team) {
@@ -216,6 +213,37 @@ pub async fn entity_page(
         team_choices,
         markdown_html,
     })
+}
+
+/// One entity `subject` may read, or 404 (unknown blueprint or entity) /
+/// 403 (not readable), as stored (without mirror values).
+pub async fn readable_entity(
+    store: &Store,
+    subject: &Subject,
+    blueprint_id: &str,
+    identifier: &str,
+) -> Result<Entity, AppError> {
+    let blueprint = blueprint(store, blueprint_id).await?;
+    readable_entity_of(store, subject, &blueprint, identifier).await
+}
+
+async fn readable_entity_of(
+    store: &Store,
+    subject: &Subject,
+    blueprint: &Blueprint,
+    identifier: &str,
+) -> Result<Entity, AppError> {
+    let entity = store
+        .get_entity(&blueprint.identifier, identifier)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "there is no {} `{identifier}`",
+                blueprint.title.to_lowercase()
+            ))
+        })?;
+    access::require_readable(store, subject, blueprint, &entity).await?;
+    Ok(entity)
 }
 
 /// The teams `subject` may give an entity: every team for admins, their

@@ -120,7 +120,8 @@ pub async fn catalog_page(
         restriction: access::all_of(conditions),
         group_by: view.group_by.clone(),
     };
-    let list = store.list_entities(&listing).await?;
+    let mut list = store.list_entities(&listing).await?;
+    crate::services::mirrors::fill(store, &mut list.entities).await?;
     let groups = match &view.group_by {
         Some(key) => store
             .group_counts(&listing, key)
@@ -138,7 +139,7 @@ pub async fn catalog_page(
         .into_iter()
         .map(|t| t.name)
         .collect();
-    let assignable_teams = if may_create {
+    let assignable_teams = if may_create && blueprint.inherited_team_path().is_none() {
         crate::services::catalog::assignable_teams(store, subject).await?
     } else {
         Vec::new()

@@ -94,11 +94,31 @@ fn blueprint(
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
-        extra: Map::new(),
+        ..Default::default()
     }
 }
 
 pub fn blueprints() -> Vec<Blueprint> {
+    let mut all = catalog_blueprints();
+    // Deployments belong to their service's teams and show its tier: the
+    // demo's inherited ownership and mirror property.
+    if let Some(deployment) = all.iter_mut().find(|b| b.identifier == "deployment") {
+        deployment.ownership = Some(crate::model::Ownership::Inherited {
+            path: "service".into(),
+            title: Some("Service teams".into()),
+        });
+        deployment.mirror_properties.insert(
+            "serviceTier".into(),
+            crate::model::MirrorProperty {
+                title: Some("Service tier".into()),
+                path: "service.tier".into(),
+            },
+        );
+    }
+    all
+}
+
+fn catalog_blueprints() -> Vec<Blueprint> {
     use PropertyType::*;
     vec![
         blueprint(

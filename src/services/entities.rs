@@ -145,6 +145,9 @@ struct Planned {
     entity: Entity,
     existing: Option<Entity>,
     links: Vec<RelationLink>,
+    /// The teams the input named, if it named any: an inheriting entity
+    /// may only repeat the ones it inherits.
+    sent_team: Option<Vec<String>>,
 }
 
 /// What every entity of one write request shares.
@@ -192,6 +195,7 @@ fn plan(
     let base = existing.as_ref().filter(|_| options.merge);
     let mut properties = base.map(|e| e.properties.clone()).unwrap_or_default();
     properties.extend(input.properties.unwrap_or_default());
+    crate::services::mirrors::strip_written(blueprint, &mut properties);
     let mut relations = base.map(|e| e.relations.clone()).unwrap_or_default();
     relations.extend(input.relations.unwrap_or_default());
     // Teams given are checked; a merge keeps the stored ones as they are.
@@ -208,6 +212,7 @@ fn plan(
         (None, Some(base)) => base.team.clone(),
         (None, None) => Vec::new(),
     };
+    let team_sent = team.clone();
     validate_entity(blueprint, &properties, &relations)
         .map_err(|errors| AppError::Invalid(crate::model::validate::joined(&errors)))?;
     let links = relation_links(blueprint, &relations);
@@ -236,6 +241,7 @@ fn plan(
         entity,
         existing,
         links,
+        sent_team: input.team.is_some().then_some(team_sent),
     })
 }
 
@@ -399,6 +405,26 @@ async fn write_once(
             plan(&batch, identifier, input, existing)
         })
         .collect();
+    // Inherited teams before the policy: `ownedByTeam` admits the members
+    // of the teams the entity will have.
+    let all_blueprints = store.list_blueprints().await?;
+    if let Some(rule) = crate::services::ownership::rule_of(&blueprint, &all_blueprints) {
+        crate::services::ownership::inherit(
+            store,
+            &rule,
+            planned.iter_mut().flatten().map(|p| &mut p.entity),
+        )
+        .await?;
+        for slot in planned.iter_mut() {
+            let Ok(p) = slot else { continue };
+            let sent = p.sent_team.as_deref().unwrap_or_default();
+            if let Err(refusal) =
+                crate::services::ownership::check_sent_teams(&blueprint, sent, &p.entity.team)
+            {
+                *slot = Err(refusal);
+            }
+        }
+    }
     authorize_planned(store, &batch, &mut planned).await?;
 
     // Relation targets: one query per target blueprint; entities of this
@@ -509,7 +535,8 @@ async fn write_once(
     let saved = if writes.is_empty() && stubs.is_empty() {
         Vec::new()
     } else {
-        store.save_entities(&writes, &stubs).await?
+        let inheritance = crate::services::ownership::rules_touching(&all_blueprints, blueprint_id);
+        store.save_entities(&writes, &stubs, &inheritance).await?
     };
     let mut lost = Vec::new();
     for (index, result) in slots.into_iter().zip(saved) {
@@ -568,7 +595,9 @@ pub async fn delete_entity(
         before,
         after: None,
     };
-    if store.delete_entity(&audit).await? {
+    let inheritance =
+        crate::services::ownership::rules_touching(&store.list_blueprints().await?, blueprint_id);
+    if store.delete_entity(&audit, &inheritance).await? {
         Ok(())
     } else {
         Err(AppError::NotFound(format!(

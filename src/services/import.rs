@@ -123,8 +123,9 @@ impl<'a> Importer<'a> {
     }
 
     /// Creates the blueprints read so far that do not exist: first without
-    /// relations, then with them (a relation may point at a blueprint
-    /// created in the same import).
+    /// relations (and the mirrors and inherited ownership that walk them),
+    /// then with them (a relation may point at a blueprint created in the
+    /// same import).
     async fn create_blueprints(&mut self) -> Result<(), AppError> {
         let blueprints = std::mem::take(&mut self.blueprints);
         let mut created = Vec::new();
@@ -134,11 +135,20 @@ impl<'a> Importer<'a> {
             }
             let mut bare = bp.clone();
             bare.relations.clear();
+            bare.mirror_properties.clear();
+            bare.ownership = None;
+            bare.team_inheritance = None;
             crate::services::blueprints::create(self.store, self.subject, bare, true).await?;
             self.report.blueprints_created += 1;
             created.push(bp);
         }
-        for bp in created.into_iter().filter(|b| !b.relations.is_empty()) {
+        let walks_relations = |b: &Blueprint| {
+            !b.relations.is_empty()
+                || !b.mirror_properties.is_empty()
+                || b.ownership.is_some()
+                || b.team_inheritance.is_some()
+        };
+        for bp in created.into_iter().filter(walks_relations) {
             let id = bp.identifier.clone();
             crate::services::blueprints::replace(self.store, self.subject, &id, bp).await?;
         }

@@ -19,6 +19,8 @@ pub mod entities;
 pub mod export;
 pub mod import;
 pub mod markdown;
+pub mod mirrors;
+pub mod ownership;
 pub mod pages;
 pub mod permissions;
 pub mod search;

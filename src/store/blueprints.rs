@@ -5,6 +5,7 @@ use super::audit::{insert_change, ChangeRecord};
 use super::entities::EntityRow;
 use super::{with_pool, OnConflict, Store, StoreError};
 use crate::model::{Blueprint, Entity};
+use crate::store::BeginWrite;
 use chrono::Utc;
 use sqlx::types::Json;
 
@@ -40,7 +41,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let now = Utc::now();
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "INSERT INTO blueprints (identifier, title, icon, description, definition, position, \
                  created_at, created_by, updated_at, updated_by) \
@@ -95,7 +96,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let now = Utc::now();
         let updated = with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE blueprints SET title = $2, icon = $3, description = $4, definition = $5, \
                  updated_at = $6, updated_by = $7 WHERE identifier = $1",
@@ -138,7 +139,7 @@ impl Store {
         actor: &str,
     ) -> Result<u64, StoreError> {
         let deleted = with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let entities = sqlx::query("DELETE FROM entities WHERE blueprint = $1")
                 .bind(&blueprint.identifier)
                 .execute(&mut *tx)

@@ -2,6 +2,7 @@
 
 use super::{with_pool, Store, StoreError};
 use crate::model::CredentialInfo;
+use crate::store::BeginWrite;
 use chrono::{DateTime, Utc};
 
 /// A credential to store: its client id, the argon2id hash of its secret,
@@ -63,7 +64,7 @@ impl Store {
     /// ends the tokens issued for the old one.
     pub async fn put_credential(&self, credential: &Credential) -> Result<(), StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("DELETE FROM access_tokens WHERE client_id = $1")
                 .bind(&credential.client_id)
                 .execute(&mut *tx)
@@ -140,7 +141,7 @@ impl Store {
     /// unknown or already revoked.
     pub async fn revoke_credential(&self, client_id: &str) -> Result<bool, StoreError> {
         Ok(with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("DELETE FROM access_tokens WHERE client_id = $1")
                 .bind(client_id)
                 .execute(&mut *tx)

@@ -5,6 +5,7 @@ use super::{bind_all, with_pool, Store, StoreError};
 use crate::model::{Entity, EntityList, Reference};
 use crate::query::listing::compile_group_counts;
 use crate::query::{compile_listing, Bind, EntityListing, Sql};
+use crate::store::BeginWrite;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 use sqlx::types::Json;
@@ -312,7 +313,7 @@ impl Store {
     /// Inserts entities of one blueprint in one transaction: all or none.
     pub async fn insert_entities(&self, entities: &[NewEntity]) -> Result<(), StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for new in entities {
                 insert_entity_rows!(&mut tx, self.dialect(), new);
             }
@@ -353,9 +354,16 @@ impl Store {
     }
 
     /// Deletes an entity with its audit record; false when it did not exist.
-    pub async fn delete_entity(&self, audit: &AuditRecord) -> Result<bool, StoreError> {
+    /// Entities inheriting their teams through it (`inheritance`) own
+    /// nothing afterwards, in the same transaction.
+    pub async fn delete_entity(
+        &self,
+        audit: &AuditRecord,
+        inheritance: &[super::InheritanceRule],
+    ) -> Result<bool, StoreError> {
+        use super::inherited_teams::refresh_inherited_teams;
         let deleted = with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query("DELETE FROM entities WHERE blueprint = $1 AND identifier = $2")
                 .bind(&audit.blueprint)
                 .bind(&audit.identifier)
@@ -364,6 +372,9 @@ impl Store {
                 .rows_affected();
             if n > 0 {
                 insert_audit!(&mut tx, audit);
+                let touched: super::Touched =
+                    [(audit.blueprint.clone(), vec![audit.identifier.clone()])].into();
+                refresh_inherited_teams!(tx, inheritance, &touched);
             }
             tx.commit().await?;
             n > 0

@@ -5,8 +5,10 @@
 //! round trips rather than several per entity.
 
 use super::entities::{AuditRecord, NewEntity};
-use super::{bind_all, with_pool, Store, StoreError};
+use super::inherited_teams::refresh_inherited_teams;
+use super::{bind_all, with_pool, InheritanceRule, Store, StoreError, Touched};
 use crate::query::{Bind, Sql};
+use crate::store::BeginWrite;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -69,10 +71,14 @@ impl Store {
     /// meanwhile, or a replace of an entity changed since its version, is
     /// skipped and answered as that entity's conflict (the others are
     /// written). A stub whose target appeared meanwhile is not needed.
+    ///
+    /// `inheritance` are the blueprints whose inherited teams this batch may
+    /// change (`store::inherited_teams`); they are refreshed before commit.
     pub async fn save_entities(
         &self,
         writes: &[EntityWrite],
         stubs: &[NewEntity],
+        inheritance: &[InheritanceRule],
     ) -> Result<Vec<Result<(), String>>, StoreError> {
         // Rows go in in key order, so two batches touching the same keys
         // lock them in the same order; PostgreSQL may still pick a batch as
@@ -80,7 +86,7 @@ impl Store {
         // whole again to retry.
         let mut attempt = 0;
         loop {
-            match self.save_entities_once(writes, stubs).await {
+            match self.save_entities_once(writes, stubs, inheritance).await {
                 Err(StoreError::Database(sqlx::Error::Database(db)))
                     if attempt < 3 && matches!(db.code().as_deref(), Some("40P01" | "40001")) =>
                 {
@@ -101,6 +107,7 @@ impl Store {
         &self,
         writes: &[EntityWrite],
         stubs: &[NewEntity],
+        inheritance: &[InheritanceRule],
     ) -> Result<Vec<Result<(), String>>, StoreError> {
         let dialect = self.dialect();
         // teams, properties and relations are the JSON columns.
@@ -128,7 +135,7 @@ impl Store {
 
         let mut written: HashMap<Key, i64> = HashMap::new();
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for chunk in inserts.chunks(ROWS_PER_STATEMENT) {
                 let mut sql = Sql::default();
                 sql.push(
@@ -218,6 +225,13 @@ impl Store {
                 });
                 sql.push(" ON CONFLICT DO NOTHING");
                 bind_all!(sqlx::query(&sql.text), &sql.binds).execute(&mut *tx).await?;
+            }
+            if !inheritance.is_empty() {
+                let mut touched = Touched::new();
+                for (blueprint, identifier) in written.keys() {
+                    touched.entry(blueprint.clone()).or_default().push(identifier.clone());
+                }
+                refresh_inherited_teams!(tx, inheritance, &touched);
             }
             let audits: Vec<&AuditRecord> = writes
                 .iter()

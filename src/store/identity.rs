@@ -3,6 +3,7 @@
 use super::audit::{insert_change, ChangeRecord};
 use super::{with_pool, OnConflict, Store, StoreError};
 use crate::model::{TeamProvider, User, UserRole, UserStatus};
+use crate::store::BeginWrite;
 use chrono::{DateTime, SubsecRound, Utc};
 use sqlx::types::Json;
 use std::collections::BTreeMap;
@@ -84,7 +85,7 @@ impl Store {
         let now = Utc::now();
         let mut skipped = Vec::new();
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             // Same parameters either way: $1 e-mail, $2/$3 names, $4 picture, $5 now.
             let upsert = if create {
                 "INSERT INTO users (email, first_name, last_name, picture, role, status, \
@@ -343,7 +344,7 @@ impl Store {
         }
         after.updated_at = Utc::now().trunc_subsecs(6);
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "UPDATE users SET role = $2, moderated_blueprints = $3, status = $4, updated_at = $5 \
                  WHERE email = $1",
@@ -386,7 +387,7 @@ impl Store {
     /// them; their sessions end at their next request) and records it.
     pub async fn delete_user(&self, user: &User, actor: &str) -> Result<bool, StoreError> {
         Ok(with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("UPDATE credentials SET revoked_at = $2 WHERE owner = $1 AND revoked_at IS NULL")
                 .bind(&user.email)
                 .bind(Utc::now())

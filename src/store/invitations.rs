@@ -2,6 +2,7 @@
 
 use super::{with_pool, Store, StoreError};
 use crate::model::{UserRole, UserStatus};
+use crate::store::BeginWrite;
 use chrono::Utc;
 
 /// What an invitation creates.
@@ -20,7 +21,7 @@ impl Store {
     pub async fn invite(&self, invitation: &NewInvitation<'_>) -> Result<(), StoreError> {
         let now = Utc::now();
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let status: Option<(String,)> = sqlx::query_as("SELECT status FROM users WHERE email = $1")
                 .bind(invitation.email)
                 .fetch_optional(&mut *tx)
@@ -94,7 +95,7 @@ impl Store {
     ) -> Result<Option<String>, StoreError> {
         let at = Utc::now();
         Ok(with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             // Claiming the link first makes two simultaneous uses race for
             // this one row: only one of them updates it.
             let claimed: Option<(String,)> = sqlx::query_as(

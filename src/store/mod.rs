@@ -18,6 +18,8 @@ mod entity_batch;
 pub use entity_batch::EntityWrite;
 mod error;
 mod identity;
+pub(crate) mod inherited_teams;
+pub use inherited_teams::{InheritanceRule, Touched};
 mod invitations;
 pub use identity::{SsoProfile, UserChange};
 pub use invitations::NewInvitation;
@@ -77,6 +79,43 @@ macro_rules! bind_all {
     }};
 }
 pub(crate) use bind_all;
+
+/// Opens a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`:
+/// a deferred transaction that reads first and writes later cannot take the
+/// write lock once another connection has committed since its read (SQLite
+/// answers "database is locked" at once, whatever the busy timeout), so two
+/// concurrent bulk writes failed. Taking the lock at BEGIN makes the second
+/// writer wait its turn instead. PostgreSQL's row locks need nothing more.
+pub(crate) trait BeginWrite {
+    type Database: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>,
+    > + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Database = sqlx::Sqlite;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error>,
+    > + Send {
+        self.begin_with("BEGIN IMMEDIATE")
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Database = sqlx::Postgres;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<
+        Output = Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error>,
+    > + Send {
+        self.begin()
+    }
+}
 
 impl Store {
     /// Connects to `sqlite://path` (the file and its folder are created) or

@@ -4,6 +4,7 @@ use super::audit::{insert_change, ChangeRecord};
 use super::{with_pool, OnConflict, Store, StoreError};
 use crate::model::query::Query;
 use crate::model::{CatalogView, Page, PagePermissions, PageType};
+use crate::store::BeginWrite;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -118,7 +119,7 @@ impl Store {
         let now = Utc::now();
         let result = with_pool!(self, pool => {
             async {
-                let mut tx = pool.begin().await?;
+                let mut tx = pool.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO pages (identifier, kind, title, icon, blueprint, position, definition, \
                      created_at, updated_at) \
@@ -158,7 +159,7 @@ impl Store {
         change: &PageDocumentChange<'_>,
     ) -> Result<bool, StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let row: Option<(Json<Value>,)> =
                 sqlx::query_as("SELECT definition FROM pages WHERE identifier = $1")
                     .bind(change.page)
@@ -209,7 +210,7 @@ impl Store {
     pub async fn delete_page(&self, page: &Page, actor: &str) -> Result<bool, StoreError> {
         let before = serde_json::to_value(page).unwrap_or_default();
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let deleted = sqlx::query("DELETE FROM pages WHERE identifier = $1")
                 .bind(&page.identifier)
                 .execute(&mut *tx)

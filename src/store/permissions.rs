@@ -6,6 +6,7 @@
 use super::audit::{insert_change, ChangeRecord};
 use super::{with_pool, Store, StoreError};
 use crate::model::{BlueprintPermissions, PagePermissions};
+use crate::store::BeginWrite;
 use sqlx::types::Json;
 use std::collections::HashMap;
 
@@ -59,7 +60,7 @@ impl Store {
         actor: &str,
     ) -> Result<bool, StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query("UPDATE blueprints SET permissions = $2 WHERE identifier = $1")
                 .bind(blueprint)
                 .bind(Json(after))

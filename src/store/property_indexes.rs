@@ -16,6 +16,7 @@ use super::{with_pool, Store, StoreError};
 use crate::model::{Blueprint, EntitySort, PropertySchema, PropertyType};
 use crate::query::dialect::is_plain_blueprint;
 use crate::query::{Dialect, EntityListing, Sql};
+use crate::store::BeginWrite;
 
 /// Every index costs each entity write; past this many a blueprint's
 /// further properties sort without one.
@@ -84,7 +85,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let dialect = self.dialect();
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let existing: Vec<(i64, String)> =
                 sqlx::query_as("SELECT id, key FROM property_indexes WHERE blueprint = $1")
                     .bind(blueprint)

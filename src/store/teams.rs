@@ -4,6 +4,7 @@
 use super::audit::{insert_change, ChangeRecord};
 use super::{bind_all, with_pool, OnConflict, Store, StoreError};
 use crate::model::{Team, TeamProvider};
+use crate::store::BeginWrite;
 use chrono::{DateTime, SubsecRound, Utc};
 use std::collections::BTreeMap;
 
@@ -130,7 +131,7 @@ impl Store {
     /// the creation is recorded in the same transaction.
     pub async fn create_team(&self, team: &Team, actor: Option<&str>) -> Result<(), StoreError> {
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "INSERT INTO teams (name, description, provider, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5)",
@@ -186,7 +187,7 @@ impl Store {
         }
         after.updated_at = Utc::now().trunc_subsecs(6);
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("UPDATE teams SET description = $2, updated_at = $3 WHERE name = $1")
                 .bind(&after.name)
                 .bind(&after.description)
@@ -223,7 +224,7 @@ impl Store {
     /// Deletes a team (its memberships go with it) and records it.
     pub async fn delete_team(&self, team: &Team, actor: &str) -> Result<bool, StoreError> {
         Ok(with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query("DELETE FROM teams WHERE name = $1")
                 .bind(&team.name)
                 .execute(&mut *tx)

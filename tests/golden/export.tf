@@ -1,0 +1,77 @@
+# Portolan catalog export: one port_entity resource per entity.
+resource "port_entity" "golden_child-1" {
+  identifier = "child-1"
+  blueprint  = "golden"
+  title      = "Child one"
+  properties = {
+    string_props = {
+      "tier" = "silver"
+    }
+    number_props = {
+      "cost" = 3
+    }
+    boolean_props = {
+      "live" = false
+    }
+    array_props = {
+      string_items = {
+        "tags" = []
+      }
+    }
+  }
+  relations = {
+    single_relations = {
+      "parent" = "root"
+    }
+    many_relations = {
+      "peers" = ["child-2"]
+    }
+  }
+}
+
+resource "port_entity" "golden_child-2" {
+  identifier = "child-2"
+  blueprint  = "golden"
+  relations = {
+    single_relations = {
+      "parent" = "root"
+    }
+  }
+}
+
+resource "port_entity" "golden_root" {
+  identifier = "root"
+  blueprint  = "golden"
+  title      = "Root \"quoted\" \\ back\\slash"
+  icon       = "Star"
+  teams      = ["golden-team"]
+  properties = {
+    string_props = {
+      "home" = "https://example.test/a?b=c&d=e"
+      "name" = "Zoë – naïve café"
+      "notes" = "# Heading\n\nA $${template} and %%{ directive } here.\n"
+      "since" = "2026-01-02T03:04:05Z"
+      "tier" = "gold"
+    }
+    number_props = {
+      "cost" = 12.5
+    }
+    boolean_props = {
+      "live" = true
+    }
+    object_props = {
+      "extra" = jsonencode({"nested":{"list":[true,null],"n":1}})
+    }
+    array_props = {
+      string_items = {
+        "tags" = ["a", "b c"]
+      }
+    }
+  }
+  relations = {
+    many_relations = {
+      "peers" = []
+    }
+  }
+}
+
