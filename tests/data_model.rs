@@ -18,6 +18,10 @@ async fn call(
     api_call(store, method, path, Some(auth), body).await
 }
 
+async fn get(store: &Store, auth: &str, path: &str) -> (StatusCode, Value) {
+    call(store, auth, "GET", path, None).await
+}
+
 fn squad() -> Value {
     json!({
         "identifier": "squad", "title": "Squad", "icon": "Team",
@@ -138,7 +142,7 @@ both_databases!(blueprints_are_created_changed_and_deleted, |store, _url| {
         "{body}"
     );
     assert!(store.get_page("squads").await.unwrap().is_none());
-    let (status, _) = call(&store, &admin, "GET", "/v1/blueprints/squad", None).await;
+    let (status, _) = get(&store, &admin, "/v1/blueprints/squad").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // The data model is the admins': a member's write is refused.
@@ -211,14 +215,7 @@ both_databases!(
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["entities"][0]["created"], false);
         assert_eq!(body["entities"][1]["created"], true);
-        let (status, _) = call(
-            &store,
-            &admin,
-            "GET",
-            "/v1/blueprints/squad/entities/platform",
-            None,
-        )
-        .await;
+        let (status, _) = get(&store, &admin, "/v1/blueprints/squad/entities/platform").await;
         assert_eq!(status, StatusCode::OK, "the stub exists");
 
         // PATCH changes what it names (null clears); PUT replaces.
@@ -334,14 +331,7 @@ both_databases!(the_audit_log_answers_with_ports_filters, |store, _url| {
     )
     .await;
 
-    let (status, body) = call(
-        &store,
-        &admin,
-        "GET",
-        "/v1/audit-log?entity=core&blueprint=squad",
-        None,
-    )
-    .await;
+    let (status, body) = get(&store, &admin, "/v1/audit-log?entity=core&blueprint=squad").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let audits = body["audits"].as_array().unwrap();
     let actions: Vec<&str> = audits
@@ -357,14 +347,7 @@ both_databases!(the_audit_log_answers_with_ports_filters, |store, _url| {
         json!({"blueprint": "squad", "entity": "core"})
     );
 
-    let (_, body) = call(
-        &store,
-        &admin,
-        "GET",
-        "/v1/audit-log?resources=team,blueprint",
-        None,
-    )
-    .await;
+    let (_, body) = get(&store, &admin, "/v1/audit-log?resources=team,blueprint").await;
     let kinds: Vec<&str> = body["audits"]
         .as_array()
         .unwrap()
@@ -372,20 +355,13 @@ both_databases!(the_audit_log_answers_with_ports_filters, |store, _url| {
         .map(|a| a["resourceType"].as_str().unwrap())
         .collect();
     assert_eq!(kinds, vec!["team", "blueprint"]);
-    let (_, body) = call(&store, &admin, "GET", "/v1/audit-log?limit=1", None).await;
+    let (_, body) = get(&store, &admin, "/v1/audit-log?limit=1").await;
     assert_eq!(body["audits"].as_array().unwrap().len(), 1);
-    let (_, body) = call(
-        &store,
-        &admin,
-        "GET",
-        "/v1/audit-log?from=2999-01-01T00:00:00Z",
-        None,
-    )
-    .await;
+    let (_, body) = get(&store, &admin, "/v1/audit-log?from=2999-01-01T00:00:00Z").await;
     assert_eq!(body["audits"], json!([]));
-    let (status, body) = call(&store, &admin, "GET", "/v1/audit-log?limit=5000", None).await;
+    let (status, body) = get(&store, &admin, "/v1/audit-log?limit=5000").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let (status, _) = call(&store, &admin, "GET", "/v1/audit-log?from=yesterday", None).await;
+    let (status, _) = get(&store, &admin, "/v1/audit-log?from=yesterday").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // A member reads one entity's history, not the whole log.
@@ -488,26 +464,12 @@ both_databases!(
     |store, _url| {
         let admin = admin_bearer(&store).await;
         release_catalog(&store, &admin).await;
-        let (_, json) = call(
-            &store,
-            &admin,
-            "GET",
-            "/v1/blueprints/release/entities/r1",
-            None,
-        )
-        .await;
+        let (_, json) = get(&store, &admin, "/v1/blueprints/release/entities/r1").await;
         let properties = &json["entity"]["properties"];
         assert_eq!(properties["version"], "1.0");
         assert_eq!(properties["appCrew"], "Crew One");
         assert_eq!(properties["appIds"], json!(["a1", "a2"]));
-        let (_, json) = call(
-            &store,
-            &admin,
-            "GET",
-            "/v1/blueprints/app/entities/a2",
-            None,
-        )
-        .await;
+        let (_, json) = get(&store, &admin, "/v1/blueprints/app/entities/a2").await;
         assert_eq!(
             json["entity"]["properties"]["crewName"],
             Value::Null,
@@ -528,12 +490,10 @@ both_databases!(
             Some(json!({"combinator": "and", "rules": [{"property": "$blueprint", "operator": "=", "value": "release"}]}))).await;
         assert_eq!(json["entities"][0]["properties"]["appCrew"], "Crew Uno");
         // Terraform's flag leaves them out.
-        let (_, json) = call(
+        let (_, json) = get(
             &store,
             &admin,
-            "GET",
             "/v1/blueprints/release/entities/r1?exclude_calculated_properties=true",
-            None,
         )
         .await;
         assert!(
@@ -582,14 +542,7 @@ both_databases!(
     |store, _url| {
         let admin = admin_bearer(&store).await;
         release_catalog(&store, &admin).await;
-        let (_, json) = call(
-            &store,
-            &admin,
-            "GET",
-            "/v1/blueprints/release/entities/r1",
-            None,
-        )
-        .await;
+        let (_, json) = get(&store, &admin, "/v1/blueprints/release/entities/r1").await;
         assert_eq!(json["entity"]["team"], json!(["alpha"]));
         assert_eq!(
             found(&store, &admin, releases_of_team("alpha")).await,

@@ -80,7 +80,7 @@ pub async fn search(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BlueprintSearch {
     #[serde(default)]
@@ -214,7 +214,7 @@ pub async fn patch(
     update(&store, &subject, path, &params, body, true).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct BulkBody {
     entities: Vec<EntityInput>,
 }
@@ -286,7 +286,7 @@ pub async fn delete(
     Ok(Json(json!({"ok": true})))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct BulkDeleteBody {
     entities: Vec<String>,
 }

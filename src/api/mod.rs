@@ -13,6 +13,7 @@ mod error;
 mod export;
 mod health;
 mod json;
+mod openapi;
 mod pages;
 mod permissions;
 mod teams;
@@ -20,7 +21,10 @@ mod users;
 
 pub use error::ApiError;
 
+use crate::model::query::Query;
+use crate::model::{Blueprint, Entity, Page, PagePermissions};
 use crate::server::AppState;
+use crate::services::entities::EntityInput;
 use axum::routing::{any, get, on, post, MethodFilter, MethodRouter};
 use axum::{Json, Router};
 use serde_json::Value;
@@ -28,79 +32,107 @@ use serde_json::Value;
 /// What every handler answers: Port's `{"ok": true, …}` or its error envelope.
 pub type ApiResult = Result<Json<Value>, ApiError>;
 
-/// Declares the `/v1` endpoints once: the router is built from this list,
-/// and `endpoint_list` hands it to the authorization matrix test, which
-/// fails when an endpoint is missing from the matrix.
+/// One `/v1` endpoint: how it is routed and how the OpenAPI document
+/// describes it.
+pub struct Endpoint {
+    pub method: &'static str,
+    pub path: &'static str,
+    handler: MethodRouter<AppState>,
+    pub summary: &'static str,
+    /// Query parameters the handler reads (flags and filters).
+    pub query: &'static [&'static str],
+    /// The schema of the JSON body the handler deserialises.
+    pub body: Option<openapi::SchemaFn>,
+    /// The key of the reply's payload beside `ok`, and its schema.
+    pub reply: Option<(&'static str, openapi::SchemaFn)>,
+}
+
+/// Declares the `/v1` endpoints once: the router, the authorization matrix
+/// test (through `endpoint_list`, failing when an endpoint is missing from
+/// the matrix) and `/v1/openapi.json` are all built from this list, and the
+/// body types named here are the ones the handlers' `ApiJson` extractors
+/// take, so the document cannot drift from the routes.
+///
+/// `METHOD "path" => handler, "summary" [query, params] (BodyType) -> "key": ReplyType;`
 macro_rules! endpoints {
-    ($($method:ident $path:literal => $handler:expr),* $(,)?) => {
-        fn endpoints() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
-            vec![$((stringify!($method), $path, on(MethodFilter::$method, $handler))),*]
+    ($($method:ident $path:literal => $handler:expr, $summary:literal
+        $([$($param:literal),*])? $(($body:ty))? $(-> $key:literal : $reply:ty)?);* $(;)?) => {
+        fn endpoints() -> Vec<Endpoint> {
+            vec![$(Endpoint {
+                method: stringify!($method),
+                path: $path,
+                handler: on(MethodFilter::$method, $handler),
+                summary: $summary,
+                query: &[$($($param),*)?],
+                body: [$(openapi::schema_of::<$body> as openapi::SchemaFn)?].first().copied(),
+                reply: [$(($key, openapi::schema_of::<$reply> as openapi::SchemaFn))?].first().copied(),
+            }),*]
         }
     };
 }
 
 endpoints! {
-    GET "/blueprints" => blueprints::list,
-    POST "/blueprints" => blueprints::create,
-    GET "/blueprints/{id}" => blueprints::get,
-    PUT "/blueprints/{id}" => blueprints::put,
-    PATCH "/blueprints/{id}" => blueprints::patch,
-    DELETE "/blueprints/{id}" => blueprints::delete,
-    GET "/blueprints/{id}/entities-count" => blueprints::entities_count,
-    GET "/blueprints/{id}/permissions" => permissions::get_blueprint,
-    PATCH "/blueprints/{id}/permissions" => permissions::patch_blueprint,
-    GET "/blueprints/{bp}/entities" => entities::list,
-    POST "/blueprints/{bp}/entities" => entities::create,
-    POST "/blueprints/{bp}/entities/search" => entities::search_blueprint,
-    POST "/blueprints/{bp}/entities/bulk" => entities::bulk,
-    POST "/blueprints/{bp}/bulk/entities/delete" => entities::bulk_delete,
-    GET "/blueprints/{bp}/entities/{id}" => entities::get,
-    PUT "/blueprints/{bp}/entities/{id}" => entities::put,
-    PATCH "/blueprints/{bp}/entities/{id}" => entities::patch,
-    DELETE "/blueprints/{bp}/entities/{id}" => entities::delete,
-    POST "/entities/search" => entities::search,
-    GET "/export" => export::export,
-    POST "/import" => export::import,
-    GET "/pages" => pages::list,
-    POST "/pages" => pages::create,
-    GET "/pages/{id}" => pages::get,
-    DELETE "/pages/{id}" => pages::delete,
-    GET "/pages/{id}/permissions" => permissions::get_page,
-    PATCH "/pages/{id}/permissions" => permissions::patch_page,
-    GET "/audit-log" => audit::list,
-    GET "/users" => users::list,
-    POST "/users/invite" => users::invite,
-    GET "/users/{email}" => users::get,
-    PATCH "/users/{email}" => users::patch,
-    DELETE "/users/{email}" => users::delete,
-    POST "/rotate-credentials/{email}" => users::rotate_credentials,
-    GET "/teams" => teams::list,
-    POST "/teams" => teams::create,
-    GET "/teams/{name}" => teams::get,
-    PUT "/teams/{name}" => teams::put,
-    PATCH "/teams/{name}" => teams::patch,
-    DELETE "/teams/{name}" => teams::delete,
+    GET "/blueprints" => blueprints::list, "List every blueprint" -> "blueprints": Vec<Blueprint>;
+    POST "/blueprints" => blueprints::create, "Create a blueprint (and its catalog page and moderator role)" ["create_catalog_page"] (Blueprint) -> "blueprint": Blueprint;
+    GET "/blueprints/{id}" => blueprints::get, "Read one blueprint" -> "blueprint": Blueprint;
+    PUT "/blueprints/{id}" => blueprints::put, "Replace a blueprint; existing entities must still validate" (Blueprint) -> "blueprint": Blueprint;
+    PATCH "/blueprints/{id}" => blueprints::patch, "Change some of a blueprint's keys" (Value) -> "blueprint": Blueprint;
+    DELETE "/blueprints/{id}" => blueprints::delete, "Delete a blueprint (with its entities only when delete_entities=true)" ["delete_entities"] -> "deletedEntities": i64;
+    GET "/blueprints/{id}/entities-count" => blueprints::entities_count, "Count a blueprint's entities the caller may read" -> "count": i64;
+    GET "/blueprints/{id}/permissions" => permissions::get_blueprint, "Read who may do what with a blueprint's entities" -> "permissions": Value;
+    PATCH "/blueprints/{id}/permissions" => permissions::patch_blueprint, "Change a blueprint's permissions" (Value) -> "permissions": Value;
+    GET "/blueprints/{bp}/entities" => entities::list, "List a blueprint's entities" ["exclude_calculated_properties"] -> "entities": Vec<Entity>;
+    POST "/blueprints/{bp}/entities" => entities::create, "Create an entity (or upsert, or merge into one)" ["upsert", "merge", "validation_only", "create_missing_related_entities"] (EntityInput) -> "entity": Entity;
+    POST "/blueprints/{bp}/entities/search" => entities::search_blueprint, "Search a blueprint's entities, a page at a time" ["exclude_calculated_properties"] (entities::BlueprintSearch) -> "entities": Vec<Entity>;
+    POST "/blueprints/{bp}/entities/bulk" => entities::bulk, "Create or upsert up to 1000 entities, each answered on its own" ["upsert", "merge", "validation_only", "create_missing_related_entities"] (entities::BulkBody) -> "entities": Value;
+    POST "/blueprints/{bp}/bulk/entities/delete" => entities::bulk_delete, "Delete up to 100 entities by identifier" (entities::BulkDeleteBody) -> "deletedEntities": Vec<String>;
+    GET "/blueprints/{bp}/entities/{id}" => entities::get, "Read one entity" ["exclude_calculated_properties"] -> "entity": Entity;
+    PUT "/blueprints/{bp}/entities/{id}" => entities::put, "Replace an entity" ["create_missing_related_entities"] (EntityInput) -> "entity": Entity;
+    PATCH "/blueprints/{bp}/entities/{id}" => entities::patch, "Change some of an entity's fields" ["create_missing_related_entities"] (EntityInput) -> "entity": Entity;
+    DELETE "/blueprints/{bp}/entities/{id}" => entities::delete, "Delete an entity";
+    POST "/entities/search" => entities::search, "Search every blueprint with the query language" ["exclude_calculated_properties"] (Query) -> "entities": Vec<Entity>;
+    GET "/export" => export::export, "Export entities as JSON lines, GitOps YAML or Terraform HCL (streamed)" ["blueprints", "format"];
+    POST "/import" => export::import, "Import a JSON export" (Value) -> "import": Value;
+    GET "/pages" => pages::list, "List pages" -> "pages": Vec<Page>;
+    POST "/pages" => pages::create, "Create a page" (Page) -> "page": Page;
+    GET "/pages/{id}" => pages::get, "Read one page" -> "page": Page;
+    DELETE "/pages/{id}" => pages::delete, "Delete a page and its saved views";
+    GET "/pages/{id}/permissions" => permissions::get_page, "Read who may see a page" -> "permissions": PagePermissions;
+    PATCH "/pages/{id}/permissions" => permissions::patch_page, "Change who may see a page" (Value) -> "permissions": PagePermissions;
+    GET "/audit-log" => audit::list, "Read the audit log, newest first" ["entity", "blueprint", "user", "action", "status", "resources", "from", "to", "limit"] -> "audits": Vec<Value>;
+    GET "/users" => users::list, "List users" -> "users": Vec<Value>;
+    POST "/users/invite" => users::invite, "Invite someone by e-mail" (users::InviteBody) -> "invitation": Value;
+    GET "/users/{email}" => users::get, "Read one user" -> "user": Value;
+    PATCH "/users/{email}" => users::patch, "Change a user's role, teams or status" (users::PatchBody) -> "user": Value;
+    DELETE "/users/{email}" => users::delete, "Delete a user";
+    POST "/rotate-credentials/{email}" => users::rotate_credentials, "Issue a user new API credentials" -> "credentials": Value;
+    GET "/teams" => teams::list, "List teams" -> "teams": Vec<Value>;
+    POST "/teams" => teams::create, "Create a team" (teams::CreateBody) -> "team": Value;
+    GET "/teams/{name}" => teams::get, "Read one team with its members" -> "team": Value;
+    PUT "/teams/{name}" => teams::put, "Replace a team's description and members" (teams::WriteBody) -> "team": Value;
+    PATCH "/teams/{name}" => teams::patch, "Change a team's description or members" (teams::WriteBody) -> "team": Value;
+    DELETE "/teams/{name}" => teams::delete, "Delete a team";
 }
 
 /// Every `/v1` endpoint as `(method, full path)`, e.g. `("GET", "/v1/users")`.
 pub fn endpoint_list() -> Vec<(&'static str, String)> {
     endpoints()
         .into_iter()
-        .map(|(method, path, _)| (method, format!("/v1{path}")))
+        .map(|e| (e.method, format!("/v1{}", e.path)))
         .collect()
 }
 
 pub fn router() -> Router<AppState> {
     let v1 = endpoints()
         .into_iter()
-        .fold(Router::new(), |router, (_, path, handler)| {
-            router.route(path, handler)
-        })
+        .fold(Router::new(), |router, e| router.route(e.path, e.handler))
         .fallback(any(blueprints::unknown_route))
         .layer(axum::middleware::from_fn(auth::require_subject));
     Router::new()
         .route("/healthz", get(health::healthz))
         // Outside the bearer check: this is where tokens come from.
         .route("/v1/auth/access_token", post(auth::access_token))
+        // Public like Port's: it describes the API and holds no data.
+        .route("/v1/openapi.json", get(openapi::document))
         .nest("/v1", v1)
 }

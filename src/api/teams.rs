@@ -54,7 +54,7 @@ pub async fn get(State(store): State<Store>, Path(name): Path<String>) -> ApiRes
     one(&store, &directory::get_team(&store, &name).await?).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct CreateBody {
     name: String,
     #[serde(default)]
@@ -77,12 +77,13 @@ pub async fn create(
     Ok((StatusCode::CREATED, one(&store, &team).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct WriteBody {
     /// Renaming is not supported: when given, it must be the path's name.
     #[serde(default)]
     name: Option<String>,
     #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Option<String>")]
     description: Option<Option<String>>,
     #[serde(default)]
     users: Option<Vec<String>>,

@@ -42,7 +42,7 @@ pub async fn get(State(store): State<Store>, Path(email): Path<String>) -> ApiRe
     Ok(Json(json!({"ok": true, "user": user_json(&user)})))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatchBody {
     #[serde(default)]
@@ -80,12 +80,12 @@ pub async fn delete(
     Ok(Json(json!({"ok": true})))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct InviteBody {
     invitee: Invitee,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct Invitee {
     email: String,
     /// Port's role strings; `Admin` makes an admin, anything else a member.

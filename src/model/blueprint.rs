@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Blueprint {
@@ -37,6 +38,7 @@ pub struct Blueprint {
     pub extra: Map<String, Value>,
 }
 
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MirrorProperty {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,6 +47,7 @@ pub struct MirrorProperty {
     pub path: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Ownership {
@@ -62,11 +65,13 @@ pub enum Ownership {
     },
 }
 
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TeamInheritance {
     pub path: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct BlueprintSchema {
     /// In declared order (tables and forms show them so).
@@ -76,6 +81,7 @@ pub struct BlueprintSchema {
     pub required: Vec<String>,
 }
 
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PropertyType {
@@ -86,6 +92,7 @@ pub enum PropertyType {
     Array,
 }
 
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PropertySchema {
@@ -146,6 +153,7 @@ impl PropertySchema {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RelationSchema {

@@ -7,6 +7,7 @@ use super::query::Query;
 use super::EntitySort;
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogView {
@@ -29,6 +30,7 @@ pub struct CatalogView {
 }
 
 /// The URL parameters of a view, exactly as the catalog page reads them.
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ViewParams {
     /// The filter as Port's query JSON.

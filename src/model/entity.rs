@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 /// An entity as read. `team` is always an array on read: Terraform
 /// unmarshals it as `[]string`.
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Entity {
@@ -59,6 +60,7 @@ pub fn related_ids(value: &Value) -> Vec<&str> {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SortOrder {
@@ -69,6 +71,7 @@ pub enum SortOrder {
 
 /// Sort of an entity table: a meta property (`$title`, `$identifier`,
 /// `$updatedAt`, `$createdAt`) or a property key of the blueprint.
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntitySort {
     pub property: String,

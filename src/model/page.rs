@@ -5,6 +5,7 @@ use super::{Blueprint, EntityList, Team, User};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PageType {
     /// A catalog page: one table of a blueprint's entities.
@@ -31,6 +32,7 @@ impl PageType {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Page {

@@ -315,6 +315,7 @@ impl EntityAbilities {
 }
 
 /// Who may read a page (and see it in the sidebar), and who may edit it.
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PagePermissions {
@@ -323,6 +324,7 @@ pub struct PagePermissions {
     pub update: Option<PageAudience>,
 }
 
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PageAudience {

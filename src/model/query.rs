@@ -798,6 +798,28 @@ impl<'de> serde::Deserialize<'de> for Query {
     }
 }
 
+/// The query's JSON Schema for the OpenAPI document: its grammar is
+/// recursive and checked by `Query::from_json`, so the schema states the
+/// outline and points at the spec rather than repeating every rule.
+#[cfg(feature = "ssr")]
+impl schemars::JsonSchema for Query {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Query".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A search query (spec/search.md): rules joined by a combinator; a rule is {property, operator, value}, {operator: \"relatedTo\", blueprint, value, direction} or a nested query.",
+            "type": "object",
+            "required": ["combinator", "rules"],
+            "properties": {
+                "combinator": {"type": "string", "enum": ["and", "or"]},
+                "rules": {"type": "array", "items": {"type": "object"}}
+            }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -119,6 +119,7 @@ impl User {
 
 /// Where a team comes from: created in Portolan, or synced from the SSO
 /// provider's groups (then its membership is read-only).
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TeamProvider {
     #[serde(rename = "Port")]
@@ -144,6 +145,7 @@ impl TeamProvider {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Team {

@@ -49,15 +49,18 @@ pub struct WriteOptions {
 }
 
 /// An entity as clients send it; `team` may be a string or an array.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct EntityInput {
     #[serde(default)]
     pub identifier: Option<String>,
     /// Left out: kept on a merge; `null`: cleared.
     #[serde(default, deserialize_with = "crate::model::present")]
+    #[schemars(with = "Option<String>")]
     pub title: Option<Option<String>>,
     #[serde(default, deserialize_with = "crate::model::present")]
+    #[schemars(with = "Option<String>")]
     pub icon: Option<Option<String>>,
+    /// A team name or an array of team names.
     #[serde(default)]
     pub team: Option<Value>,
     #[serde(default)]
