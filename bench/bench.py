@@ -13,6 +13,7 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -133,8 +134,9 @@ def rss_mb(pid):
 
 
 class Server:
-    def __init__(self, database_url, port):
+    def __init__(self, database_url, port, plan_log):
         env = dict(os.environ,
+                   PORTOLAN_QUERY_PLAN_LOG=plan_log,
                    PORTOLAN_ADDR=f"127.0.0.1:{port}",
                    PORTOLAN_DATABASE_URL=database_url,
                    PORTOLAN_DEMO_DATA="0",
@@ -147,6 +149,7 @@ class Server:
         self.proc = subprocess.Popen([os.environ["PORTOLAN_BIN"]], env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT)
         self.port = port
+        self.plan_log, self.plans_read = plan_log, 0
         deadline = time.time() + 60
         while time.time() < deadline:
             try:
@@ -160,6 +163,16 @@ class Server:
             time.sleep(0.2)
         self.log.seek(0)
         raise SystemExit(f"the server did not start:\n{self.log.read().decode()[-2000:]}")
+
+    def new_plans(self):
+        """The plans the server logged since the last call: the statements
+        the request(s) in between ran for the first time."""
+        if not os.path.exists(self.plan_log):
+            return []
+        with open(self.plan_log) as f:
+            lines = f.read().splitlines()
+        new, self.plans_read = lines[self.plans_read:], len(lines)
+        return [json.loads(line) for line in new]
 
     def stop(self):
         self.proc.terminate()
@@ -293,8 +306,8 @@ def run_one(kind, n, source, pg_url):
         subprocess.run(["psql", pg_url, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
         subprocess.run(["psql", pg_url, "-qc", f"CREATE DATABASE {name}"], check=True)
         url = pg_url.rsplit("/", 1)[0] + "/" + name
-    server = Server(url, port)
-    result = {"database": kind, "entities": n}
+    server = Server(url, port, os.path.join(tmp, "plans.jsonl"))
+    result = {"database": kind, "entities": n, "plans": {}}
     try:
         tok = token(port)
         admin = Client(port, tok)
@@ -318,8 +331,10 @@ def run_one(kind, n, source, pg_url):
         result["search"] = {}
         for label, (method, path, body, form) in queries(n).items():
             client = Client(port, cookie=cookie) if path.startswith("/api/") else admin
+            server.new_plans()
             result["search"][label] = latency(client, method, path, body, form)
             print(f"    {label}: {result['search'][label]}", flush=True)
+            result["plans"][label] = server.new_plans()
         page = Client(port, cookie=cookie)
         result["catalog_page_ssr"] = latency(page, "GET", "/catalog/services?sort=%24title", runs=100)
         print(f"    catalog page SSR: {result['catalog_page_ssr']}", flush=True)
@@ -330,8 +345,10 @@ def run_one(kind, n, source, pg_url):
         assert status == 200, status
         table_filter = urllib.parse.quote(json.dumps(
             {"combinator": "and", "rules": [{"property": "$team", "operator": "containsAny", "value": ["team-07"]}]}))
+        server.new_plans()
         result["catalog_page_ssr_filtered"] = latency(
             page, "GET", f"/catalog/services?filter={table_filter}&sort=-monthlyCost", runs=100)
+        result["plans"]["catalog page, initial + table filter, sorted"] = server.new_plans()
         print(f"    catalog page SSR, initial + table filter, sorted: {result['catalog_page_ssr_filtered']}", flush=True)
         load_rss = []
         sampler = threading.Thread(target=lambda: [load_rss.append(rss_mb(server.proc.pid)) or time.sleep(1) for _ in range(25)])
@@ -414,6 +431,7 @@ def main():
         json.dump(report, f, indent=2)
     print(f"\nwrote {out}\n")
     print(markdown(report))
+    print(plans_markdown(report))
 
 
 def ssr_filtered(run):
@@ -436,6 +454,22 @@ def markdown(report):
                      f"{ssr_filtered(r)} | {load.get('rps')} | "
                      f"{load.get('errors', 0) + load.get('non2xx', 0) if 'rps' in load else load} | "
                      f"{r['rss_after_ingest_mb']} / {r['rss_under_load_mb']} | {r['database_mb']} |")
+    return "\n".join(lines)
+
+
+def plans_markdown(report):
+    """Each query's plans (row and count statements), per database, at the
+    largest size measured."""
+    lines = []
+    for kind in dict.fromkeys(r["database"] for r in report["runs"]):
+        run = max((r for r in report["runs"] if r["database"] == kind), key=lambda r: r["entities"])
+        lines.append(f"\n#### Plans, {kind}, {run['entities']:,} entities\n")
+        for label, plans in run.get("plans", {}).items():
+            lines.append(f"{label}:\n\n```")
+            for p in plans:
+                lines.append(re.sub(r"SELECT e\.identifier, .*?e\.version", "SELECT <entity columns>", p["sql"]))
+                lines.extend("  " + step for step in p["plan"])
+            lines.append("```\n")
     return "\n".join(lines)
 
 

@@ -189,3 +189,85 @@ both_databases!(
         }
     }
 );
+
+/// The plan log of this test process (one per process: the store's is).
+fn plan_log() -> &'static std::path::Path {
+    static PATH: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    PATH.get_or_init(|| {
+        let path =
+            std::env::temp_dir().join(format!("portolan-plans-{}.jsonl", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        portolan::store::query_plans::write_plans_to(&path).expect("open the plan log");
+        path
+    })
+}
+
+/// The plans logged so far for statements of this backend containing `needle`.
+fn plans_of(backend: &str, needle: &str) -> Vec<Vec<String>> {
+    std::fs::read_to_string(plan_log())
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .filter(|p| p["backend"] == backend && p["sql"].as_str().unwrap().contains(needle))
+        .map(|p| serde_json::from_value(p["plan"].clone()).unwrap())
+        .collect()
+}
+
+both_databases!(query_plans_are_logged_once_per_statement, |store, _url| {
+    plan_log();
+    let bp = blueprint(json!({"cost": {"type": "number"}, "notes": {"type": "string"}}));
+    store
+        .insert_blueprint(&bp, 0, Some("admin@x"))
+        .await
+        .unwrap();
+    store
+        .insert_entities(&(0..300).map(job).collect::<Vec<_>>())
+        .await
+        .unwrap();
+    let listing = EntityListing {
+        blueprint: "job".into(),
+        search: None,
+        sort: EntitySort::from_url("-cost"),
+        offset: 0,
+        limit: 50,
+        restriction: None,
+        group_by: None,
+    };
+    // Twice, with different bind values: one statement, one plan.
+    store.list_entities(&listing).await.unwrap();
+    store
+        .list_entities(&EntityListing {
+            offset: 50,
+            ..listing.clone()
+        })
+        .await
+        .unwrap();
+    assert!(store
+        .get_entity("job", "job-00007")
+        .await
+        .unwrap()
+        .is_some());
+
+    let backend = store.backend();
+    let sorted = plans_of(backend, "ORDER BY");
+    assert_eq!(sorted.len(), 1, "one plan for the listing: {sorted:?}");
+    let lookups = plans_of(backend, "AND e.identifier = $2");
+    assert_eq!(lookups.len(), 1, "{lookups:?}");
+    if backend == "sqlite" {
+        // The sort reads the cost index; the lookup, the unique key.
+        assert!(
+            sorted[0]
+                .iter()
+                .any(|step| step.contains("USING INDEX entities_prop_")),
+            "{sorted:?}"
+        );
+        assert!(
+            lookups[0].iter().any(|step| step.contains("USING INDEX")),
+            "{lookups:?}"
+        );
+    } else {
+        // PostgreSQL's first line is the plan's root, with its cost estimate.
+        assert!(sorted[0][0].contains("cost="), "{sorted:?}");
+        assert!(lookups[0][0].contains("cost="), "{lookups:?}");
+    }
+});

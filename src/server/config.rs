@@ -69,6 +69,10 @@ struct Flags {
     /// The provider's name on the login button (default: SSO).
     #[arg(long, env = "PORTOLAN_OIDC_NAME")]
     oidc_name: Option<String>,
+    /// Appends the plan of each distinct catalog read to this file (JSON
+    /// lines), to see which index a slow page uses. Off when unset.
+    #[arg(long, env = "PORTOLAN_QUERY_PLAN_LOG")]
+    query_plan_log: Option<PathBuf>,
     /// Settings file; `portolan.toml` in the working folder is read when present.
     #[arg(long, env = "PORTOLAN_CONFIG")]
     config: Option<PathBuf>,
@@ -97,6 +101,7 @@ struct FileSettings {
     oidc_groups_claim: Option<String>,
     oidc_auto_provision: Option<toml::Value>,
     oidc_name: Option<String>,
+    query_plan_log: Option<PathBuf>,
 }
 
 pub const DEFAULT_ADMIN_EMAIL: &str = "admin@portolan.local";
@@ -115,6 +120,8 @@ pub struct Settings {
     pub public_url: String,
     /// Single sign-on, when `PORTOLAN_OIDC_ISSUER` is set.
     pub oidc: Option<crate::auth::oidc::OidcSettings>,
+    /// Where to write query plans (`PORTOLAN_QUERY_PLAN_LOG`), if anywhere.
+    pub query_plan_log: Option<PathBuf>,
 }
 
 /// A boolean setting from a flag/env string or a TOML value.
@@ -249,6 +256,7 @@ impl Settings {
         };
         Ok(Settings {
             oidc,
+            query_plan_log: flags.query_plan_log.or(file.query_plan_log),
             admin_email: flags
                 .admin_email
                 .or(file.admin_email)

@@ -165,6 +165,12 @@ pub async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(path) = &settings.query_plan_log {
+        if let Err(e) = crate::store::query_plans::write_plans_to(path) {
+            eprintln!("portolan: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let store = match Store::connect(&settings.database_url).await {
         Ok(s) => s,
         Err(e) => {

@@ -165,6 +165,7 @@ impl Store {
     pub async fn list_entities(&self, listing: &EntityListing) -> Result<EntityList, StoreError> {
         // The count first: how many rows match decides how to read the page.
         let compiled = compile_listing(self.dialect(), listing, None);
+        self.log_plan(&compiled.count).await;
         let (total,): (i64,) = with_pool!(self, pool => {
             bind_all!(sqlx::query_as::<_, (i64,)>(&compiled.count.text), &compiled.count.binds)
                 .fetch_one(pool)
@@ -174,6 +175,7 @@ impl Store {
             Some(index) => compile_listing(self.dialect(), listing, Some(&index)),
             None => compiled,
         };
+        self.log_plan(&compiled.rows).await;
         let rows: Vec<EntityRow> = with_pool!(self, pool => {
             bind_all!(sqlx::query_as::<_, EntityRow>(&compiled.rows.text), &compiled.rows.binds)
                 .fetch_all(pool)
@@ -192,12 +194,16 @@ impl Store {
         blueprint: &str,
         identifier: &str,
     ) -> Result<Option<Entity>, StoreError> {
-        let sql = format!(
-            "SELECT {} FROM entities e WHERE e.blueprint = $1 AND e.identifier = $2",
-            self.dialect().entity_columns()
-        );
+        let mut sql = Sql::default();
+        sql.push("SELECT ")
+            .push(self.dialect().entity_columns())
+            .push(" FROM entities e WHERE e.blueprint = ")
+            .push_bind(Bind::Text(blueprint.to_string()))
+            .push(" AND e.identifier = ")
+            .push_bind(Bind::Text(identifier.to_string()));
+        self.log_plan(&sql).await;
         let row: Option<EntityRow> = with_pool!(self, pool => {
-            sqlx::query_as(&sql).bind(blueprint).bind(identifier).fetch_optional(pool).await?
+            bind_all!(sqlx::query_as(&sql.text), &sql.binds).fetch_optional(pool).await?
         });
         Ok(row.map(Entity::from))
     }
@@ -218,6 +224,7 @@ impl Store {
             .push(" AND (")
             .push_sql(restriction)
             .push(")");
+        self.log_plan(&sql).await;
         let (count,): (i64,) = with_pool!(self, pool => {
             bind_all!(sqlx::query_as::<_, (i64,)>(&sql.text), &sql.binds)
                 .fetch_one(pool)
@@ -227,9 +234,12 @@ impl Store {
     }
 
     pub async fn count_entities(&self, blueprint: &str) -> Result<i64, StoreError> {
+        let mut sql = Sql::default();
+        sql.push("SELECT COUNT(*) FROM entities WHERE blueprint = ")
+            .push_bind(Bind::Text(blueprint.to_string()));
+        self.log_plan(&sql).await;
         let (count,): (i64,) = with_pool!(self, pool => {
-            sqlx::query_as("SELECT COUNT(*) FROM entities WHERE blueprint = $1")
-                .bind(blueprint)
+            bind_all!(sqlx::query_as(&sql.text), &sql.binds)
                 .fetch_one(pool)
                 .await?
         });

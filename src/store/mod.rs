@@ -28,6 +28,7 @@ pub use pages::PageDocumentChange;
 mod permissions;
 pub use permissions::DeniedAttempt;
 pub mod property_indexes;
+pub mod query_plans;
 mod search;
 pub mod sessions;
 mod statistics;

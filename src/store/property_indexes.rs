@@ -156,8 +156,12 @@ impl Store {
         Ok(rows.into_iter().map(|(k,)| k).collect())
     }
 
-    /// The index a filtered SQLite listing should walk in sort order, when
-    /// walking it is cheaper than sorting every match. Walking reads about
+    /// The index a SQLite listing should walk in sort order, when walking
+    /// it is cheaper than sorting every match. Unfiltered listings too:
+    /// without planner statistics (a new database, or rows written since
+    /// the last ANALYZE) SQLite read a blueprint's rows through
+    /// `entities_by_updated` and sorted them all in a temporary B-tree (the
+    /// plan log showed it); with a full match the rule below always walks. Walking reads about
     /// `(offset + limit) × rows / matches` rows to fill the page; sorting
     /// reads `matches`: walk when `matches² > (offset + limit) × rows`.
     /// `rows` is the highest entity id, which only overestimates the
@@ -171,12 +175,7 @@ impl Store {
         let Store::Sqlite(pool) = self else {
             return Ok(None);
         };
-        let filtered = listing.restriction.is_some()
-            || listing
-                .search
-                .as_deref()
-                .is_some_and(|s| !s.trim().is_empty());
-        if !filtered || listing.group_by.is_some() || matches == 0 {
+        if listing.group_by.is_some() || matches == 0 {
             return Ok(None);
         }
         let index = match sort_key(&listing.sort) {

@@ -33,6 +33,7 @@ impl Store {
         }
         sql.push(" ORDER BY e.blueprint, e.identifier LIMIT ")
             .push_bind(Bind::Int(limit));
+        self.log_plan(&sql).await;
         let rows: Vec<super::entities::EntityRow> = with_pool!(self, pool => {
             bind_all!(sqlx::query_as::<_, super::entities::EntityRow>(&sql.text), &sql.binds)
                 .fetch_all(pool)
