@@ -343,3 +343,142 @@ both_databases!(
         assert_eq!(json["entity"]["version"], stale.version + 2);
     }
 );
+
+/// A blueprint's total as the catalog shows it (the count kept by
+/// triggers) and as counting its rows gives it (a restriction that every
+/// row meets takes the counting path).
+async fn totals(store: &Store, blueprint: &str) -> (i64, i64) {
+    let mut every_row = portolan::query::Sql::default();
+    every_row.push("1 = 1");
+    (
+        store.count_entities(blueprint).await.unwrap(),
+        store
+            .count_entities_where(blueprint, Some(&every_row))
+            .await
+            .unwrap(),
+    )
+}
+
+// The per-blueprint count behind unfiltered catalog pages follows every
+// kind of write: single and bulk creates, stubs, upserts (no change),
+// deletes one at a time and in bulk, and a blueprint deleted with its
+// entities and created again.
+both_databases!(entity_counts_follow_every_write, |store, _url| {
+    let auth = admin_token(&store).await;
+    let (kept, counted) = totals(&store, "service").await;
+    assert!(counted > 0, "the demo has services");
+    assert_eq!(kept, counted, "after the demo seed");
+
+    let (status, json) = post(&store, &auth, "", valid_service("count-one")).await;
+    assert_eq!(status, StatusCode::CREATED, "{json}");
+    let bulk: Vec<Value> = (0..30)
+        .map(|i| {
+            let mut service = valid_service(&format!("count-bulk-{i}"));
+            service["relations"] = json!({});
+            service
+        })
+        .collect();
+    let (status, json) = support::api_call(
+        &store,
+        "POST",
+        "/v1/blueprints/service/entities/bulk?upsert=true",
+        Some(&auth),
+        Some(json!({ "entities": bulk })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    // A relation to a missing service makes a stub: two new entities.
+    let mut with_stub = valid_service("count-two");
+    with_stub["relations"] = json!({"dependencies": ["count-stub"]});
+    let (status, json) = post(
+        &store,
+        &auth,
+        "?create_missing_related_entities=true",
+        with_stub,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{json}");
+    // Replacing an entity that exists adds nothing.
+    let (status, json) = post(&store, &auth, "?upsert=true", valid_service("count-one")).await;
+    assert!(status.is_success(), "{status} {json}");
+    let (kept, now) = totals(&store, "service").await;
+    assert_eq!(now, counted + 33);
+    assert_eq!(kept, now, "after creates, a stub and an upsert");
+
+    let (status, json) = support::api_call(
+        &store,
+        "DELETE",
+        "/v1/blueprints/service/entities/count-one",
+        Some(&auth),
+        None,
+    )
+    .await;
+    assert!(status.is_success(), "{status} {json}");
+    let (status, json) = support::api_call(
+        &store,
+        "POST",
+        "/v1/blueprints/service/bulk/entities/delete",
+        Some(&auth),
+        Some(json!({"entities": ["count-bulk-0", "count-bulk-1", "count-bulk-2"]})),
+    )
+    .await;
+    assert!(status.is_success(), "{status} {json}");
+    let (kept, now) = totals(&store, "service").await;
+    assert_eq!(now, counted + 29);
+    assert_eq!(kept, now, "after deletes");
+
+    // A blueprint deleted with its entities, then made again, starts at 0.
+    let job = json!({"identifier": "countjob", "title": "Count job", "schema": {"properties": {}}});
+    for round in 0..2 {
+        let (status, json) = support::api_call(
+            &store,
+            "POST",
+            "/v1/blueprints",
+            Some(&auth),
+            Some(job.clone()),
+        )
+        .await;
+        assert!(status.is_success(), "round {round}: {status} {json}");
+        assert_eq!(
+            totals(&store, "countjob").await,
+            (0, 0),
+            "round {round}: new blueprint"
+        );
+        let jobs: Vec<Value> = (0..5)
+            .map(|i| json!({"identifier": format!("job-{i}")}))
+            .collect();
+        let (status, json) = support::api_call(
+            &store,
+            "POST",
+            "/v1/blueprints/countjob/entities/bulk",
+            Some(&auth),
+            Some(json!({ "entities": jobs })),
+        )
+        .await;
+        assert!(status.is_success(), "round {round}: {status} {json}");
+        assert_eq!(
+            totals(&store, "countjob").await,
+            (5, 5),
+            "round {round}: five jobs"
+        );
+        let (status, json) = support::api_call(
+            &store,
+            "DELETE",
+            "/v1/blueprints/countjob?delete_entities=true",
+            Some(&auth),
+            None,
+        )
+        .await;
+        assert!(status.is_success(), "round {round}: {status} {json}");
+        assert_eq!(
+            totals(&store, "countjob").await,
+            (0, 0),
+            "round {round}: deleted"
+        );
+    }
+    // Another blueprint's count never moved.
+    assert_eq!(
+        totals(&store, "service").await,
+        (counted + 29, counted + 29)
+    );
+});

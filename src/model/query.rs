@@ -635,7 +635,7 @@ fn parse_value(operator: Operator, value: &Value, path: &str) -> Result<RuleValu
                 normalize_datetime(text).ok_or_else(|| {
                     err(
                         &join(path, key),
-                        format!("\"{text}\" is not an ISO 8601 date-time"),
+                        format!("\"{text}\" is not an ISO 8601 date-time from year 0000 to 9999"),
                     )
                 })
             };
@@ -709,21 +709,23 @@ fn parse_related_to(obj: &Map<String, Value>, path: &str) -> Result<Rule, QueryE
 }
 
 /// An ISO 8601 date-time (or a date) in the one form the store compares:
-/// UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+/// UTC, `YYYY-MM-DDTHH:MM:SSZ`. Only years 0000 to 9999 in UTC: the store
+/// compares these strings as text, which orders them only with four-digit
+/// years, and chrono writes other years (`-2027`, `+10000`) in a form
+/// RFC 3339 cannot read back (the fuzz target found a `between` bound of
+/// `-2027-02-01` that was accepted but not read back from the wire).
 pub fn normalize_datetime(text: &str) -> Option<String> {
-    if let Ok(d) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Some(
-            d.with_timezone(&chrono::Utc)
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        );
-    }
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|d| {
-            d.and_utc()
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        })
+    use chrono::Datelike;
+    let utc = match chrono::DateTime::parse_from_rfc3339(text) {
+        Ok(d) => d.with_timezone(&chrono::Utc),
+        Err(_) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()?
+            .and_hms_opt(0, 0, 0)?
+            .and_utc(),
+    };
+    (0..=9999)
+        .contains(&utc.year())
+        .then(|| utc.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 impl Rule {
@@ -869,6 +871,23 @@ mod tests {
             json!({"combinator": "and", "rules": [{"property": "d", "operator": "between", "value": {"from": "yesterday", "to": "2026-01-01"}}]}),
         );
         assert!(e.contains("\"yesterday\" is not an ISO 8601"), "{e}");
+        // Years a four-digit text comparison can't order, nor RFC 3339 read
+        // back, are refused: a negative date, and a date-time whose UTC
+        // form falls before year 0000 or after 9999.
+        for bound in [
+            "-2027-02-01",
+            "0000-01-01T00:00:00+01:00",
+            "9999-12-31T23:00:00-05:00",
+        ] {
+            let e = bad(
+                json!({"combinator": "and", "rules": [{"property": "d", "operator": "between", "value": {"from": "2026-01-01", "to": bound}}]}),
+            );
+            assert!(e.contains("from year 0000 to 9999"), "{bound}: {e}");
+        }
+        assert_eq!(
+            normalize_datetime("0000-01-01T01:00:00+01:00").as_deref(),
+            Some("0000-01-01T00:00:00Z")
+        );
         let e = bad(json!({"combinator": "and", "rules": [{"property": "a", "operator": "="}]}));
         assert!(e.contains("needs a `value`"), "{e}");
     }

