@@ -63,27 +63,33 @@ impl Dialect {
     /// `column` contains `needle`, ignoring ASCII case, with `%`/`_`
     /// escaped so a search for `50%` means what it says.
     pub fn push_contains_ci(&self, sql: &mut Sql, column: &str, needle: &str) {
-        let escaped = needle
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
         let op = match self {
             Dialect::Sqlite => " LIKE ",
             Dialect::Postgres => " ILIKE ",
         };
         sql.push(column)
             .push(op)
-            .push_bind(Bind::Text(format!("%{escaped}%")))
+            .push_bind(Bind::Text(like_pattern(needle)))
             .push(" ESCAPE '\\'");
     }
+}
+
+/// `%needle%` with `\`, `%` and `_` escaped for `LIKE … ESCAPE '\'`.
+fn like_pattern(needle: &str) -> String {
+    let escaped = needle
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }
 
 impl Dialect {
     /// The catalog's text search: `term` anywhere in the title or the
     /// identifier, ignoring case. SQLite asks its trigram full-text index
     /// (migration 0009), which knows substrings of three characters or
-    /// more; shorter terms, and PostgreSQL (whose trigram indexes serve
-    /// ILIKE itself), compare the columns.
+    /// more; shorter terms compare the columns. PostgreSQL's trigram
+    /// indexes are on `lower(column)` (migration 0010, so that equality
+    /// lookups never pick them), and the search asks in the same terms.
     pub fn push_text_search(&self, sql: &mut Sql, term: &str) {
         if *self == Dialect::Sqlite && term.chars().count() >= 3 {
             // One FTS5 phrase: the term as it is, quotes doubled.
@@ -91,6 +97,15 @@ impl Dialect {
             sql.push("e.id IN (SELECT rowid FROM entities_text WHERE entities_text MATCH ")
                 .push_bind(Bind::Text(phrase))
                 .push(")");
+            return;
+        }
+        if *self == Dialect::Postgres {
+            let pattern = like_pattern(term);
+            sql.push("(lower(e.title) LIKE lower(")
+                .push_bind(Bind::Text(pattern.clone()))
+                .push(") ESCAPE '\\' OR lower(e.identifier) LIKE lower(")
+                .push_bind(Bind::Text(pattern))
+                .push(") ESCAPE '\\')");
             return;
         }
         sql.push("(");

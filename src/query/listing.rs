@@ -171,7 +171,11 @@ mod tests {
             &listing(Some("50%"), "-$updatedAt"),
             None,
         );
-        assert!(q.rows.text.contains("ILIKE $1 ESCAPE"), "{}", q.rows.text);
+        assert!(
+            q.rows.text.contains("lower(e.title) LIKE lower($1) ESCAPE"),
+            "{}",
+            q.rows.text
+        );
         assert!(q
             .rows
             .text
