@@ -271,3 +271,60 @@ both_databases!(query_plans_are_logged_once_per_statement, |store, _url| {
         assert!(lookups[0][0].contains("cost="), "{lookups:?}");
     }
 });
+
+// The table's search box on both databases: a term anywhere in the title
+// or the identifier, ignoring case, with LIKE's wildcards taken literally;
+// SQLite answers terms of three characters or more from its FTS5 trigram
+// table, PostgreSQL from trigram indexes on lower(column). Totals and rows
+// match a scan of the same entities in memory.
+both_databases!(text_search_matches_title_or_identifier, |store, _url| {
+    let bp = blueprint(json!({"cost": {"type": "number"}}));
+    store
+        .insert_blueprint(&bp, 0, Some("admin@x"))
+        .await
+        .unwrap();
+    let mut jobs: Vec<NewEntity> = (0..300).map(job).collect();
+    jobs[7].entity.title = Some("Nightly 50% ROLLUP".into());
+    jobs[8].entity.title = Some("Nightly 500 rollup".into());
+    jobs[9].entity.title = None;
+    store.insert_entities(&jobs).await.unwrap();
+    for term in [
+        "job 1",
+        "JOB-0012",
+        "rollup",
+        "50%",
+        "b-",
+        "_",
+        "no such text",
+    ] {
+        let listing = EntityListing {
+            blueprint: "job".into(),
+            search: Some(term.into()),
+            sort: EntitySort::from_url("$identifier"),
+            offset: 0,
+            limit: 500,
+            restriction: None,
+            group_by: None,
+        };
+        let needle = term.to_lowercase();
+        let want: Vec<&str> = jobs
+            .iter()
+            .map(|n| &n.entity)
+            .filter(|e| {
+                e.identifier.to_lowercase().contains(&needle)
+                    || e.title
+                        .as_deref()
+                        .is_some_and(|t| t.to_lowercase().contains(&needle))
+            })
+            .map(|e| e.identifier.as_str())
+            .collect();
+        let page = store.list_entities(&listing).await.unwrap();
+        let got: Vec<&str> = page
+            .entities
+            .iter()
+            .map(|e| e.identifier.as_str())
+            .collect();
+        assert_eq!(got, want, "search {term:?}");
+        assert_eq!(page.total as usize, want.len(), "total of {term:?}");
+    }
+});
