@@ -60,27 +60,27 @@ impl Dialect {
         }
     }
 
-    /// `column` contains `needle`, ignoring ASCII case, with `%`/`_`
-    /// escaped so a search for `50%` means what it says.
+    /// `column` contains `needle`, ignoring case, with `%`/`_` escaped so a
+    /// search for `50%` means what it says. SQLite's LIKE ignores ASCII
+    /// case itself; PostgreSQL compares `lower(column)`, the expression its
+    /// trigram indexes are built on (migration 0010).
     pub fn push_contains_ci(&self, sql: &mut Sql, column: &str, needle: &str) {
-        let op = match self {
-            Dialect::Sqlite => " LIKE ",
-            Dialect::Postgres => " ILIKE ",
+        let escaped = needle
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = Bind::Text(format!("%{escaped}%"));
+        match self {
+            Dialect::Sqlite => sql.push(column).push(" LIKE ").push_bind(pattern),
+            Dialect::Postgres => sql
+                .push("lower(")
+                .push(column)
+                .push(") LIKE lower(")
+                .push_bind(pattern)
+                .push(")"),
         };
-        sql.push(column)
-            .push(op)
-            .push_bind(Bind::Text(like_pattern(needle)))
-            .push(" ESCAPE '\\'");
+        sql.push(" ESCAPE '\\'");
     }
-}
-
-/// `%needle%` with `\`, `%` and `_` escaped for `LIKE … ESCAPE '\'`.
-fn like_pattern(needle: &str) -> String {
-    let escaped = needle
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
 }
 
 impl Dialect {
@@ -97,15 +97,6 @@ impl Dialect {
             sql.push("e.id IN (SELECT rowid FROM entities_text WHERE entities_text MATCH ")
                 .push_bind(Bind::Text(phrase))
                 .push(")");
-            return;
-        }
-        if *self == Dialect::Postgres {
-            let pattern = like_pattern(term);
-            sql.push("(lower(e.title) LIKE lower(")
-                .push_bind(Bind::Text(pattern.clone()))
-                .push(") ESCAPE '\\' OR lower(e.identifier) LIKE lower(")
-                .push_bind(Bind::Text(pattern))
-                .push(") ESCAPE '\\')");
             return;
         }
         sql.push("(");
