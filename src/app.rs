@@ -47,7 +47,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/catalog/:page") view={Lazy::<CatalogRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/entity/:blueprint/:identifier") view={Lazy::<EntityRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard/:page") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async/>
@@ -81,6 +81,7 @@ macro_rules! lazy_page {
     };
 }
 
+lazy_page!(HomeRoute, HomePage);
 lazy_page!(CatalogRoute, CatalogPage);
 lazy_page!(EntityRoute, EntityPage);
 lazy_page!(DashboardRoute, DashboardPage);

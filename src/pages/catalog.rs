@@ -13,7 +13,7 @@ use super::filter_builder::{filter_builder, OnApply};
 use super::urlencode;
 use crate::components::error::{ErrorView, Loading};
 use crate::components::icon::Icon;
-use crate::model::filter_input::{describe_rule, filter_fields};
+use crate::model::filter_input::{describe_rule, filter_fields, FilterField};
 use crate::model::query::Query;
 use crate::model::{ActiveView, AppError, CatalogPageData, ViewParams};
 use leptos::prelude::*;
@@ -74,11 +74,13 @@ pub async fn save_view(
     };
     let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
     let saved = crate::services::views::save_view(&store, &subject, &page, &name, &params).await?;
-    Ok(format!(
+    let href = format!(
         "/catalog/{}?view={}",
         urlencode(&page),
         urlencode(&saved.name)
-    ))
+    );
+    crate::server::redirect_plain_form_to(&href);
+    Ok(href)
 }
 
 #[server(endpoint = "delete_view")]
@@ -132,7 +134,11 @@ pub async fn create_page_from_view(
         ..ViewParams::default()
     })?
     .filter;
-    crate::services::pages::create_page_from_view(&store, &subject, &page, &title, filter).await
+    let href =
+        crate::services::pages::create_page_from_view(&store, &subject, &page, &title, filter)
+            .await?;
+    crate::server::redirect_plain_form_to(&href);
+    Ok(href)
 }
 
 /// The URL of a catalog page showing `params` from row `offset`.
@@ -176,6 +182,14 @@ struct Actions {
     save_default: ServerAction<SaveDefaultView>,
     set_filter: ServerAction<SetPageFilter>,
     new_page: ServerAction<CreatePageFromView>,
+}
+
+/// Which builder menus have been opened on this page. Kept by the page, not
+/// by the menu, so a menu that stays open over a new view keeps its builder.
+#[derive(Clone, Copy)]
+struct OpenedMenus {
+    filter: RwSignal<bool>,
+    initial_filter: RwSignal<bool>,
 }
 
 /// The message of a failed action, shown by the menu that sent it.
@@ -260,9 +274,57 @@ fn filter_chips(page_id: &str, data: &CatalogPageData) -> AnyView {
     .into_any()
 }
 
+/// The filter builder of a menu, loaded and built the first time the menu
+/// opens (`opened`): it is only useful once the page is interactive, and
+/// keeping it out of the page's first download makes that sooner. Until
+/// then the menu says it is loading.
+fn builder_when_opened(
+    opened: RwSignal<bool>,
+    fields: Vec<FilterField>,
+    current: Option<Query>,
+    apply_label: &'static str,
+    apply: OnApply,
+) -> impl IntoView {
+    let loading = || view! { <Loading label="Loading the filter builder…"/> };
+    move || {
+        if !opened.get() {
+            return loading().into_any();
+        }
+        let (fields, current, apply) = (fields.clone(), current.clone(), apply.clone());
+        view! {
+            <Suspense fallback=loading>
+                {Suspend::new(filter_builder(fields, current, apply_label, apply))}
+            </Suspense>
+        }
+        .into_any()
+    }
+}
+
+/// Marks `opened` the first time the `<details>` menu `menu` opens,
+/// including a menu opened before the page hydrated (its toggle event
+/// came before any handler).
+fn menu_opened_ref(opened: RwSignal<bool>) -> NodeRef<leptos::html::Details> {
+    let menu = NodeRef::<leptos::html::Details>::new();
+    Effect::new(move || {
+        if menu.get().is_some_and(|details| details.open()) {
+            opened.set(true);
+        }
+    });
+    menu
+}
+
+/// The `toggle` handler of a builder menu (see [`menu_opened_ref`]).
+fn on_toggle(opened: RwSignal<bool>) -> impl Fn(leptos::ev::Event) {
+    move |_| {
+        if !opened.get_untracked() {
+            opened.set(true);
+        }
+    }
+}
+
 /// The Filter menu with the builder; applying opens the page with the new
 /// filter in the URL.
-fn filter_menu(page_id: String, data: &CatalogPageData) -> AnyView {
+fn filter_menu(page_id: String, data: &CatalogPageData, opened: RwSignal<bool>) -> AnyView {
     let fields = filter_fields(&data.blueprint, &data.teams);
     let params = data.view.to_params();
     let navigate = use_navigate();
@@ -285,10 +347,10 @@ fn filter_menu(page_id: String, data: &CatalogPageData) -> AnyView {
         format!("Filter · {count}")
     };
     view! {
-        <details class="menu filter-menu" on:click=close_menu_after_choice>
+        <details class="menu filter-menu" node_ref=menu_opened_ref(opened) on:click=close_menu_after_choice on:toggle=on_toggle(opened)>
             <summary class="button" class:on={count > 0}>{label}</summary>
             <div class="confirm-pop wide">
-                {filter_builder(fields, data.view.filter.clone(), "Apply filters", apply)}
+                {builder_when_opened(opened, fields, data.view.filter.clone(), "Apply filters", apply)}
             </div>
         </details>
     }
@@ -376,7 +438,12 @@ fn views_menu(page_id: &str, data: &CatalogPageData, actions: Actions) -> AnyVie
 
 /// For admins and the blueprint's moderators: the page's initial filter,
 /// edited with the same builder and saved on the server.
-fn initial_filter_menu(page_id: String, data: &CatalogPageData, actions: Actions) -> AnyView {
+fn initial_filter_menu(
+    page_id: String,
+    data: &CatalogPageData,
+    actions: Actions,
+    opened: RwSignal<bool>,
+) -> AnyView {
     let fields = filter_fields(&data.blueprint, &data.teams);
     let table_filter = data.view.to_params().filter;
     let target = page_id.clone();
@@ -387,11 +454,11 @@ fn initial_filter_menu(page_id: String, data: &CatalogPageData, actions: Actions
         });
     });
     view! {
-        <details class="menu initial-filter-menu" on:click=close_menu_after_choice>
+        <details class="menu initial-filter-menu" node_ref=menu_opened_ref(opened) on:click=close_menu_after_choice on:toggle=on_toggle(opened)>
             <summary class="button" class:on=data.pre_filtered>"Initial filter"</summary>
             <div class="confirm-pop wide">
                 <p class="muted">"Applied on the server to everyone who opens this page, whatever the URL; members cannot see or remove it."</p>
-                {filter_builder(fields, data.page.dataset.clone(), "Save initial filter", apply)}
+                {builder_when_opened(opened, fields, data.page.dataset.clone(), "Save initial filter", apply)}
                 {action_error(actions.set_filter)}
                 <ActionForm action=actions.new_page attr:class="stack-form">
                     <input type="hidden" name="page" value=page_id/>
@@ -410,7 +477,12 @@ fn initial_filter_menu(page_id: String, data: &CatalogPageData, actions: Actions
 }
 
 /// The search box, the menus, the chips and the table.
-fn catalog_body(page: String, data: CatalogPageData, actions: Actions) -> AnyView {
+fn catalog_body(
+    page: String,
+    data: CatalogPageData,
+    actions: Actions,
+    opened: OpenedMenus,
+) -> AnyView {
     let params = data.view.to_params();
     let action = format!("/catalog/{page}");
     let mine = data.view.mine;
@@ -442,11 +514,11 @@ fn catalog_body(page: String, data: CatalogPageData, actions: Actions) -> AnyVie
             <a class="button toggle" class:on=mine href=toggle_href aria-pressed=if mine { "true" } else { "false" } role="button">
                 "My teams"
             </a>
-            {filter_menu(page.clone(), &data)}
+            {filter_menu(page.clone(), &data, opened.filter)}
             {columns_menu(&page, &data)}
             {group_menu(&page, &data)}
             {views_menu(&page, &data, actions)}
-            {data.may_configure.then(|| initial_filter_menu(page.clone(), &data, actions))}
+            {data.may_configure.then(|| initial_filter_menu(page.clone(), &data, actions, opened.initial_filter))}
         </div>
         {filter_chips(&page, &data)}
         {catalog_table(&page, &data)}
@@ -468,6 +540,10 @@ pub fn CatalogPage() -> impl IntoView {
         save_default: ServerAction::<SaveDefaultView>::new(),
         set_filter: ServerAction::<SetPageFilter>::new(),
         new_page: ServerAction::<CreatePageFromView>::new(),
+    };
+    let opened = OpenedMenus {
+        filter: RwSignal::new(false),
+        initial_filter: RwSignal::new(false),
     };
     let changes = move || {
         (
@@ -538,9 +614,9 @@ pub fn CatalogPage() -> impl IntoView {
                             view! { <a class="button primary" href=href>{label}</a> }
                         });
                         let body = if creating {
-                            new_entity_form(&data, actions.create)
+                            new_entity_form(data, actions.create).await
                         } else {
-                            catalog_body(page_id(), data, actions)
+                            catalog_body(page_id(), data, actions, opened)
                         };
                         view! {
                             <Title text=title.clone()/>

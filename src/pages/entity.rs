@@ -137,14 +137,14 @@ fn entity_actions(data: &EntityPageData, delete: ServerAction<DeleteEntity>) -> 
     view! { <div class="page-actions">{edit}{remove}</div> }.into_any()
 }
 
+/// The page; `form` is the edit form, when the page is in edit mode.
 fn entity_view(
     data: EntityPageData,
-    editing: bool,
-    save: ServerAction<SaveEntity>,
+    form: Option<AnyView>,
     delete: ServerAction<DeleteEntity>,
 ) -> impl IntoView {
     let actions = entity_actions(&data, delete);
-    let form = (editing && data.abilities.may_edit_something()).then(|| entity_form(&data, save));
+    let editing = form.is_some();
     let EntityPageData {
         entity,
         blueprint,
@@ -352,7 +352,14 @@ pub fn EntityPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let editing = query.read().get("edit").is_some();
                 match data.await {
-                    Ok(data) => entity_view(data, editing, save, delete).into_any(),
+                    Ok(data) => {
+                        let form = if editing && data.abilities.may_edit_something() {
+                            Some(entity_form(data.clone(), save).await)
+                        } else {
+                            None
+                        };
+                        entity_view(data, form, delete).into_any()
+                    }
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}

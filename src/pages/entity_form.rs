@@ -488,8 +488,10 @@ fn team_field(choices: &[String], chosen: &[String]) -> AnyView {
     .into_any()
 }
 
-/// The edit form of an entity page.
-pub fn entity_form(data: &EntityPageData, save: ServerAction<SaveEntity>) -> AnyView {
+/// The edit form of an entity page. Its code is its own part of the
+/// browser bundle (`#[lazy]`): only a page opened with `?edit` loads it.
+#[lazy]
+pub async fn entity_form(data: EntityPageData, save: ServerAction<SaveEntity>) -> AnyView {
     let (entity, blueprint, abilities) = (&data.entity, &data.blueprint, &data.abilities);
     let errors = field_errors(save);
     let page_href = format!(
@@ -553,8 +555,10 @@ pub fn entity_form(data: &EntityPageData, save: ServerAction<SaveEntity>) -> Any
 }
 
 /// The form that creates an entity on a catalog page: identifier, title,
-/// the teams the viewer may assign, and every property.
-pub fn new_entity_form(data: &CatalogPageData, create: ServerAction<CreateEntity>) -> AnyView {
+/// the teams the viewer may assign, and every property. Its own part of the
+/// browser bundle, loaded only with `?new`.
+#[lazy]
+pub async fn new_entity_form(data: CatalogPageData, create: ServerAction<CreateEntity>) -> AnyView {
     let blueprint = &data.blueprint;
     let errors = field_errors(create);
     let fields = property_fields(blueprint, &Map::new(), |_| true, &errors);

@@ -41,8 +41,10 @@ fn field_of(fields: &[FilterField], key: &str) -> Option<FilterField> {
 }
 
 /// The builder, starting from `current`; `apply_label` names its button
-/// ("Apply filters", "Save initial filter").
-pub fn filter_builder(
+/// ("Apply filters", "Save initial filter"). Its code is its own part of
+/// the browser bundle (`#[lazy]`), loaded when a menu first opens it.
+#[lazy]
+pub async fn filter_builder(
     fields: Vec<FilterField>,
     current: Option<Query>,
     apply_label: &'static str,
