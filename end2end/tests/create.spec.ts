@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { hydrated } from './hydrated';
 
 test('an admin creates a service from its catalog page; problems show at their fields first', async ({ page }) => {
   await page.goto('/catalog/services');
@@ -31,6 +32,7 @@ test('the edit form picks related entities by search and changes teams', async (
   });
   const [a, b] = (await res.json()).entities;
   await page.goto(`/entity/service/${a.identifier}?edit`);
+  await hydrated(page);
   const form = page.getByRole('region', { name: /^Edit / });
   const add = form.getByLabel('Add to Depends on');
   await add.fill(b.identifier.slice(0, 6));

@@ -1,9 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-
-// Waits until the WASM bundle has loaded and hydrated the page.
-async function hydrated(page: Page) {
-  await page.waitForFunction(() => (window as any).__portolanHydrated === true, null, { timeout: 15_000 });
-}
+import { hydrated } from './hydrated';
 
 test.describe('server-side rendering', () => {
   test.use({ javaScriptEnabled: false });

@@ -1,13 +1,10 @@
 import { test, expect, Page, Browser } from '@playwright/test';
+import { hydrated } from './hydrated';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, OIDC_PORT, SSO_PORT, IDLE_PORT } from '../playwright.config';
 
 const sso = `http://127.0.0.1:${SSO_PORT}`;
 const idp = `http://127.0.0.1:${OIDC_PORT}`;
 const idle = `http://127.0.0.1:${IDLE_PORT}`;
-
-async function hydrated(page: Page) {
-  await page.waitForFunction(() => (window as any).__portolanHydrated === true, null, { timeout: 15_000 });
-}
 
 async function passwordSignIn(page: Page, password = ADMIN_PASSWORD) {
   await page.getByLabel('E-mail').fill(ADMIN_EMAIL);

@@ -86,7 +86,10 @@ pub async fn delete_entity(blueprint: String, identifier: String) -> Result<Stri
     let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
     crate::services::entities::delete_entity(&store, &subject, &blueprint, &identifier).await?;
     let catalog = crate::services::catalog::catalog_href(&store, &subject, &blueprint).await?;
-    Ok(catalog.unwrap_or_else(|| "/".into()))
+    let href = catalog.unwrap_or_else(|| "/".into());
+    // Confirmed before hydration, the deleted entity's page would be next.
+    crate::server::redirect_plain_form_to(&href);
+    Ok(href)
 }
 
 /// Once `action` saves an entity, opens that entity's page.
@@ -112,7 +115,9 @@ where
 }
 
 /// Submit (disabled, with `busy` as its label, while the action runs) and
-/// Cancel.
+/// Cancel. Submit waits for hydration too: posted natively, the form
+/// could not show the answer's field messages, and what was typed would be
+/// lost with them.
 fn form_actions<A>(
     action: ServerAction<A>,
     idle: &'static str,
@@ -126,9 +131,10 @@ where
         + Sync
         + 'static,
 {
+    let hydrated = crate::components::hydration::use_hydrated();
     view! {
         <div class="form-actions">
-            <button type="submit" class="button primary" disabled=move || action.pending().get()>
+            <button type="submit" class="button primary" disabled=move || !hydrated.get() || action.pending().get()>
                 {move || if action.pending().get() { busy } else { idle }}
             </button>
             <a class="button" href=cancel>"Cancel"</a>
