@@ -494,10 +494,9 @@ fn team_field(choices: &[String], chosen: &[String]) -> AnyView {
     .into_any()
 }
 
-/// The edit form of an entity page. Its code is its own part of the
-/// browser bundle (`#[lazy]`): only a page opened with `?edit` loads it.
-#[lazy]
-pub async fn entity_form(data: EntityPageData, save: ServerAction<SaveEntity>) -> AnyView {
+/// The edit form of an entity page. Not `#[lazy]`: a page opened with
+/// `?edit` hydrates it, and awaiting a lazy chunk there never finished.
+pub fn entity_form(data: EntityPageData, save: ServerAction<SaveEntity>) -> AnyView {
     let (entity, blueprint, abilities) = (&data.entity, &data.blueprint, &data.abilities);
     let errors = field_errors(save);
     let page_href = format!(
@@ -561,10 +560,9 @@ pub async fn entity_form(data: EntityPageData, save: ServerAction<SaveEntity>) -
 }
 
 /// The form that creates an entity on a catalog page: identifier, title,
-/// the teams the viewer may assign, and every property. Its own part of the
-/// browser bundle, loaded only with `?new`.
-#[lazy]
-pub async fn new_entity_form(data: CatalogPageData, create: ServerAction<CreateEntity>) -> AnyView {
+/// the teams the viewer may assign, and every property (not `#[lazy]`,
+/// like `entity_form`).
+pub fn new_entity_form(data: CatalogPageData, create: ServerAction<CreateEntity>) -> AnyView {
     let blueprint = &data.blueprint;
     let errors = field_errors(create);
     let fields = property_fields(blueprint, &Map::new(), |_| true, &errors);
