@@ -39,6 +39,11 @@ pub fn hydrate() {
     // asynchronous: a page's code arrives before its part of the DOM is
     // hydrated. This is `leptos::mount::hydrate_lazy` with a flag at the end.
     wasm_bindgen_futures::spawn_local(async {
+        let search = leptos::prelude::window()
+            .location()
+            .search()
+            .unwrap_or_default();
+        pages::entity_form::preload_for_url(&search).await;
         let body = leptos::prelude::document().body().expect("a document body");
         leptos::mount::hydrate_from_async(body, app::App)
             .await

@@ -48,3 +48,10 @@ test('the edit form picks related entities by search and changes teams', async (
   await expect(page.locator('main')).toContainText(b.identifier);
   await expect(page.locator('.subtitle')).toContainText('search');
 });
+
+test('a catalog page opened with ?new hydrates, its form included', async ({ page }) => {
+  // The form's code is a lazy chunk, loaded before hydration starts.
+  await page.goto('/catalog/services?new');
+  await hydrated(page);
+  await expect(page.getByRole('region', { name: 'New service' }).getByRole('button', { name: 'Create' })).toBeEnabled();
+});

@@ -614,7 +614,7 @@ pub fn CatalogPage() -> impl IntoView {
                             view! { <a class="button primary" href=href>{label}</a> }
                         });
                         let body = if creating {
-                            new_entity_form(data, actions.create)
+                            new_entity_form(data, actions.create).await
                         } else {
                             catalog_body(page_id(), data, actions, opened)
                         };

@@ -354,7 +354,7 @@ pub fn EntityPage() -> impl IntoView {
                 match data.await {
                     Ok(data) => {
                         let form = if editing && data.abilities.may_edit_something() {
-                            Some(entity_form(data.clone(), save))
+                            Some(entity_form(data.clone(), save).await)
                         } else {
                             None
                         };

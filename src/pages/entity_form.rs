@@ -92,6 +92,25 @@ pub async fn delete_entity(blueprint: String, identifier: String) -> Result<Stri
     Ok(href)
 }
 
+/// Loads the code of the form the URL opens (`?edit`, `?new`), for the
+/// browser to do before it hydrates the page. A lazy form whose chunk
+/// arrived while the page was hydrating left the page unhydrated (or
+/// hydrated twice over); loaded first, the form resolves at once.
+#[cfg(feature = "hydrate")]
+pub async fn preload_for_url(search: &str) {
+    let names: Vec<&str> = search
+        .trim_start_matches('?')
+        .split('&')
+        .map(|pair| pair.split('=').next().unwrap_or_default())
+        .collect();
+    if names.contains(&"edit") {
+        __preload_entity_form().await;
+    }
+    if names.contains(&"new") {
+        __preload_new_entity_form().await;
+    }
+}
+
 /// Once `action` saves an entity, opens that entity's page.
 pub fn open_saved_entity<A>(action: ServerAction<A>)
 where
@@ -494,9 +513,11 @@ fn team_field(choices: &[String], chosen: &[String]) -> AnyView {
     .into_any()
 }
 
-/// The edit form of an entity page. Not `#[lazy]`: a page opened with
-/// `?edit` hydrates it, and awaiting a lazy chunk there never finished.
-pub fn entity_form(data: EntityPageData, save: ServerAction<SaveEntity>) -> AnyView {
+/// The edit form of an entity page. Its code is its own part of the
+/// browser bundle (`#[lazy]`): only a page with `?edit` loads it (before
+/// hydrating, see [`preload_for_url`]).
+#[lazy]
+pub async fn entity_form(data: EntityPageData, save: ServerAction<SaveEntity>) -> AnyView {
     let (entity, blueprint, abilities) = (&data.entity, &data.blueprint, &data.abilities);
     let errors = field_errors(save);
     let page_href = format!(
@@ -560,9 +581,10 @@ pub fn entity_form(data: EntityPageData, save: ServerAction<SaveEntity>) -> AnyV
 }
 
 /// The form that creates an entity on a catalog page: identifier, title,
-/// the teams the viewer may assign, and every property (not `#[lazy]`,
-/// like `entity_form`).
-pub fn new_entity_form(data: CatalogPageData, create: ServerAction<CreateEntity>) -> AnyView {
+/// the teams the viewer may assign, and every property. Its own part of the
+/// browser bundle, loaded only with `?new`.
+#[lazy]
+pub async fn new_entity_form(data: CatalogPageData, create: ServerAction<CreateEntity>) -> AnyView {
     let blueprint = &data.blueprint;
     let errors = field_errors(create);
     let fields = property_fields(blueprint, &Map::new(), |_| true, &errors);
