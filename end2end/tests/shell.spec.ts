@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { hydrated } from './hydrated';
 
 test.describe('server-side rendering', () => {
