@@ -14,6 +14,7 @@ pub mod error;
 pub mod filter_input;
 pub mod form;
 pub mod identifier;
+pub mod json_codec;
 pub mod page;
 pub mod permissions;
 pub mod query;

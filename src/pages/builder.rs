@@ -8,7 +8,7 @@ use crate::model::{AppError, Blueprint, PropertyType};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-#[server(endpoint = "get_blueprints")]
+#[server(endpoint = "get_blueprints", output = crate::model::json_codec::Json)]
 pub async fn get_blueprints() -> Result<Vec<Blueprint>, AppError> {
     crate::services::catalog::blueprints(&crate::server::store()?).await
 }

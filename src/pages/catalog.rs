@@ -22,7 +22,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use std::sync::Arc;
 
-#[server(endpoint = "get_catalog_page")]
+#[server(endpoint = "get_catalog_page", output = crate::model::json_codec::Json)]
 pub async fn get_catalog_page(
     page: String,
     sort: String,
@@ -53,7 +53,7 @@ pub async fn get_catalog_page(
 
 /// Saves the view described by the parameters as the caller's view `name`;
 /// answers the link that opens it.
-#[server(endpoint = "save_view")]
+#[server(endpoint = "save_view", output = crate::model::json_codec::Json)]
 pub async fn save_view(
     page: String,
     name: String,
@@ -83,7 +83,7 @@ pub async fn save_view(
     Ok(href)
 }
 
-#[server(endpoint = "delete_view")]
+#[server(endpoint = "delete_view", output = crate::model::json_codec::Json)]
 pub async fn delete_view(page: String, name: String) -> Result<(), AppError> {
     let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
     crate::services::views::delete_view(&store, &subject, &page, &name).await
@@ -91,7 +91,7 @@ pub async fn delete_view(page: String, name: String) -> Result<(), AppError> {
 
 /// Makes the parameters the page's default view for everyone (none: back
 /// to the blueprint's defaults).
-#[server(endpoint = "save_default_view")]
+#[server(endpoint = "save_default_view", output = crate::model::json_codec::Json)]
 pub async fn save_default_view(
     page: String,
     #[server(default)] filter: String,
@@ -114,7 +114,7 @@ pub async fn save_default_view(
 }
 
 /// Sets the page's initial filter (Port's query JSON; empty removes it).
-#[server(endpoint = "set_page_filter")]
+#[server(endpoint = "set_page_filter", output = crate::model::json_codec::Json)]
 pub async fn set_page_filter(page: String, filter: String) -> Result<(), AppError> {
     let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
     crate::services::views::set_initial_filter(&store, &subject, &page, &filter).await
@@ -122,7 +122,7 @@ pub async fn set_page_filter(page: String, filter: String) -> Result<(), AppErro
 
 /// Creates a catalog page showing `page` through `filter` (Port's query
 /// JSON; empty: the page as it is); answers the new page's URL.
-#[server(endpoint = "create_page_from_view")]
+#[server(endpoint = "create_page_from_view", output = crate::model::json_codec::Json)]
 pub async fn create_page_from_view(
     page: String,
     title: String,

@@ -9,14 +9,14 @@ use crate::model::{AppError, CredentialInfo, CredentialsView, IssuedCredential};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-#[server(endpoint = "get_credentials")]
+#[server(endpoint = "get_credentials", output = crate::model::json_codec::Json)]
 pub async fn get_credentials() -> Result<CredentialsView, AppError> {
     crate::services::credentials::view(&crate::server::store()?, &crate::server::subject().await?)
         .await
 }
 
 /// Makes or rotates the viewer's own credentials.
-#[server(endpoint = "rotate_my_credentials")]
+#[server(endpoint = "rotate_my_credentials", output = crate::model::json_codec::Json)]
 pub async fn rotate_my_credentials() -> Result<IssuedCredential, AppError> {
     let subject = crate::server::subject().await?;
     let email = match &subject {
@@ -30,7 +30,7 @@ pub async fn rotate_my_credentials() -> Result<IssuedCredential, AppError> {
     crate::services::credentials::rotate_personal(&crate::server::store()?, &subject, &email).await
 }
 
-#[server(endpoint = "create_machine_credential")]
+#[server(endpoint = "create_machine_credential", output = crate::model::json_codec::Json)]
 pub async fn create_machine_credential(role: String) -> Result<IssuedCredential, AppError> {
     use crate::model::UserRole;
     let role = UserRole::admin_or_member(&role)?;
@@ -42,7 +42,7 @@ pub async fn create_machine_credential(role: String) -> Result<IssuedCredential,
     .await
 }
 
-#[server(endpoint = "revoke_credential")]
+#[server(endpoint = "revoke_credential", output = crate::model::json_codec::Json)]
 pub async fn revoke_credential(client_id: String) -> Result<(), AppError> {
     crate::services::credentials::revoke(
         &crate::server::store()?,

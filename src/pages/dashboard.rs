@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-#[server(endpoint = "get_dashboard")]
+#[server(endpoint = "get_dashboard", output = crate::model::json_codec::Json)]
 pub async fn get_dashboard(page: String) -> Result<DashboardData, AppError> {
     let subject = crate::server::subject().await?;
     crate::services::dashboard::dashboard(&crate::server::store()?, &subject, &page).await

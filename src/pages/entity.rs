@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-#[server(endpoint = "get_entity_page")]
+#[server(endpoint = "get_entity_page", output = crate::model::json_codec::Json)]
 pub async fn get_entity_page(
     blueprint: String,
     identifier: String,

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 /// Saves the form of an entity page. `properties[<key>]` carries the text
 /// of each field the viewer may change; `title` is absent when they may
 /// not change it.
-#[server(endpoint = "save_entity")]
+#[server(endpoint = "save_entity", output = crate::model::json_codec::Json)]
 pub async fn save_entity(
     blueprint: String,
     identifier: String,
@@ -47,7 +47,7 @@ pub async fn save_entity(
 
 /// Creates an entity from a catalog page's form: `team[<name>]` for each
 /// team ticked.
-#[server(endpoint = "create_entity")]
+#[server(endpoint = "create_entity", output = crate::model::json_codec::Json)]
 pub async fn create_entity(
     blueprint: String,
     identifier: String,
@@ -71,7 +71,7 @@ pub async fn create_entity(
 
 /// Entities of `blueprint` a relation picker offers for `text` (in title
 /// or identifier), among those the viewer may read; at most 20.
-#[server(endpoint = "find_related")]
+#[server(endpoint = "find_related", output = crate::model::json_codec::Json)]
 pub async fn find_related(
     blueprint: String,
     text: String,
@@ -81,7 +81,7 @@ pub async fn find_related(
 }
 
 /// Deletes an entity; answers where to go next (its catalog page, or home).
-#[server(endpoint = "delete_entity")]
+#[server(endpoint = "delete_entity", output = crate::model::json_codec::Json)]
 pub async fn delete_entity(blueprint: String, identifier: String) -> Result<String, AppError> {
     let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
     crate::services::entities::delete_entity(&store, &subject, &blueprint, &identifier).await?;

@@ -6,7 +6,7 @@ use crate::model::{AppError, HomeData};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-#[server(endpoint = "get_home")]
+#[server(endpoint = "get_home", output = crate::model::json_codec::Json)]
 pub async fn get_home() -> Result<HomeData, AppError> {
     let subject = crate::server::subject().await?;
     crate::services::catalog::home(&crate::server::store()?, &subject).await

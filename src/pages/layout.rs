@@ -7,14 +7,14 @@ use crate::model::{AppError, PageType, SidebarItem, Subject};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-#[server(endpoint = "get_sidebar")]
+#[server(endpoint = "get_sidebar", output = crate::model::json_codec::Json)]
 pub async fn get_sidebar() -> Result<Vec<SidebarItem>, AppError> {
     let subject = crate::server::subject().await?;
     crate::services::catalog::sidebar(&crate::server::store()?, &subject).await
 }
 
 /// Who is signed in, for the user menu.
-#[server(endpoint = "get_subject")]
+#[server(endpoint = "get_subject", output = crate::model::json_codec::Json)]
 pub async fn get_subject() -> Result<Subject, AppError> {
     crate::server::subject().await
 }

@@ -9,13 +9,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-#[server(endpoint = "get_users_and_teams")]
+#[server(endpoint = "get_users_and_teams", output = crate::model::json_codec::Json)]
 pub async fn get_users_and_teams() -> Result<UsersAndTeams, AppError> {
     let idp = crate::server::auth()?.idp_name();
     crate::services::directory::users_and_teams(&crate::server::store()?, &idp).await
 }
 
-#[server(endpoint = "create_team")]
+#[server(endpoint = "create_team", output = crate::model::json_codec::Json)]
 pub async fn create_team(name: String, description: String) -> Result<Team, AppError> {
     use crate::services::directory::{self, TeamInput};
     let input = TeamInput {
@@ -26,7 +26,7 @@ pub async fn create_team(name: String, description: String) -> Result<Team, AppE
     directory::create_team(&store, &subject, name.trim(), input).await
 }
 
-#[server(endpoint = "delete_team")]
+#[server(endpoint = "delete_team", output = crate::model::json_codec::Json)]
 pub async fn delete_team(name: String) -> Result<(), AppError> {
     let idp = crate::server::auth()?.idp_name();
     let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
@@ -34,7 +34,7 @@ pub async fn delete_team(name: String) -> Result<(), AppError> {
 }
 
 /// Adds (`member = true`) or removes one member of a team made in Portolan.
-#[server(endpoint = "set_team_member")]
+#[server(endpoint = "set_team_member", output = crate::model::json_codec::Json)]
 pub async fn set_team_member(team: String, email: String, member: bool) -> Result<Team, AppError> {
     use crate::services::directory::{self, TeamInput};
     let idp = crate::server::auth()?.idp_name();
@@ -52,7 +52,7 @@ pub async fn set_team_member(team: String, email: String, member: bool) -> Resul
 }
 
 /// Makes someone an admin or a member, keeping the blueprints they moderate.
-#[server(endpoint = "set_user_role")]
+#[server(endpoint = "set_user_role", output = crate::model::json_codec::Json)]
 pub async fn set_user_role(email: String, role: String) -> Result<User, AppError> {
     use crate::services::directory::{self, UserEdit};
     let idp = crate::server::auth()?.idp_name();
@@ -72,7 +72,7 @@ pub async fn set_user_role(email: String, role: String) -> Result<User, AppError
 }
 
 /// Disables or re-enables an account (`Disabled` / `Active`).
-#[server(endpoint = "set_user_status")]
+#[server(endpoint = "set_user_status", output = crate::model::json_codec::Json)]
 pub async fn set_user_status(email: String, status: String) -> Result<User, AppError> {
     use crate::services::directory::{self, UserEdit};
     let idp = crate::server::auth()?.idp_name();
@@ -85,7 +85,7 @@ pub async fn set_user_status(email: String, status: String) -> Result<User, AppE
 }
 
 /// Invites someone; the answer carries the one-time link to hand over.
-#[server(endpoint = "invite_user")]
+#[server(endpoint = "invite_user", output = crate::model::json_codec::Json)]
 pub async fn invite_user(email: String, role: String) -> Result<Invitation, AppError> {
     let role = UserRole::admin_or_member(&role)?;
     crate::services::directory::invite(
