@@ -298,6 +298,16 @@ fn matrix() -> Vec<Row> {
             PageReaders,
         ),
         server_fn(
+            "get_catalog_view",
+            "page=widgets&sort=&search=&offset=0",
+            SignedIn,
+        ),
+        server_fn(
+            "get_catalog_view",
+            "page=clusters&sort=&search=&offset=0",
+            PageReaders,
+        ),
+        server_fn(
             "get_entity_page",
             "blueprint=widget&identifier=owned",
             SignedIn,

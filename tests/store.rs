@@ -242,7 +242,7 @@ both_databases!(catalog_page_errors_say_what_is_wrong, |store, _url| {
     )
     .await
     .unwrap();
-    assert_eq!(ok.view.sort.order, SortOrder::Desc);
+    assert_eq!(ok.context.view.sort.order, SortOrder::Desc);
     assert_eq!(ok.list.entities.len(), 50);
     match catalog_page::catalog_page(
         &store,

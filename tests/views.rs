@@ -379,6 +379,39 @@ both_databases!(initial_filters_cannot_be_lifted, |store, _url| {
         .unwrap()
         .iter()
         .all(|e| e["properties"]["tier"] == "gold"));
+    // The function the page itself loads renders the same rows to HTML,
+    // and its context hides the filter from members too.
+    let (status, view) = call(
+        &store,
+        &member,
+        "get_catalog_view",
+        &[
+            ("page", "gold-services".to_string()),
+            ("sort", "-monthlyCost".into()),
+            ("search", String::new()),
+            ("offset", "0".into()),
+            (
+                "filter",
+                json!({"combinator": "and", "rules": [{"property": "tier", "operator": "isNotEmpty"}]})
+                    .to_string(),
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert!(view["context"]["page"].get("dataset").is_none(), "{view}");
+    assert_eq!(view["context"]["pre_filtered"], true);
+    let table = view["html"]["table"].as_str().unwrap();
+    assert!(table.contains(&format!(" of {gold}</p>")), "{table}");
+    assert!(table.contains(">gold</span>"), "{table}");
+    assert!(
+        !table.contains(">silver</span>") && !table.contains(">bronze</span>"),
+        "{table}"
+    );
+    assert!(view["html"]["notes"]
+        .as_str()
+        .unwrap()
+        .contains("This page shows only some"));
 
     // Members may not change it; the blueprint's moderator may, and an
     // admin sees it. A filter that does not fit is 422 naming the rule.

@@ -111,6 +111,15 @@ test('a member cannot see or reach what a page initial filter leaves out', async
   const body = await direct.json();
   expect(body.page.dataset).toBeUndefined();
   for (const e of body.list.entities) expect(e.properties.tier).toBe('gold');
+  // And the one the page loads, whose rows come rendered.
+  const view = await member.request.post('/api/get_catalog_view', {
+    form: { page: 'gold-services', sort: '', search: '', offset: '0', filter: '' },
+  });
+  expect(view.status()).toBe(200);
+  const rendered = await view.json();
+  expect(rendered.context.page.dataset).toBeUndefined();
+  expect(rendered.html.table).toContain('>gold</span>');
+  expect(rendered.html.table).not.toContain('>silver</span>');
   const forged = await member.request.post('/api/set_page_filter', { form: { page: 'gold-services', filter: '' } });
   expect(forged.status()).toBe(403);
   await context.close();

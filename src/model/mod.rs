@@ -33,7 +33,8 @@ pub use credential::{CredentialInfo, CredentialsView, IssuedCredential};
 pub use entity::{Entity, EntityList, EntitySort, SortOrder};
 pub use error::AppError;
 pub use page::{
-    ActiveView, BlueprintSummary, CatalogPageData, DashboardData, EntityPageData, GroupCount,
+    ActiveView, BlueprintSummary, CatalogPageContext, CatalogPageData, CatalogPageHtml,
+    CatalogPageView, DashboardData, EntityPageData, GroupCount,
     HomeData, Page, PageType, Reference, RelatedChoice, SidebarItem, Slice, UsersAndTeams,
     WidgetData,
 };

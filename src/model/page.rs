@@ -82,21 +82,19 @@ pub struct SidebarItem {
     pub href: String,
 }
 
-/// Everything a catalog page renders in one round trip.
+/// What a catalog page shows around its rows: the page, its blueprint, the
+/// view, and what the viewer may do there.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CatalogPageData {
+pub struct CatalogPageContext {
     /// The page; its initial filter (`dataset`) only for those who may
     /// change it (others see `pre_filtered`).
     pub page: Page,
     pub blueprint: Blueprint,
-    pub list: EntityList,
     /// What the table shows: from the URL, a saved view or the page default.
     pub view: super::CatalogView,
     pub active_view: ActiveView,
     /// The names of the viewer's saved views of this page.
     pub saved_views: Vec<String>,
-    /// With a group-by: each group's size in the whole filtered set.
-    pub groups: Vec<GroupCount>,
     /// Every team's name, for the filter builder's team choices.
     pub teams: Vec<String>,
     /// Whether the viewer may create entities here (the policy's answer,
@@ -108,6 +106,44 @@ pub struct CatalogPageData {
     pub may_configure: bool,
     /// The page has an initial filter (applied whoever looks).
     pub pre_filtered: bool,
+}
+
+/// Everything a catalog page shows, as data, in one round trip
+/// (`get_catalog_page`, for scripts and tests; the page itself loads a
+/// [`CatalogPageView`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CatalogPageData {
+    #[serde(flatten)]
+    pub context: CatalogPageContext,
+    pub list: EntityList,
+    /// With a group-by: each group's size in the whole filtered set.
+    pub groups: Vec<GroupCount>,
+}
+
+/// A catalog page as the browser loads it (`get_catalog_view`): the data
+/// its interactive parts work with, and the parts that only show things
+/// and link elsewhere (the table, its menus, the filter chips) rendered to
+/// HTML on the server. Every change of view is a new URL whose HTML the
+/// server renders, so the browser bundle carries no code to decode rows or
+/// draw cells: that code was most of the page's download.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CatalogPageView {
+    pub context: CatalogPageContext,
+    pub html: CatalogPageHtml,
+}
+
+/// The server-rendered parts of a catalog page (escaped by the renderer
+/// like any other view).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CatalogPageHtml {
+    /// The Export menu of the header.
+    pub export: String,
+    /// The Columns and Group by menus of the toolbar.
+    pub menus: String,
+    /// The initial-filter note and the active filters as removable chips.
+    pub notes: String,
+    /// The result count, the table and the pager.
+    pub table: String,
 }
 
 /// Where the view a catalog page shows comes from.

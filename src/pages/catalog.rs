@@ -7,21 +7,25 @@
 // them as a plain form), so some take more than clippy's seven.
 #![allow(clippy::too_many_arguments)]
 
-use super::catalog_table::{catalog_table, close_menu_after_choice, columns_menu, group_menu};
 use super::entity_form::{new_entity_form, open_saved_entity, CreateEntity};
 use super::filter_builder::{filter_builder, OnApply};
 use super::urlencode;
 use crate::components::error::{ErrorView, Loading};
 use crate::components::icon::Icon;
-use crate::model::filter_input::{describe_rule, filter_fields, FilterField};
+use crate::model::filter_input::{filter_fields, FilterField};
 use crate::model::query::Query;
-use crate::model::{ActiveView, AppError, CatalogPageData, ViewParams};
+use crate::model::{
+    ActiveView, AppError, CatalogPageContext, CatalogPageData, CatalogPageView, ViewParams,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use std::sync::Arc;
 
+/// A catalog page's data as JSON (for scripts and tests): `page` showing
+/// the view these parameters describe (or the saved `view`), from row
+/// `offset`.
 #[server(endpoint = "get_catalog_page", output = crate::model::json_codec::Json)]
 pub async fn get_catalog_page(
     page: String,
@@ -34,21 +38,62 @@ pub async fn get_catalog_page(
     #[server(default)] group: String,
     #[server(default)] view: String,
 ) -> Result<CatalogPageData, AppError> {
+    let params = ViewParams {
+        filter,
+        sort,
+        search,
+        columns: cols,
+        group,
+        mine,
+    };
+    load_catalog_page(&page, params, offset, view).await
+}
+
+/// What the catalog page loads: the same page with its table and menus
+/// rendered to HTML (see [`CatalogPageView`]).
+#[server(endpoint = "get_catalog_view", output = crate::model::json_codec::Json)]
+pub async fn get_catalog_view(
+    page: String,
+    sort: String,
+    search: String,
+    offset: i64,
+    #[server(default)] mine: bool,
+    #[server(default)] filter: String,
+    #[server(default)] cols: String,
+    #[server(default)] group: String,
+    #[server(default)] view: String,
+) -> Result<CatalogPageView, AppError> {
+    let params = ViewParams {
+        filter,
+        sort,
+        search,
+        columns: cols,
+        group,
+        mine,
+    };
+    let data = load_catalog_page(&page, params, offset, view).await?;
+    let html = super::catalog_table::render(&page, &data);
+    Ok(CatalogPageView {
+        context: data.context,
+        html,
+    })
+}
+
+#[cfg(feature = "ssr")]
+async fn load_catalog_page(
+    page: &str,
+    params: ViewParams,
+    offset: i64,
+    saved: String,
+) -> Result<CatalogPageData, AppError> {
     use crate::services::catalog_page::{catalog_page, CatalogRequest};
     let subject = crate::server::subject().await?;
     let request = CatalogRequest {
-        params: ViewParams {
-            filter,
-            sort,
-            search,
-            columns: cols,
-            group,
-            mine,
-        },
+        params,
         offset,
-        saved: view,
+        saved,
     };
-    catalog_page(&crate::server::store()?, &subject, &page, &request).await
+    catalog_page(&crate::server::store()?, &subject, page, &request).await
 }
 
 /// Saves the view described by the parameters as the caller's view `name`;
@@ -206,72 +251,69 @@ where
     }
 }
 
-/// Downloads of this blueprint's entities (those the viewer may read), in
-/// each export format. Plain links, so they work before hydration.
-fn export_menu(blueprint: &str) -> AnyView {
-    let link = |format: &str, label: &'static str| {
-        let href = format!(
-            "/v1/export?blueprints={}&format={format}",
-            urlencode(blueprint)
-        );
-        view! { <li><a href=href download="" rel="external">{label}</a></li> }
-    };
-    view! {
-        <details class="export-menu">
-            <summary class="button">"Export"</summary>
-            <div class="confirm-pop" role="group" aria-label="Export entities">
-                <p class="muted">"Download every entity you can see here:"</p>
-                <ul class="link-list">
-                    {link("json", "JSON Lines (re-importable)")}
-                    {link("yaml", "GitOps YAML")}
-                    {link("hcl", "Terraform (port_entity)")}
-                </ul>
-            </div>
-        </details>
+/// Arrow keys move the focus between the rows' title links (Home and End
+/// to the first and last row); Enter then opens the entity as any link.
+fn move_between_rows(ev: leptos::ev::KeyboardEvent) {
+    use wasm_bindgen::JsCast;
+    let key = ev.key();
+    if !matches!(key.as_str(), "ArrowDown" | "ArrowUp" | "Home" | "End") {
+        return;
     }
-    .into_any()
+    let Some(here) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let Some(links) = here
+        .closest("table")
+        .ok()
+        .flatten()
+        .and_then(|table| table.query_selector_all("a.entity-link").ok())
+    else {
+        return;
+    };
+    let count = links.length();
+    let Some(at) = (0..count).find(|i| links.item(*i).is_some_and(|n| n.is_same_node(Some(&here))))
+    else {
+        return;
+    };
+    let to = match key.as_str() {
+        "ArrowDown" => (at + 1).min(count.saturating_sub(1)),
+        "ArrowUp" => at.saturating_sub(1),
+        "Home" => 0,
+        _ => count.saturating_sub(1),
+    };
+    if let Some(link) = links
+        .item(to)
+        .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        ev.prevent_default();
+        let _ = link.focus();
+    }
 }
 
-/// The active filter rules as chips, each with a link that removes it
-/// (works before hydration); the initial filter as a note.
-fn filter_chips(page_id: &str, data: &CatalogPageData) -> AnyView {
-    let fields = filter_fields(&data.blueprint, &data.teams);
-    let params = data.view.to_params();
-    let chips = data.view.filter.as_ref().map(|filter| {
-        filter
-            .rules
-            .iter()
-            .enumerate()
-            .map(|(i, rule)| {
-                let mut rest = filter.clone();
-                rest.rules.remove(i);
-                let filter = if rest.rules.is_empty() { String::new() } else { rest.to_json().to_string() };
-                let href = view_href(page_id, &ViewParams { filter, ..params.clone() }, 0);
-                let text = describe_rule(rule, &fields);
-                let label = format!("Remove filter: {text}");
-                view! {
-                    <li class="chip filter-chip">{text}<a href=href class="chip-remove" aria-label=label>"×"</a></li>
-                }
-            })
-            .collect_view()
-    });
-    let noun = data.blueprint.title.to_lowercase();
-    let initial = match &data.page.dataset {
-        // Those who may change it see what it is.
-        Some(dataset) => {
-            let text = dataset.rules.iter().map(|r| describe_rule(r, &fields)).collect::<Vec<_>>().join(" and ");
-            Some(view! { <p class="prefilter-hint"><span class="badge-label">"Initial filter"</span>{format!("For everyone who opens this page: {text}.")}</p> }.into_any())
-        }
-        None if data.pre_filtered => Some(
-            view! { <p class="prefilter-hint"><span class="badge-label">"Pre-filtered"</span>{format!("This page shows only some {noun} entities, chosen by its admins.")}</p> }.into_any(),
-        ),
-        None => None,
+/// A toolbar menu (a `<details>`) closes once something in it is chosen:
+/// a link, a submit or the main button. Without this it would stay open
+/// over the new view, because the page reuses its elements.
+pub fn close_menu_after_choice(ev: leptos::ev::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    let Some(target) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
     };
-    view! {
-        {initial}
-        {chips.map(|c| view! { <ul class="chips filter-chips" aria-label="Active filters">{c}</ul> })}
+    let chosen = target
+        .closest("a, button[type=submit], button.primary")
+        .ok()
+        .flatten()
+        .is_some();
+    if chosen {
+        if let Some(menu) = target.closest("details").ok().flatten() {
+            let _ = menu.remove_attribute("open");
+        }
     }
-    .into_any()
 }
 
 /// The filter builder of a menu, loaded and built the first time the menu
@@ -324,7 +366,7 @@ fn on_toggle(opened: RwSignal<bool>) -> impl Fn(leptos::ev::Event) {
 
 /// The Filter menu with the builder; applying opens the page with the new
 /// filter in the URL.
-fn filter_menu(page_id: String, data: &CatalogPageData, opened: RwSignal<bool>) -> AnyView {
+fn filter_menu(page_id: String, data: &CatalogPageContext, opened: RwSignal<bool>) -> AnyView {
     let fields = filter_fields(&data.blueprint, &data.teams);
     let params = data.view.to_params();
     let navigate = use_navigate();
@@ -360,7 +402,7 @@ fn filter_menu(page_id: String, data: &CatalogPageData, opened: RwSignal<bool>) 
 /// The Views menu: the page's default, the viewer's saved views, saving
 /// the current view (and, for admins and moderators, making it the page's
 /// default).
-fn views_menu(page_id: &str, data: &CatalogPageData, actions: Actions) -> AnyView {
+fn views_menu(page_id: &str, data: &CatalogPageContext, actions: Actions) -> AnyView {
     let params = data.view.to_params();
     let page_id = page_id.to_string();
     let current = match &data.active_view {
@@ -440,7 +482,7 @@ fn views_menu(page_id: &str, data: &CatalogPageData, actions: Actions) -> AnyVie
 /// edited with the same builder and saved on the server.
 fn initial_filter_menu(
     page_id: String,
-    data: &CatalogPageData,
+    data: &CatalogPageContext,
     actions: Actions,
     opened: RwSignal<bool>,
 ) -> AnyView {
@@ -476,16 +518,20 @@ fn initial_filter_menu(
     .into_any()
 }
 
-/// The search box, the menus, the chips and the table.
+/// The search box, the menus, the chips and the table. The parts the
+/// server rendered sit in `display: contents` wrappers, which take the
+/// events of what they hold: menus close once something in them is
+/// chosen, and the arrow keys move between the table's rows.
 fn catalog_body(
     page: String,
-    data: CatalogPageData,
+    data: CatalogPageView,
     actions: Actions,
     opened: OpenedMenus,
 ) -> AnyView {
-    let params = data.view.to_params();
+    let CatalogPageView { context, html } = data;
+    let params = context.view.to_params();
     let action = format!("/catalog/{page}");
-    let mine = data.view.mine;
+    let mine = context.view.mine;
     let toggle_href = view_href(
         &page,
         &ViewParams {
@@ -514,14 +560,13 @@ fn catalog_body(
             <a class="button toggle" class:on=mine href=toggle_href aria-pressed=if mine { "true" } else { "false" } role="button">
                 "My teams"
             </a>
-            {filter_menu(page.clone(), &data, opened.filter)}
-            {columns_menu(&page, &data)}
-            {group_menu(&page, &data)}
-            {views_menu(&page, &data, actions)}
-            {data.may_configure.then(|| initial_filter_menu(page.clone(), &data, actions, opened.initial_filter))}
+            {filter_menu(page.clone(), &context, opened.filter)}
+            <div class="server-part" on:click=close_menu_after_choice inner_html=html.menus></div>
+            {views_menu(&page, &context, actions)}
+            {context.may_configure.then(|| initial_filter_menu(page.clone(), &context, actions, opened.initial_filter))}
         </div>
-        {filter_chips(&page, &data)}
-        {catalog_table(&page, &data)}
+        <div class="server-part" inner_html=html.notes></div>
+        <div class="server-part" on:keydown=move_between_rows inner_html=html.table></div>
     }
     .into_any()
 }
@@ -566,7 +611,7 @@ pub fn CatalogPage() -> impl IntoView {
             (page_id(), view, offset(), param("view"), changes())
         },
         |(page, view, offset, saved, _)| {
-            get_catalog_page(
+            get_catalog_view(
                 page,
                 view.sort,
                 view.search,
@@ -598,23 +643,24 @@ pub fn CatalogPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(data) => {
-                        let title = data.page.title.clone();
-                        let icon = data.page.icon.clone().unwrap_or_else(|| title.clone());
-                        let description = data
+                        let context = &data.context;
+                        let title = context.page.title.clone();
+                        let icon = context.page.icon.clone().unwrap_or_else(|| title.clone());
+                        let description = context
                             .page
                             .description
                             .clone()
-                            .or_else(|| data.blueprint.description.clone())
+                            .or_else(|| context.blueprint.description.clone())
                             .unwrap_or_default();
-                        let export = export_menu(&data.blueprint.identifier);
-                        let creating = data.may_create && query.read().get("new").is_some();
-                        let new_link = (data.may_create && !creating).then(|| {
+                        let creating = context.may_create && query.read().get("new").is_some();
+                        let new_link = (context.may_create && !creating).then(|| {
                             let href = format!("/catalog/{}?new", urlencode(&page_id()));
-                            let label = format!("New {}", data.blueprint.title.to_lowercase());
+                            let label = format!("New {}", context.blueprint.title.to_lowercase());
                             view! { <a class="button primary" href=href>{label}</a> }
                         });
+                        let export = data.html.export.clone();
                         let body = if creating {
-                            new_entity_form(data, actions.create).await
+                            new_entity_form(data.context, actions.create).await
                         } else {
                             catalog_body(page_id(), data, actions, opened)
                         };
@@ -626,7 +672,7 @@ pub fn CatalogPage() -> impl IntoView {
                                     <h1>{title}</h1>
                                     <p class="subtitle">{description}</p>
                                 </div>
-                                <div class="page-actions">{new_link}{export}</div>
+                                <div class="page-actions">{new_link}<div class="server-part" inner_html=export></div></div>
                             </div>
                             {body}
                         }

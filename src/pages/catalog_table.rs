@@ -1,16 +1,101 @@
-//! A catalog page's table: the view's columns in its order, sortable
-//! headers, group rows with each group's size, and the pager. Everything
-//! that changes the view is a link to the page with other URL parameters,
-//! so it works before hydration and with the keyboard alone.
+//! The parts of a catalog page rendered to HTML on the server only: the
+//! table (the view's columns in its order, sortable headers, group rows
+//! with each group's size, the pager), its Columns and Group by menus, the
+//! filter chips and the Export menu. Everything in them that changes the
+//! view is a link to the page with other URL parameters, so it works
+//! before hydration and with the keyboard alone, and the browser bundle
+//! needs none of this code (see [`CatalogPageView`]).
 
 use super::catalog::view_href;
 use super::urlencode;
 use crate::components::badge::TeamChip;
 use crate::components::value::{format_datetime, PropertyValue};
+use crate::model::filter_input::{describe_rule, filter_fields};
 use crate::model::{
-    plain_text, Blueprint, CatalogPageData, Entity, EntitySort, PropertyType, SortOrder, ViewParams,
+    plain_text, Blueprint, CatalogPageContext, CatalogPageData, CatalogPageHtml, Entity,
+    EntitySort, PropertyType, SortOrder, ViewParams,
 };
 use leptos::prelude::*;
+
+/// The server-rendered parts of catalog page `page_id` showing `data`.
+pub fn render(page_id: &str, data: &CatalogPageData) -> CatalogPageHtml {
+    let context = &data.context;
+    let menus = view! { {columns_menu(page_id, context)}{group_menu(page_id, context)} };
+    CatalogPageHtml {
+        export: export_menu(&context.blueprint.identifier).to_html(),
+        menus: menus.to_html(),
+        notes: filter_notes(page_id, context).to_html(),
+        table: catalog_table(page_id, data).to_html(),
+    }
+}
+
+/// Downloads of this blueprint's entities (those the viewer may read), in
+/// each export format. Plain links, so they work before hydration.
+fn export_menu(blueprint: &str) -> AnyView {
+    let link = |format: &str, label: &'static str| {
+        let href = format!(
+            "/v1/export?blueprints={}&format={format}",
+            urlencode(blueprint)
+        );
+        view! { <li><a href=href download="" rel="external">{label}</a></li> }
+    };
+    view! {
+        <details class="export-menu">
+            <summary class="button">"Export"</summary>
+            <div class="confirm-pop" role="group" aria-label="Export entities">
+                <p class="muted">"Download every entity you can see here:"</p>
+                <ul class="link-list">
+                    {link("json", "JSON Lines (re-importable)")}
+                    {link("yaml", "GitOps YAML")}
+                    {link("hcl", "Terraform (port_entity)")}
+                </ul>
+            </div>
+        </details>
+    }
+    .into_any()
+}
+
+/// The active filter rules as chips, each with a link that removes it
+/// (works before hydration); the initial filter as a note.
+fn filter_notes(page_id: &str, data: &CatalogPageContext) -> AnyView {
+    let fields = filter_fields(&data.blueprint, &data.teams);
+    let params = data.view.to_params();
+    let chips = data.view.filter.as_ref().map(|filter| {
+        filter
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, rule)| {
+                let mut rest = filter.clone();
+                rest.rules.remove(i);
+                let filter = if rest.rules.is_empty() { String::new() } else { rest.to_json().to_string() };
+                let href = view_href(page_id, &ViewParams { filter, ..params.clone() }, 0);
+                let text = describe_rule(rule, &fields);
+                let label = format!("Remove filter: {text}");
+                view! {
+                    <li class="chip filter-chip">{text}<a href=href class="chip-remove" aria-label=label>"×"</a></li>
+                }
+            })
+            .collect_view()
+    });
+    let noun = data.blueprint.title.to_lowercase();
+    let initial = match &data.page.dataset {
+        // Those who may change it see what it is.
+        Some(dataset) => {
+            let text = dataset.rules.iter().map(|r| describe_rule(r, &fields)).collect::<Vec<_>>().join(" and ");
+            Some(view! { <p class="prefilter-hint"><span class="badge-label">"Initial filter"</span>{format!("For everyone who opens this page: {text}.")}</p> }.into_any())
+        }
+        None if data.pre_filtered => Some(
+            view! { <p class="prefilter-hint"><span class="badge-label">"Pre-filtered"</span>{format!("This page shows only some {noun} entities, chosen by its admins.")}</p> }.into_any(),
+        ),
+        None => None,
+    };
+    view! {
+        {initial}
+        {chips.map(|c| view! { <ul class="chips filter-chips" aria-label="Active filters">{c}</ul> })}
+    }
+    .into_any()
+}
 
 /// A table column: a meta property, a schema property or a relation.
 #[derive(Clone, Debug, PartialEq)]
@@ -73,15 +158,15 @@ fn default_keys(blueprint: &Blueprint) -> Vec<String> {
 
 /// The visible columns' keys, in order (unknown keys of an old saved view
 /// are dropped).
-pub fn visible_keys(data: &CatalogPageData) -> Vec<String> {
-    let available = available_columns(&data.blueprint);
-    match &data.view.columns {
+pub fn visible_keys(context: &CatalogPageContext) -> Vec<String> {
+    let available = available_columns(&context.blueprint);
+    match &context.view.columns {
         Some(keys) => keys
             .iter()
             .filter(|k| available.iter().any(|c| &c.key == *k))
             .cloned()
             .collect(),
-        None => default_keys(&data.blueprint),
+        None => default_keys(&context.blueprint),
     }
 }
 
@@ -198,10 +283,11 @@ fn body_rows(data: &CatalogPageData, cols: &[Column], empty: String) -> AnyView 
     if data.list.entities.is_empty() {
         return view! { <tr><td class="empty-row" colspan=span>{empty}</td></tr> }.into_any();
     }
-    let group_key = data.view.group_by.clone();
+    let blueprint = &data.context.blueprint;
+    let group_key = data.context.view.group_by.clone();
     let group_title = group_key
         .as_deref()
-        .map(|k| data.blueprint.property_title(k).to_string())
+        .map(|k| blueprint.property_title(k).to_string())
         .unwrap_or_default();
     let mut previous: Option<Option<String>> = None;
     let mut rows = Vec::new();
@@ -229,7 +315,7 @@ fn body_rows(data: &CatalogPageData, cols: &[Column], empty: String) -> AnyView 
         }
         rows.push(
             view! {
-                <tr>{cols.iter().map(|c| view! { <td>{cell(&data.blueprint, entity, c)}</td> }).collect_view()}</tr>
+                <tr>{cols.iter().map(|c| view! { <td>{cell(blueprint, entity, c)}</td> }).collect_view()}</tr>
             }
             .into_any(),
         );
@@ -237,76 +323,12 @@ fn body_rows(data: &CatalogPageData, cols: &[Column], empty: String) -> AnyView 
     rows.collect_view().into_any()
 }
 
-/// Arrow keys move the focus between the rows' title links (Home and End
-/// to the first and last row); Enter then opens the entity as any link.
-fn move_between_rows(ev: leptos::ev::KeyboardEvent) {
-    use wasm_bindgen::JsCast;
-    let key = ev.key();
-    if !matches!(key.as_str(), "ArrowDown" | "ArrowUp" | "Home" | "End") {
-        return;
-    }
-    let Some(here) = ev
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-    else {
-        return;
-    };
-    let Some(links) = here
-        .closest("table")
-        .ok()
-        .flatten()
-        .and_then(|table| table.query_selector_all("a.entity-link").ok())
-    else {
-        return;
-    };
-    let count = links.length();
-    let Some(at) = (0..count).find(|i| links.item(*i).is_some_and(|n| n.is_same_node(Some(&here))))
-    else {
-        return;
-    };
-    let to = match key.as_str() {
-        "ArrowDown" => (at + 1).min(count.saturating_sub(1)),
-        "ArrowUp" => at.saturating_sub(1),
-        "Home" => 0,
-        _ => count.saturating_sub(1),
-    };
-    if let Some(link) = links
-        .item(to)
-        .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        ev.prevent_default();
-        let _ = link.focus();
-    }
-}
-
-/// A toolbar menu (a `<details>`) closes once something in it is chosen:
-/// a link, a submit or the main button. Without this it would stay open
-/// over the new view, because the page reuses its elements.
-pub fn close_menu_after_choice(ev: leptos::ev::MouseEvent) {
-    use wasm_bindgen::JsCast;
-    let Some(target) = ev
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-    else {
-        return;
-    };
-    let chosen = target
-        .closest("a, button[type=submit], button.primary")
-        .ok()
-        .flatten()
-        .is_some();
-    if chosen {
-        if let Some(menu) = target.closest("details").ok().flatten() {
-            let _ = menu.remove_attribute("open");
-        }
-    }
-}
-
 /// The count, the table and the pager.
-pub fn catalog_table(page_id: &str, data: &CatalogPageData) -> AnyView {
-    let params = data.view.to_params();
-    let available = available_columns(&data.blueprint);
-    let cols: Vec<Column> = visible_keys(data)
+fn catalog_table(page_id: &str, data: &CatalogPageData) -> AnyView {
+    let context = &data.context;
+    let params = context.view.to_params();
+    let available = available_columns(&context.blueprint);
+    let cols: Vec<Column> = visible_keys(context)
         .iter()
         .filter_map(|k| available.iter().find(|c| &c.key == k).cloned())
         .collect();
@@ -316,11 +338,11 @@ pub fn catalog_table(page_id: &str, data: &CatalogPageData) -> AnyView {
     let prev =
         (list.offset > 0).then(|| view_href(page_id, &params, (list.offset - list.limit).max(0)));
     let next = (last < list.total).then(|| view_href(page_id, &params, list.offset + list.limit));
-    let noun = data.blueprint.title.to_lowercase();
-    let empty = match (data.view.search.is_empty(), data.view.filter_count()) {
+    let noun = context.blueprint.title.to_lowercase();
+    let empty = match (context.view.search.is_empty(), context.view.filter_count()) {
         (true, 0) => format!("No {noun} entities here yet."),
         (true, _) => format!("No {noun} matches these filters."),
-        (false, _) => format!("No {noun} matches “{}”.", data.view.search),
+        (false, _) => format!("No {noun} matches “{}”.", context.view.search),
     };
     let count = if list.total == 0 {
         "No results".to_string()
@@ -329,13 +351,13 @@ pub fn catalog_table(page_id: &str, data: &CatalogPageData) -> AnyView {
     };
     let header = cols
         .iter()
-        .map(|c| sort_header(page_id, &params, &data.view.sort, c))
+        .map(|c| sort_header(page_id, &params, &context.view.sort, c))
         .collect_view();
     let body = body_rows(data, &cols, empty);
     view! {
         <p class="result-count" aria-live="polite">{count}</p>
         <div class="table-wrap">
-            <table class="entity-table" on:keydown=move_between_rows aria-describedby="table-keys">
+            <table class="entity-table" aria-describedby="table-keys">
                 <thead><tr>{header}</tr></thead>
                 <tbody>{body}</tbody>
             </table>
@@ -357,7 +379,7 @@ pub fn catalog_table(page_id: &str, data: &CatalogPageData) -> AnyView {
 
 /// The Columns menu: each column shown or hidden, moved up or down, by
 /// links; the summary says how many are hidden.
-pub fn columns_menu(page_id: &str, data: &CatalogPageData) -> AnyView {
+fn columns_menu(page_id: &str, data: &CatalogPageContext) -> AnyView {
     let params = data.view.to_params();
     let visible = visible_keys(data);
     let available = available_columns(&data.blueprint);
@@ -434,7 +456,7 @@ pub fn columns_menu(page_id: &str, data: &CatalogPageData) -> AnyView {
         view! { <a class="link-button" href=href>"Reset columns"</a> }
     });
     view! {
-        <details class="menu columns-menu" on:click=close_menu_after_choice>
+        <details class="menu columns-menu">
             <summary class="button" class:has-hidden=customised>{label}</summary>
             <div class="confirm-pop" role="group" aria-label="Columns">
                 <p class="muted">"Shown, in order:"</p>
@@ -449,7 +471,7 @@ pub fn columns_menu(page_id: &str, data: &CatalogPageData) -> AnyView {
 }
 
 /// The Group by menu: string, number and boolean properties.
-pub fn group_menu(page_id: &str, data: &CatalogPageData) -> AnyView {
+fn group_menu(page_id: &str, data: &CatalogPageContext) -> AnyView {
     let params = data.view.to_params();
     let current = data.view.group_by.clone();
     let link = |key: Option<&str>, title: String| {
@@ -483,7 +505,7 @@ pub fn group_menu(page_id: &str, data: &CatalogPageData) -> AnyView {
         None => "Group by".to_string(),
     };
     view! {
-        <details class="menu group-menu" on:click=close_menu_after_choice>
+        <details class="menu group-menu">
             <summary class="button" class:on=current.is_some()>{label}</summary>
             <div class="confirm-pop" role="group" aria-label="Group by">
                 <ul class="link-list">

@@ -11,7 +11,7 @@
 use super::urlencode;
 use crate::model::form::{input_kind, text_of, FormOutcome, InputKind};
 use crate::model::validate::FieldError;
-use crate::model::{AppError, Blueprint, CatalogPageData, EntityPageData, PropertySchema};
+use crate::model::{AppError, Blueprint, CatalogPageContext, EntityPageData, PropertySchema};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -584,7 +584,10 @@ pub async fn entity_form(data: EntityPageData, save: ServerAction<SaveEntity>) -
 /// the teams the viewer may assign, and every property. Its own part of the
 /// browser bundle, loaded only with `?new`.
 #[lazy]
-pub async fn new_entity_form(data: CatalogPageData, create: ServerAction<CreateEntity>) -> AnyView {
+pub async fn new_entity_form(
+    data: CatalogPageContext,
+    create: ServerAction<CreateEntity>,
+) -> AnyView {
     let blueprint = &data.blueprint;
     let errors = field_errors(create);
     let fields = property_fields(blueprint, &Map::new(), |_| true, &errors);

@@ -5,6 +5,7 @@
 
 pub mod builder;
 pub mod catalog;
+#[cfg(feature = "ssr")]
 pub mod catalog_table;
 pub mod credentials;
 pub mod dashboard;

@@ -6,7 +6,7 @@
 use crate::authz::{may_configure_page, may_create_some};
 use crate::model::query::{Combinator, Meta, Operator, PropertyRef, Query, Rule, RuleValue};
 use crate::model::{
-    ActiveView, AppError, Blueprint, CatalogPageData, CatalogView, EntitySort, GroupCount,
+    ActiveView, AppError, Blueprint, CatalogPageContext, CatalogPageData, CatalogView, EntitySort, GroupCount,
     PropertyType, Subject, ViewParams,
 };
 use crate::query::{EntityListing, Sql};
@@ -151,18 +151,20 @@ pub async fn catalog_page(
         page.dataset = None;
     }
     Ok(CatalogPageData {
-        page,
-        blueprint,
+        context: CatalogPageContext {
+            page,
+            blueprint,
+            view,
+            active_view,
+            saved_views: saved_views.into_iter().map(|v| v.name).collect(),
+            teams,
+            may_create,
+            assignable_teams,
+            may_configure,
+            pre_filtered,
+        },
         list,
-        view,
-        active_view,
-        saved_views: saved_views.into_iter().map(|v| v.name).collect(),
         groups,
-        teams,
-        may_create,
-        assignable_teams,
-        may_configure,
-        pre_filtered,
     })
 }
 
