@@ -10,12 +10,18 @@ fn hue(name: &str) -> u32 {
         % 360
 }
 
+/// `UsersTeams` → `UT`, `service` → `se` (shown in capitals by the
+/// stylesheet, which knows every script's case; see `initials`).
 fn monogram(name: &str) -> String {
-    let upper: String = name.chars().filter(|c| c.is_uppercase()).take(2).collect();
-    if upper.chars().count() == 2 {
+    let upper: String = name
+        .chars()
+        .filter(|c| c.is_ascii_uppercase())
+        .take(2)
+        .collect();
+    if upper.len() == 2 {
         return upper;
     }
-    name.chars().take(2).collect::<String>().to_uppercase()
+    name.chars().take(2).collect()
 }
 
 #[component]

@@ -182,7 +182,7 @@ pub fn rule_of_input(field: &FilterField, operator: Operator, text: &str) -> Res
     let value = match input {
         ValueInput::None => None,
         ValueInput::Number => {
-            Some(RuleValue::Number(text.parse::<f64>().map_err(|_| {
+            Some(RuleValue::Number(super::form::parse_number(text).ok_or_else(|| {
                 format!("{}: “{text}” is not a number", field.title)
             })?))
         }
@@ -296,7 +296,7 @@ pub fn describe_rule(rule: &Rule, fields: &[FilterField]) -> String {
                 Some(RuleValue::Preset(p)) => PRESET_CHOICES
                     .iter()
                     .find(|(name, _)| *name == p.name())
-                    .map(|(_, label)| label.to_lowercase())
+                    .map(|(_, label)| label.to_ascii_lowercase())
                     .unwrap_or_else(|| p.name().to_string()),
                 Some(RuleValue::Context { .. }) => "the viewer's own".to_string(),
                 Some(RuleValue::Range { from, to }) => format!("{from} – {to}"),

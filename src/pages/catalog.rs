@@ -19,7 +19,6 @@ use crate::model::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use std::sync::Arc;
 
@@ -544,18 +543,33 @@ fn catalog_body(
         (!value.is_empty())
             .then(|| view! { <input type="hidden" name=name value=value.to_string()/> })
     };
+    // Before hydration the form is sent as it is (a GET with the view in
+    // hidden inputs); after, it opens the same URL without a page load.
+    let search_box = NodeRef::<leptos::html::Input>::new();
+    let navigate = use_navigate();
+    let search_params = params.clone();
+    let search_page = page.clone();
+    let on_search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let search = search_box.get().map(|input| input.value()).unwrap_or_default();
+        let view = ViewParams {
+            search: search.trim().to_string(),
+            ..search_params.clone()
+        };
+        navigate(&view_href(&search_page, &view, 0), Default::default());
+    };
     view! {
         <div class="toolbar">
-            <Form method="GET" action=action attr:class="search-form" attr:role="search">
+            <form method="get" action=action class="search-form" role="search" on:submit=on_search>
                 <label class="visually-hidden" for="catalog-search">"Search"</label>
-                <input id="catalog-search" type="search" name="q" placeholder="Search by title or identifier" value=params.search.clone()/>
+                <input id="catalog-search" type="search" name="q" node_ref=search_box placeholder="Search by title or identifier" value=params.search.clone()/>
                 {hidden("sort", &params.sort)}
                 {hidden("filter", &params.filter)}
                 {hidden("cols", &params.columns)}
                 {hidden("group", &params.group)}
                 {mine.then(|| view! { <input type="hidden" name="mine" value="1"/> })}
                 <button type="submit" class="button primary">"Search"</button>
-            </Form>
+            </form>
             // A link, so the filter is in the URL and works without JavaScript.
             <a class="button toggle" class:on=mine href=toggle_href aria-pressed=if mine { "true" } else { "false" } role="button">
                 "My teams"
@@ -655,7 +669,7 @@ pub fn CatalogPage() -> impl IntoView {
                         let creating = context.may_create && query.read().get("new").is_some();
                         let new_link = (context.may_create && !creating).then(|| {
                             let href = format!("/catalog/{}?new", urlencode(&page_id()));
-                            let label = format!("New {}", context.blueprint.title.to_lowercase());
+                            let label = format!("New {}", context.blueprint.title.to_ascii_lowercase());
                             view! { <a class="button primary" href=href>{label}</a> }
                         });
                         let export = data.html.export.clone();

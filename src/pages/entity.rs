@@ -80,7 +80,7 @@ fn history_view(history: Vec<AuditEntry>) -> AnyView {
                                         <tr>
                                             <td>{format_datetime(&entry.at.to_rfc3339())}</td>
                                             <td>{entry.actor.clone()}</td>
-                                            <td>{entry.action.to_lowercase()}</td>
+                                            <td>{entry.action.to_ascii_lowercase()}</td>
                                             <td class="wrap">{fields}</td>
                                         </tr>
                                     }

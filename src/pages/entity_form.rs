@@ -599,7 +599,7 @@ pub async fn new_entity_form(
     let teams = team_field(&data.assignable_teams, &[]);
     let relations = relation_fields(blueprint, &Map::new(), |_| true, &errors);
     let cancel = format!("/catalog/{}", urlencode(&data.page.identifier));
-    let heading = format!("New {}", blueprint.title.to_lowercase());
+    let heading = format!("New {}", blueprint.title.to_ascii_lowercase());
     let blueprint_id = blueprint.identifier.clone();
     let problem = form_alert(create, None);
     view! {

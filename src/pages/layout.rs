@@ -29,7 +29,7 @@ fn UserMenu() -> impl IntoView {
             {move || Suspend::new(async move {
                 match subject.await {
                     Ok(Subject::User(user)) => {
-                        let initial = user.name.chars().next().unwrap_or('?').to_uppercase().to_string();
+                        let initial = user.name.chars().next().unwrap_or('?').to_string();
                         let role = if user.moderated_blueprints.is_empty() || user.role == crate::model::UserRole::Admin {
                             user.role.as_str().to_string()
                         } else {
