@@ -399,8 +399,9 @@ both_databases!(initial_filters_cannot_be_lifted, |store, _url| {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{view}");
-    assert!(view["context"]["page"].get("dataset").is_none(), "{view}");
-    assert_eq!(view["context"]["pre_filtered"], true);
+    let editing: Value = serde_json::from_str(view["editing"].as_str().unwrap()).unwrap();
+    assert_eq!(editing["dataset"], Value::Null, "{editing}");
+    assert_eq!(view["pre_filtered"], true);
     let table = view["html"]["table"].as_str().unwrap();
     assert!(table.contains(&format!(" of {gold}</p>")), "{table}");
     assert!(table.contains(">gold</span>"), "{table}");

@@ -117,7 +117,7 @@ test('a member cannot see or reach what a page initial filter leaves out', async
   });
   expect(view.status()).toBe(200);
   const rendered = await view.json();
-  expect(rendered.context.page.dataset).toBeUndefined();
+  expect(JSON.parse(rendered.editing).dataset).toBeNull();
   expect(rendered.html.table).toContain('>gold</span>');
   expect(rendered.html.table).not.toContain('>silver</span>');
   const forged = await member.request.post('/api/set_page_filter', { form: { page: 'gold-services', filter: '' } });

@@ -9,13 +9,9 @@ use serde_json::Value;
 
 /// Formats an RFC 3339 date-time as `2026-11-23 09:52 UTC`.
 pub fn format_datetime(value: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(value)
-        .map(|d| {
-            d.with_timezone(&chrono::Utc)
-                .format("%Y-%m-%d %H:%M UTC")
-                .to_string()
-        })
-        .unwrap_or_else(|_| value.to_string())
+    crate::model::form::utc_minutes(value, ' ')
+        .map(|minutes| format!("{minutes} UTC"))
+        .unwrap_or_else(|| value.to_string())
 }
 
 use crate::model::plain_text as plain;

@@ -181,11 +181,10 @@ pub fn rule_of_input(field: &FilterField, operator: Operator, text: &str) -> Res
     }
     let value = match input {
         ValueInput::None => None,
-        ValueInput::Number => {
-            Some(RuleValue::Number(super::form::parse_number(text).ok_or_else(|| {
-                format!("{}: “{text}” is not a number", field.title)
-            })?))
-        }
+        ValueInput::Number => Some(RuleValue::Number(
+            super::form::parse_number(text)
+                .ok_or_else(|| format!("{}: “{text}” is not a number", field.title))?,
+        )),
         ValueInput::Choice if field.kind == ValueKind::Boolean => {
             Some(RuleValue::Bool(text == "true"))
         }

@@ -54,19 +54,32 @@ fn string_items(schema: &PropertySchema) -> bool {
     }
 }
 
+/// An RFC 3339 date-time in UTC to the minute: `2026-11-23<separator>09:52`.
+/// Written out by hand: chrono's `format` brings its locale code, and with
+/// it Unicode's case tables, into the browser bundle (10 KB gzip on every
+/// page).
+pub fn utc_minutes(value: &str, separator: char) -> Option<String> {
+    use chrono::{Datelike, Timelike};
+    let at = chrono::DateTime::parse_from_rfc3339(value)
+        .ok()?
+        .with_timezone(&chrono::Utc);
+    Some(format!(
+        "{:04}-{:02}-{:02}{separator}{:02}:{:02}",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute()
+    ))
+}
+
 /// A stored value as its form input shows it.
 pub fn text_of(schema: &PropertySchema, value: Option<&Value>) -> String {
     let Some(value) = value.filter(|v| !v.is_null()) else {
         return String::new();
     };
     match (input_kind(schema), value) {
-        (InputKind::DateTime, Value::String(s)) => chrono::DateTime::parse_from_rfc3339(s)
-            .map(|d| {
-                d.with_timezone(&chrono::Utc)
-                    .format("%Y-%m-%dT%H:%M")
-                    .to_string()
-            })
-            .unwrap_or_else(|_| s.clone()),
+        (InputKind::DateTime, Value::String(s)) => utc_minutes(s, 'T').unwrap_or_else(|| s.clone()),
         (InputKind::Lines, Value::Array(items)) => items
             .iter()
             .map(super::plain_text)

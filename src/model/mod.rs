@@ -9,6 +9,7 @@ pub mod audit;
 pub mod blueprint;
 pub mod catalog_view;
 pub mod credential;
+pub mod deferred;
 pub mod entity;
 pub mod error;
 pub mod filter_input;
@@ -33,10 +34,9 @@ pub use credential::{CredentialInfo, CredentialsView, IssuedCredential};
 pub use entity::{Entity, EntityList, EntitySort, SortOrder};
 pub use error::AppError;
 pub use page::{
-    ActiveView, BlueprintSummary, CatalogPageContext, CatalogPageData, CatalogPageHtml,
-    CatalogPageView, DashboardData, EntityPageData, GroupCount,
-    HomeData, Page, PageType, Reference, RelatedChoice, SidebarItem, Slice, UsersAndTeams,
-    WidgetData,
+    ActiveView, BlueprintSummary, CatalogEditing, CatalogPageContext, CatalogPageData,
+    CatalogPageHtml, CatalogPageView, DashboardData, EntityPageData, GroupCount, HomeData, Page,
+    PageType, Reference, RelatedChoice, SidebarItem, Slice, UsersAndTeams, WidgetData,
 };
 pub use permissions::{
     BlueprintPermissions, EntityAbilities, Grant, PageAudience, PagePermissions,

@@ -1,7 +1,7 @@
 //! Pages (catalog pages and dashboards) and what the UI needs to draw them
 //! (pages.md).
 
-use super::{Blueprint, EntityList, Team, User};
+use super::{Blueprint, EntityList, Team, User, ViewParams};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -126,10 +126,46 @@ pub struct CatalogPageData {
 /// HTML on the server. Every change of view is a new URL whose HTML the
 /// server renders, so the browser bundle carries no code to decode rows or
 /// draw cells: that code was most of the page's download.
+///
+/// Its fields are plain text and flags: what the page's eager code reads.
+/// The blueprint and the filters, which only the filter builders and the
+/// new-entity form read, come [`Deferred`](super::deferred::Deferred).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CatalogPageView {
-    pub context: CatalogPageContext,
+    pub title: String,
+    pub icon: Option<String>,
+    /// The page's description, or its blueprint's.
+    pub description: String,
+    /// The blueprint's title, for "New <title>".
+    pub blueprint_title: String,
+    /// The view as the URL parameters that reproduce it.
+    pub params: ViewParams,
+    /// How many rules the view's own filter has.
+    pub filter_count: usize,
+    pub active_view: ActiveView,
+    /// The names of the viewer's saved views of this page.
+    pub saved_views: Vec<String>,
+    /// The page has a default view an admin saved.
+    pub has_default_view: bool,
+    pub may_create: bool,
+    pub may_configure: bool,
+    pub pre_filtered: bool,
+    pub editing: super::deferred::Deferred<CatalogEditing>,
     pub html: CatalogPageHtml,
+}
+
+/// What a catalog page's filter builders and new-entity form work with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CatalogEditing {
+    pub blueprint: Blueprint,
+    /// Every team's name, for the builder's team choices.
+    pub teams: Vec<String>,
+    /// Teams the viewer may give a new entity.
+    pub assignable_teams: Vec<String>,
+    /// The view's own filter.
+    pub filter: Option<super::query::Query>,
+    /// The page's initial filter, for those who may change it.
+    pub dataset: Option<super::query::Query>,
 }
 
 /// The server-rendered parts of a catalog page (escaped by the renderer

@@ -8,14 +8,13 @@
 #![allow(clippy::too_many_arguments)]
 
 use super::entity_form::{new_entity_form, open_saved_entity, CreateEntity};
-use super::filter_builder::{filter_builder, OnApply};
+use super::filter_builder::{filter_builder, BuiltFilter, OnApply};
 use super::urlencode;
 use crate::components::error::{ErrorView, Loading};
 use crate::components::icon::Icon;
-use crate::model::filter_input::{filter_fields, FilterField};
-use crate::model::query::Query;
+use crate::model::deferred::Deferred;
 use crate::model::{
-    ActiveView, AppError, CatalogPageContext, CatalogPageData, CatalogPageView, ViewParams,
+    ActiveView, AppError, CatalogEditing, CatalogPageData, CatalogPageView, ViewParams,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -71,11 +70,7 @@ pub async fn get_catalog_view(
         mine,
     };
     let data = load_catalog_page(&page, params, offset, view).await?;
-    let html = super::catalog_table::render(&page, &data);
-    Ok(CatalogPageView {
-        context: data.context,
-        html,
-    })
+    Ok(super::catalog_table::page_view(&page, data))
 }
 
 #[cfg(feature = "ssr")]
@@ -321,8 +316,8 @@ pub fn close_menu_after_choice(ev: leptos::ev::MouseEvent) {
 /// then the menu says it is loading.
 fn builder_when_opened(
     opened: RwSignal<bool>,
-    fields: Vec<FilterField>,
-    current: Option<Query>,
+    editing: Deferred<CatalogEditing>,
+    built: BuiltFilter,
     apply_label: &'static str,
     apply: OnApply,
 ) -> impl IntoView {
@@ -331,10 +326,10 @@ fn builder_when_opened(
         if !opened.get() {
             return loading().into_any();
         }
-        let (fields, current, apply) = (fields.clone(), current.clone(), apply.clone());
+        let (editing, apply) = (editing.clone(), apply.clone());
         view! {
             <Suspense fallback=loading>
-                {Suspend::new(filter_builder(fields, current, apply_label, apply))}
+                {Suspend::new(filter_builder(editing, built, apply_label, apply))}
             </Suspense>
         }
         .into_any()
@@ -365,12 +360,10 @@ fn on_toggle(opened: RwSignal<bool>) -> impl Fn(leptos::ev::Event) {
 
 /// The Filter menu with the builder; applying opens the page with the new
 /// filter in the URL.
-fn filter_menu(page_id: String, data: &CatalogPageContext, opened: RwSignal<bool>) -> AnyView {
-    let fields = filter_fields(&data.blueprint, &data.teams);
-    let params = data.view.to_params();
+fn filter_menu(page_id: String, data: &CatalogPageView, opened: RwSignal<bool>) -> AnyView {
+    let params = data.params.clone();
     let navigate = use_navigate();
-    let apply: OnApply = Arc::new(move |query: Option<Query>| {
-        let filter = query.map(|q| q.to_json().to_string()).unwrap_or_default();
+    let apply: OnApply = Arc::new(move |filter: String| {
         let href = view_href(
             &page_id,
             &ViewParams {
@@ -381,7 +374,7 @@ fn filter_menu(page_id: String, data: &CatalogPageContext, opened: RwSignal<bool
         );
         navigate(&href, Default::default());
     });
-    let count = data.view.filter_count();
+    let count = data.filter_count;
     let label = if count == 0 {
         "Filter".to_string()
     } else {
@@ -391,7 +384,7 @@ fn filter_menu(page_id: String, data: &CatalogPageContext, opened: RwSignal<bool
         <details class="menu filter-menu" node_ref=menu_opened_ref(opened) on:click=close_menu_after_choice on:toggle=on_toggle(opened)>
             <summary class="button" class:on={count > 0}>{label}</summary>
             <div class="confirm-pop wide">
-                {builder_when_opened(opened, fields, data.view.filter.clone(), "Apply filters", apply)}
+                {builder_when_opened(opened, data.editing.clone(), BuiltFilter::Table, "Apply filters", apply)}
             </div>
         </details>
     }
@@ -401,16 +394,15 @@ fn filter_menu(page_id: String, data: &CatalogPageContext, opened: RwSignal<bool
 /// The Views menu: the page's default, the viewer's saved views, saving
 /// the current view (and, for admins and moderators, making it the page's
 /// default).
-fn views_menu(page_id: &str, data: &CatalogPageContext, actions: Actions) -> AnyView {
-    let params = data.view.to_params();
+fn views_menu(page_id: &str, data: &CatalogPageView, actions: Actions) -> AnyView {
+    let params = data.params.clone();
     let page_id = page_id.to_string();
     let current = match &data.active_view {
         ActiveView::Personal(name) => name.clone(),
         ActiveView::PageDefault => "Page default".into(),
         ActiveView::Url => "Views".into(),
     };
-    let has_default = data.page.view.is_some();
-    let default_link = has_default.then(|| {
+    let default_link = data.has_default_view.then(|| {
         let href = format!("/catalog/{}", urlencode(&page_id));
         view! { <li><a href=href>"Page default"</a></li> }
     });
@@ -481,17 +473,16 @@ fn views_menu(page_id: &str, data: &CatalogPageContext, actions: Actions) -> Any
 /// edited with the same builder and saved on the server.
 fn initial_filter_menu(
     page_id: String,
-    data: &CatalogPageContext,
+    data: &CatalogPageView,
     actions: Actions,
     opened: RwSignal<bool>,
 ) -> AnyView {
-    let fields = filter_fields(&data.blueprint, &data.teams);
-    let table_filter = data.view.to_params().filter;
+    let table_filter = data.params.filter.clone();
     let target = page_id.clone();
-    let apply: OnApply = Arc::new(move |query: Option<Query>| {
+    let apply: OnApply = Arc::new(move |filter: String| {
         actions.set_filter.dispatch(SetPageFilter {
             page: target.clone(),
-            filter: query.map(|q| q.to_json().to_string()).unwrap_or_default(),
+            filter,
         });
     });
     view! {
@@ -499,7 +490,7 @@ fn initial_filter_menu(
             <summary class="button" class:on=data.pre_filtered>"Initial filter"</summary>
             <div class="confirm-pop wide">
                 <p class="muted">"Applied on the server to everyone who opens this page, whatever the URL; members cannot see or remove it."</p>
-                {builder_when_opened(opened, fields, data.page.dataset.clone(), "Save initial filter", apply)}
+                {builder_when_opened(opened, data.editing.clone(), BuiltFilter::Initial, "Save initial filter", apply)}
                 {action_error(actions.set_filter)}
                 <ActionForm action=actions.new_page attr:class="stack-form">
                     <input type="hidden" name="page" value=page_id/>
@@ -527,10 +518,9 @@ fn catalog_body(
     actions: Actions,
     opened: OpenedMenus,
 ) -> AnyView {
-    let CatalogPageView { context, html } = data;
-    let params = context.view.to_params();
+    let params = data.params.clone();
     let action = format!("/catalog/{page}");
-    let mine = context.view.mine;
+    let mine = params.mine;
     let toggle_href = view_href(
         &page,
         &ViewParams {
@@ -551,7 +541,10 @@ fn catalog_body(
     let search_page = page.clone();
     let on_search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let search = search_box.get().map(|input| input.value()).unwrap_or_default();
+        let search = search_box
+            .get()
+            .map(|input| input.value())
+            .unwrap_or_default();
         let view = ViewParams {
             search: search.trim().to_string(),
             ..search_params.clone()
@@ -574,13 +567,13 @@ fn catalog_body(
             <a class="button toggle" class:on=mine href=toggle_href aria-pressed=if mine { "true" } else { "false" } role="button">
                 "My teams"
             </a>
-            {filter_menu(page.clone(), &context, opened.filter)}
-            <div class="server-part" on:click=close_menu_after_choice inner_html=html.menus></div>
-            {views_menu(&page, &context, actions)}
-            {context.may_configure.then(|| initial_filter_menu(page.clone(), &context, actions, opened.initial_filter))}
+            {filter_menu(page.clone(), &data, opened.filter)}
+            <div class="server-part" on:click=close_menu_after_choice inner_html=data.html.menus.clone()></div>
+            {views_menu(&page, &data, actions)}
+            {data.may_configure.then(|| initial_filter_menu(page.clone(), &data, actions, opened.initial_filter))}
         </div>
-        <div class="server-part" inner_html=html.notes></div>
-        <div class="server-part" on:keydown=move_between_rows inner_html=html.table></div>
+        <div class="server-part" inner_html=data.html.notes></div>
+        <div class="server-part" on:keydown=move_between_rows inner_html=data.html.table></div>
     }
     .into_any()
 }
@@ -657,24 +650,18 @@ pub fn CatalogPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(data) => {
-                        let context = &data.context;
-                        let title = context.page.title.clone();
-                        let icon = context.page.icon.clone().unwrap_or_else(|| title.clone());
-                        let description = context
-                            .page
-                            .description
-                            .clone()
-                            .or_else(|| context.blueprint.description.clone())
-                            .unwrap_or_default();
-                        let creating = context.may_create && query.read().get("new").is_some();
-                        let new_link = (context.may_create && !creating).then(|| {
+                        let title = data.title.clone();
+                        let icon = data.icon.clone().unwrap_or_else(|| title.clone());
+                        let description = data.description.clone();
+                        let creating = data.may_create && query.read().get("new").is_some();
+                        let new_link = (data.may_create && !creating).then(|| {
                             let href = format!("/catalog/{}?new", urlencode(&page_id()));
-                            let label = format!("New {}", context.blueprint.title.to_ascii_lowercase());
+                            let label = format!("New {}", data.blueprint_title.to_ascii_lowercase());
                             view! { <a class="button primary" href=href>{label}</a> }
                         });
                         let export = data.html.export.clone();
                         let body = if creating {
-                            new_entity_form(data.context, actions.create).await
+                            new_entity_form(data.editing, page_id(), actions.create).await
                         } else {
                             catalog_body(page_id(), data, actions, opened)
                         };

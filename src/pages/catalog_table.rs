@@ -10,22 +10,62 @@ use super::catalog::view_href;
 use super::urlencode;
 use crate::components::badge::TeamChip;
 use crate::components::value::{format_datetime, PropertyValue};
+use crate::model::deferred::Deferred;
 use crate::model::filter_input::{describe_rule, filter_fields};
 use crate::model::{
-    plain_text, Blueprint, CatalogPageContext, CatalogPageData, CatalogPageHtml, Entity,
-    EntitySort, PropertyType, SortOrder, ViewParams,
+    plain_text, Blueprint, CatalogEditing, CatalogPageContext, CatalogPageData, CatalogPageHtml,
+    CatalogPageView, Entity, EntitySort, PropertyType, SortOrder, ViewParams,
 };
 use leptos::prelude::*;
 
-/// The server-rendered parts of catalog page `page_id` showing `data`.
-pub fn render(page_id: &str, data: &CatalogPageData) -> CatalogPageHtml {
+/// Catalog page `page_id` showing `data`, as the browser loads it: its
+/// table and menus rendered here.
+pub fn page_view(page_id: &str, data: CatalogPageData) -> CatalogPageView {
     let context = &data.context;
     let menus = view! { {columns_menu(page_id, context)}{group_menu(page_id, context)} };
-    CatalogPageHtml {
+    let html = CatalogPageHtml {
         export: export_menu(&context.blueprint.identifier).to_html(),
         menus: menus.to_html(),
         notes: filter_notes(page_id, context).to_html(),
-        table: catalog_table(page_id, data).to_html(),
+        table: catalog_table(page_id, &data).to_html(),
+    };
+    let CatalogPageContext {
+        page,
+        blueprint,
+        view,
+        active_view,
+        saved_views,
+        teams,
+        may_create,
+        assignable_teams,
+        may_configure,
+        pre_filtered,
+    } = data.context;
+    CatalogPageView {
+        description: page
+            .description
+            .clone()
+            .or_else(|| blueprint.description.clone())
+            .unwrap_or_default(),
+        title: page.title,
+        icon: page.icon,
+        blueprint_title: blueprint.title.clone(),
+        params: view.to_params(),
+        filter_count: view.filter_count(),
+        has_default_view: page.view.is_some(),
+        active_view,
+        saved_views,
+        may_create,
+        may_configure,
+        pre_filtered,
+        editing: Deferred::new(&CatalogEditing {
+            blueprint,
+            teams,
+            assignable_teams,
+            filter: view.filter,
+            dataset: page.dataset,
+        }),
+        html,
     }
 }
 

@@ -9,9 +9,11 @@
 #![allow(clippy::too_many_arguments)]
 
 use super::urlencode;
+use crate::components::error::ErrorView;
+use crate::model::deferred::Deferred;
 use crate::model::form::{input_kind, text_of, FormOutcome, InputKind};
 use crate::model::validate::FieldError;
-use crate::model::{AppError, Blueprint, CatalogPageContext, EntityPageData, PropertySchema};
+use crate::model::{AppError, Blueprint, CatalogEditing, EntityPageData, PropertySchema};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -585,9 +587,14 @@ pub async fn entity_form(data: EntityPageData, save: ServerAction<SaveEntity>) -
 /// browser bundle, loaded only with `?new`.
 #[lazy]
 pub async fn new_entity_form(
-    data: CatalogPageContext,
+    editing: Deferred<CatalogEditing>,
+    page_id: String,
     create: ServerAction<CreateEntity>,
 ) -> AnyView {
+    let data = match editing.decode() {
+        Ok(editing) => editing,
+        Err(error) => return view! { <ErrorView error/> }.into_any(),
+    };
     let blueprint = &data.blueprint;
     let errors = field_errors(create);
     let fields = property_fields(blueprint, &Map::new(), |_| true, &errors);
@@ -598,7 +605,7 @@ pub async fn new_entity_form(
     };
     let teams = team_field(&data.assignable_teams, &[]);
     let relations = relation_fields(blueprint, &Map::new(), |_| true, &errors);
-    let cancel = format!("/catalog/{}", urlencode(&data.page.identifier));
+    let cancel = format!("/catalog/{}", urlencode(&page_id));
     let heading = format!("New {}", blueprint.title.to_ascii_lowercase());
     let blueprint_id = blueprint.identifier.clone();
     let problem = form_alert(create, None);

@@ -6,16 +6,29 @@
 //! removed. Interactive after hydration; the active filters render as
 //! chips with plain remove links before that.
 
+use crate::components::error::ErrorView;
+use crate::model::deferred::Deferred;
 use crate::model::filter_input::{
-    describe_rule, input_of_rule, operator_label, rule_of_input, value_input, FilterField,
-    ValueInput, PRESET_CHOICES,
+    describe_rule, filter_fields, input_of_rule, operator_label, rule_of_input, value_input,
+    FilterField, ValueInput, PRESET_CHOICES,
 };
 use crate::model::query::{Combinator, Operator, Query, Rule};
+use crate::model::CatalogEditing;
 use leptos::prelude::*;
 use std::sync::Arc;
 
-/// What happens to the built query (`None`: no rule left).
-pub type OnApply = Arc<dyn Fn(Option<Query>) + Send + Sync>;
+/// What happens to the built query, given as Port's query JSON (empty: no
+/// rule left).
+pub type OnApply = Arc<dyn Fn(String) + Send + Sync>;
+
+/// Which of a catalog page's filters a builder edits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuiltFilter {
+    /// The view's own filter (in the URL).
+    Table,
+    /// The page's initial filter (admins and moderators).
+    Initial,
+}
 
 #[derive(Clone, Copy)]
 struct Row {
@@ -45,12 +58,20 @@ fn field_of(fields: &[FilterField], key: &str) -> Option<FilterField> {
 /// the browser bundle (`#[lazy]`), loaded when a menu first opens it.
 #[lazy]
 pub async fn filter_builder(
-    fields: Vec<FilterField>,
-    current: Option<Query>,
+    editing: Deferred<CatalogEditing>,
+    built: BuiltFilter,
     apply_label: &'static str,
     on_apply: OnApply,
 ) -> AnyView {
-    let fields = Arc::new(fields);
+    let editing = match editing.decode() {
+        Ok(editing) => editing,
+        Err(error) => return view! { <ErrorView error/> }.into_any(),
+    };
+    let fields = Arc::new(filter_fields(&editing.blueprint, &editing.teams));
+    let current = match built {
+        BuiltFilter::Table => editing.filter,
+        BuiltFilter::Initial => editing.dataset,
+    };
     let current = current.unwrap_or_else(Query::all);
     let combinator = RwSignal::new(current.combinator);
     let mut editable = Vec::new();
@@ -98,10 +119,15 @@ pub async fn filter_builder(
             }
             errors.set(Vec::new());
             rules.extend(kept.get_untracked());
-            on_apply((!rules.is_empty()).then(|| Query {
+            let query = Query {
                 combinator: combinator.get_untracked(),
                 rules,
-            }));
+            };
+            on_apply(if query.rules.is_empty() {
+                String::new()
+            } else {
+                query.to_json().to_string()
+            });
         }
     };
     let row_fields = fields.clone();

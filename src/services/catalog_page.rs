@@ -6,8 +6,8 @@
 use crate::authz::{may_configure_page, may_create_some};
 use crate::model::query::{Combinator, Meta, Operator, PropertyRef, Query, Rule, RuleValue};
 use crate::model::{
-    ActiveView, AppError, Blueprint, CatalogPageContext, CatalogPageData, CatalogView, EntitySort, GroupCount,
-    PropertyType, Subject, ViewParams,
+    ActiveView, AppError, Blueprint, CatalogPageContext, CatalogPageData, CatalogView, EntitySort,
+    GroupCount, PropertyType, Subject, ViewParams,
 };
 use crate::query::{EntityListing, Sql};
 use crate::services::access;
