@@ -24,6 +24,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light"/>
                 <link rel="stylesheet" id="leptos" href="/pkg/portolan.css"/>
                 <link rel="icon" type="image/x-icon" href="/favicon.ico"/>
+                // Dates in the viewer's time zone (see components::value::local_time).
+                <script src="/local-time.js" defer></script>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>

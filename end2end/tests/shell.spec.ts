@@ -93,3 +93,19 @@ test.describe('hydration', () => {
     }
   });
 });
+
+test.describe('dates', () => {
+  test.use({ timezoneId: 'America/New_York' });
+
+  test('are shown in the viewer time zone, also in views rendered after hydration', async ({ page }) => {
+    await page.goto('/catalog/services');
+    const first = page.locator('tbody time').first();
+    await expect(first).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d GMT[−-][45]$/);
+    await expect(first).toHaveAttribute('title', /^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    await hydrated(page);
+    await page.getByRole('link', { name: 'Last update' }).click();
+    await expect(page).toHaveURL(/sort=\$updatedAt/);
+    await expect(page.locator('tbody time').first()).toHaveText(/GMT[−-][45]$/);
+    await page.screenshot({ path: 'test-results/catalog-local-time.png', fullPage: true });
+  });
+});

@@ -92,7 +92,7 @@ pub async fn resolve(
     // Static files and the health check are the same for everyone: no
     // session lookups for them.
     let path = req.uri().path();
-    if path.starts_with("/pkg/") || path == "/favicon.ico" || path == "/healthz" {
+    if path.starts_with("/pkg/") || STATIC_FILES.contains(&path) || path == "/healthz" {
         return next.run(req).await;
     }
     let subject = match bearer(&req) {
@@ -125,12 +125,15 @@ pub fn sign_in_required(req: &Request) -> AppError {
     }
 }
 
+/// The files of `public/`, served at the site's root.
+const STATIC_FILES: [&str; 2] = ["/favicon.ico", "/local-time.js"];
+
 /// Paths anyone may open: sign-in itself, static files, the health check.
 pub fn is_public(path: &str) -> bool {
     path == "/login"
         || path == "/logout"
         || path == "/healthz"
-        || path == "/favicon.ico"
+        || STATIC_FILES.contains(&path)
         || path.starts_with("/auth/")
         || path.starts_with("/invite/")
         || path.starts_with("/pkg/")
@@ -180,6 +183,7 @@ mod tests {
             "/login",
             "/auth/oidc/callback",
             "/pkg/portolan.wasm",
+            "/local-time.js",
             "/healthz",
         ] {
             assert!(is_public(p), "{p}");

@@ -14,6 +14,14 @@ pub fn format_datetime(value: &str) -> String {
         .unwrap_or_else(|| value.to_string())
 }
 
+/// A moment as `<time>`: its text is UTC as the server writes it, and
+/// `public/local-time.js` rewrites it into the viewer's own time zone
+/// (keeping the UTC text as its title), before and after hydration.
+pub fn local_time(iso: String) -> impl IntoView {
+    let text = format_datetime(&iso);
+    view! { <time datetime=iso>{text}</time> }
+}
+
 use crate::model::plain_text as plain;
 
 /// Only http(s) and mailto links become anchors; anything else is text, so a
@@ -51,11 +59,7 @@ pub fn PropertyValue(schema: Option<PropertySchema>, value: Option<Value>) -> im
             let href = format!("mailto:{s}");
             EitherOf7::D(view! { <a href=href>{s.clone()}</a> })
         }
-        (_, Some("date-time"), Value::String(s)) => {
-            let text = format_datetime(s);
-            let iso = s.clone();
-            EitherOf7::E(view! { <time datetime=iso>{text}</time> })
-        }
+        (_, Some("date-time"), Value::String(s)) => EitherOf7::E(local_time(s.clone())),
         (Some(PropertyType::Boolean), _, Value::Bool(b)) => {
             let (label, color) = if *b {
                 ("Yes", "green")

@@ -9,7 +9,7 @@
 use super::catalog::view_href;
 use super::urlencode;
 use crate::components::badge::TeamChip;
-use crate::components::value::{format_datetime, PropertyValue};
+use crate::components::value::{local_time, PropertyValue};
 use crate::model::deferred::Deferred;
 use crate::model::filter_input::{describe_rule, filter_fields};
 use crate::model::{
@@ -223,8 +223,7 @@ fn cell(blueprint: &Blueprint, entity: &Entity, column: &Column) -> AnyView {
         .into_any(),
         "$updatedAt" | "$createdAt" => {
             let at = if column.key == "$updatedAt" { entity.updated_at } else { entity.created_at };
-            let iso = at.to_rfc3339();
-            view! { <time datetime=iso.clone()>{format_datetime(&iso)}</time> }.into_any()
+            local_time(at.to_rfc3339()).into_any()
         }
         key if key.starts_with("mirror:") => {
             let mirrored = entity.properties.get(&key["mirror:".len()..]).cloned();

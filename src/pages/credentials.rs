@@ -4,7 +4,7 @@
 
 use crate::components::badge::Badge;
 use crate::components::error::{ErrorView, Loading};
-use crate::components::value::format_datetime;
+use crate::components::value::local_time;
 use crate::model::{AppError, CredentialInfo, CredentialsView, IssuedCredential};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -103,7 +103,7 @@ fn credentials_table(
                             <tr>
                                 <td><code>{c.client_id.clone()}</code></td>
                                 <td>{acts_as}</td>
-                                <td>{format_datetime(&c.created_at.to_rfc3339())}</td>
+                                <td>{local_time(c.created_at.to_rfc3339())}</td>
                                 <td>{if live {
                                     view! { <Badge label="Active" color=Some("green".to_string())/> }.into_any()
                                 } else {
@@ -163,7 +163,7 @@ pub fn CredentialsPage() -> impl IntoView {
                         {match mine {
                             Some(c) => view! {
                                 <p>"Client id " <code>{c.client_id.clone()}</code>
-                                   <span class="muted">" · created "{format_datetime(&c.created_at.to_rfc3339())}</span></p>
+                                   <span class="muted">" · created "{local_time(c.created_at.to_rfc3339())}</span></p>
                                 <div class="button-row">
                                     <ActionForm action=rotate attr:class="inline-form">
                                         <button type="submit" class="button primary" disabled=waiting>"Rotate secret"</button>

@@ -8,7 +8,7 @@ use super::urlencode;
 use crate::components::badge::TeamChip;
 use crate::components::error::{ErrorView, Loading};
 use crate::components::icon::Icon;
-use crate::components::value::{format_datetime, PropertyValue};
+use crate::components::value::{local_time, PropertyValue};
 use crate::model::{AppError, AuditEntry, EntityPageData};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -78,7 +78,7 @@ fn history_view(history: Vec<AuditEntry>) -> AnyView {
                                     let fields = changed_fields(&entry);
                                     view! {
                                         <tr>
-                                            <td>{format_datetime(&entry.at.to_rfc3339())}</td>
+                                            <td>{local_time(entry.at.to_rfc3339())}</td>
                                             <td>{entry.actor.clone()}</td>
                                             <td>{entry.action.to_ascii_lowercase()}</td>
                                             <td class="wrap">{fields}</td>
@@ -230,8 +230,8 @@ fn entity_view(
         })
         .collect_view()
         .into_any();
-    let created = format_datetime(&entity.created_at.to_rfc3339());
-    let updated = format_datetime(&entity.updated_at.to_rfc3339());
+    let created = local_time(entity.created_at.to_rfc3339());
+    let updated = local_time(entity.updated_at.to_rfc3339());
     let catalog_href = catalog_href.unwrap_or_else(|| format!("/builder#{}", blueprint.identifier));
     let header = view! {
         <Title text=title.clone()/>
