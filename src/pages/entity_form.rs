@@ -169,6 +169,9 @@ where
 /// A reference-counted signal, not an arena one: the forms are built inside
 /// a `Suspend`, whose owner is disposed when it re-runs, and a field's
 /// closure may still be read after that (the server's `dry_resolve` did).
+/// The action itself may be gone by then too (the page that made it was
+/// left while the server still rendered): it reads as no answer, where
+/// `action.value()` panicked ("already disposed", seen in the e2e logs).
 fn field_errors<A>(action: ServerAction<A>) -> ArcSignal<Vec<FieldError>>
 where
     A: leptos::server_fn::ServerFn<Output = FormOutcome, Error = AppError>
@@ -177,7 +180,8 @@ where
         + Sync
         + 'static,
 {
-    ArcSignal::derive(move || match action.value().get() {
+    let answer = action.value();
+    ArcSignal::derive(move || match answer.try_get().flatten() {
         Some(Ok(FormOutcome::Invalid(errors))) => errors,
         _ => Vec::new(),
     })
@@ -208,8 +212,10 @@ where
         + Sync
         + 'static,
 {
+    // Read as in `field_errors`: a disposed action is no answer.
+    let answer = action.value();
     move || {
-        match action.value().get() {
+        match answer.try_get().flatten() {
         Some(Err(AppError::Conflict(message))) => Some(
             view! {
                 <div class="form-alert" role="alert">
