@@ -152,11 +152,15 @@ where
         + Sync
         + 'static,
 {
+    // Read without panicking once disposed (see `field_errors`): the
+    // server's `dry_resolve` may call these after the form's owner is gone.
     let hydrated = crate::components::hydration::use_hydrated();
+    let pending = action.pending();
+    let saving = move || pending.try_get().unwrap_or(false);
     view! {
         <div class="form-actions">
-            <button type="submit" class="button primary" disabled=move || !hydrated.get() || action.pending().get()>
-                {move || if action.pending().get() { busy } else { idle }}
+            <button type="submit" class="button primary" disabled=move || !hydrated.try_get().unwrap_or(false) || saving()>
+                {move || if saving() { busy } else { idle }}
             </button>
             <a class="button" href=cancel>"Cancel"</a>
         </div>
@@ -385,7 +389,7 @@ fn suggestions(list_id: String, target: String, typed: RwSignal<String>) -> AnyV
     });
     view! {
         <datalist id=list_id>
-            {move || choices.get().map(|list| list.into_iter().map(|c| {
+            {move || choices.try_get().flatten().map(|list| list.into_iter().map(|c| {
                 let label = c.title.clone().unwrap_or_else(|| c.identifier.clone());
                 view! { <option value=c.identifier>{label}</option> }
             }).collect_view())}
