@@ -44,6 +44,27 @@ pub struct ViewParams {
 }
 
 impl ViewParams {
+    /// The parameters as a page's server functions receive them, in the
+    /// order of the catalog URL's names (`filter`, `sort`, `q`, `cols`,
+    /// `group`, `mine`).
+    pub fn of_url(
+        filter: String,
+        sort: String,
+        search: String,
+        columns: String,
+        group: String,
+        mine: bool,
+    ) -> Self {
+        ViewParams {
+            filter,
+            sort,
+            search,
+            columns,
+            group,
+            mine,
+        }
+    }
+
     /// Whether no parameter was given (then a page's default view applies).
     pub fn is_empty(&self) -> bool {
         *self == ViewParams::default()

@@ -36,14 +36,7 @@ pub async fn get_catalog_page(
     #[server(default)] group: String,
     #[server(default)] view: String,
 ) -> Result<CatalogPageData, AppError> {
-    let params = ViewParams {
-        filter,
-        sort,
-        search,
-        columns: cols,
-        group,
-        mine,
-    };
+    let params = ViewParams::of_url(filter, sort, search, cols, group, mine);
     load_catalog_page(&page, params, offset, view).await
 }
 
@@ -61,14 +54,7 @@ pub async fn get_catalog_view(
     #[server(default)] group: String,
     #[server(default)] view: String,
 ) -> Result<CatalogPageView, AppError> {
-    let params = ViewParams {
-        filter,
-        sort,
-        search,
-        columns: cols,
-        group,
-        mine,
-    };
+    let params = ViewParams::of_url(filter, sort, search, cols, group, mine);
     let data = load_catalog_page(&page, params, offset, view).await?;
     Ok(super::catalog_table::page_view(&page, data))
 }
@@ -103,14 +89,7 @@ pub async fn save_view(
     #[server(default)] group: String,
     #[server(default)] mine: bool,
 ) -> Result<String, AppError> {
-    let params = ViewParams {
-        filter,
-        sort,
-        search,
-        columns: cols,
-        group,
-        mine,
-    };
+    let params = ViewParams::of_url(filter, sort, search, cols, group, mine);
     let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
     let saved = crate::services::views::save_view(&store, &subject, &page, &name, &params).await?;
     let href = format!(
@@ -140,14 +119,7 @@ pub async fn save_default_view(
     #[server(default)] group: String,
     #[server(default)] mine: bool,
 ) -> Result<(), AppError> {
-    let params = ViewParams {
-        filter,
-        sort,
-        search,
-        columns: cols,
-        group,
-        mine,
-    };
+    let params = ViewParams::of_url(filter, sort, search, cols, group, mine);
     let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
     crate::services::views::save_default_view(&store, &subject, &page, &params).await
 }
