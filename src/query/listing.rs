@@ -25,6 +25,15 @@ pub struct EntityListing {
 pub struct CompiledListing {
     pub rows: Sql,
     pub count: Sql,
+    /// Whether `count` reads the matching rows (a search or a restriction)
+    /// rather than the blueprint's stored total.
+    counts_rows: bool,
+}
+
+impl CompiledListing {
+    pub fn counts_rows(&self) -> bool {
+        self.counts_rows
+    }
 }
 
 fn push_filter(dialect: Dialect, sql: &mut Sql, listing: &EntityListing, index: Option<&str>) {
@@ -94,7 +103,8 @@ pub fn compile_listing(
         .push(" OFFSET ")
         .push_bind(Bind::Int(listing.offset));
 
-    let count = if is_whole_blueprint(listing) {
+    let counts_rows = !is_whole_blueprint(listing);
+    let count = if !counts_rows {
         compile_blueprint_count(&listing.blueprint)
     } else {
         let mut count = Sql::default();
@@ -102,7 +112,11 @@ pub fn compile_listing(
         push_filter(dialect, &mut count, listing, None);
         count
     };
-    CompiledListing { rows, count }
+    CompiledListing {
+        rows,
+        count,
+        counts_rows,
+    }
 }
 
 /// Whether a listing reads every entity of its blueprint (no search, no

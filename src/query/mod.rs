@@ -13,7 +13,7 @@ pub mod listing;
 
 pub use dialect::Dialect;
 pub use filter::{compile_filter, Scope, Viewer};
-pub use listing::{compile_blueprint_count, compile_listing, EntityListing};
+pub use listing::{compile_blueprint_count, compile_listing, CompiledListing, EntityListing};
 
 /// A value bound to a `$n` placeholder.
 #[derive(Clone, Debug, PartialEq)]

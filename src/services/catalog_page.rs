@@ -120,30 +120,47 @@ pub async fn catalog_page(
         restriction: access::all_of(conditions),
         group_by: view.group_by.clone(),
     };
-    let mut list = store.list_entities(&listing).await?;
-    crate::services::mirrors::fill(store, &mut list.entities).await?;
-    let groups = match &view.group_by {
-        Some(key) => store
-            .group_counts(&listing, key)
-            .await?
-            .into_iter()
-            .map(|(value, count)| GroupCount { value, count })
-            .collect(),
-        None => Vec::new(),
-    };
-
     let may_create = may_create_some(subject, &permissions);
-    let teams: Vec<String> = store
-        .list_teams()
-        .await?
-        .into_iter()
-        .map(|t| t.name)
-        .collect();
-    let assignable_teams = if may_create && blueprint.inherited_team_path().is_none() {
-        crate::services::catalog::assignable_teams(store, subject).await?
-    } else {
-        Vec::new()
+    // The table (its count, then its rows) is most of the page's time; the
+    // group sizes and the team lists do not depend on it, so they are read
+    // at the same time, each on a connection of its own.
+    let table = async {
+        let mut list = store.list_entities(&listing).await?;
+        crate::services::mirrors::fill(store, &mut list.entities).await?;
+        Ok::<_, AppError>(list)
     };
+    let groups = async {
+        let Some(key) = &view.group_by else {
+            return Ok(Vec::new());
+        };
+        Ok::<_, AppError>(
+            store
+                .group_counts(&listing, key)
+                .await?
+                .into_iter()
+                .map(|(value, count)| GroupCount { value, count })
+                .collect(),
+        )
+    };
+    let teams = async {
+        Ok::<_, AppError>(
+            store
+                .list_teams()
+                .await?
+                .into_iter()
+                .map(|t| t.name)
+                .collect::<Vec<String>>(),
+        )
+    };
+    let assignable_teams = async {
+        if may_create && blueprint.inherited_team_path().is_none() {
+            crate::services::catalog::assignable_teams(store, subject).await
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let (list, groups, teams, assignable_teams) =
+        tokio::try_join!(table, groups, teams, assignable_teams)?;
     let may_configure = may_configure_page(subject, &page).allowed;
     let pre_filtered = page.dataset.is_some();
     if !may_configure {

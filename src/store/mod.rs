@@ -19,6 +19,7 @@ pub use entity_batch::EntityWrite;
 mod error;
 mod identity;
 pub(crate) mod inherited_teams;
+mod interruptible;
 pub use inherited_teams::{InheritanceRule, Touched};
 mod invitations;
 pub use identity::{SsoProfile, UserChange};
@@ -44,6 +45,14 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
+
+/// How much of the SQLite file each connection reads through a memory map
+/// (SQLite's own ceiling). Without it every connection copies pages into a
+/// private 2 MB cache, so the pool's eight connections each start cold:
+/// counting a team's 5,000 entities at 100k took 9 ms instead of 3. Mapped
+/// pages are the kernel's page cache of the file, shared by every
+/// connection and reclaimable, not memory the process allocates.
+const SQLITE_MMAP_BYTES: u64 = 0x7fff_0000;
 
 #[derive(Clone, Debug)]
 pub enum Store {
@@ -129,7 +138,8 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true);
+                .foreign_keys(true)
+                .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string());
             if let Some(parent) = options.get_filename().parent() {
                 if !parent.as_os_str().is_empty() {
                     std::fs::create_dir_all(parent).map_err(|e| {
@@ -142,6 +152,10 @@ impl Store {
             }
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                // A connection to a local file does not go stale; pinging it
+                // before each use was a second trip to its worker thread for
+                // every statement (about 0.1 ms each, 15 per catalog page).
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await

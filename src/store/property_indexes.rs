@@ -9,7 +9,7 @@
 //! SQLite's planner knows nothing of how many rows a filter leaves, so for
 //! a filtered listing it starts from the filter's index (a team, say) and
 //! sorts what it found, even when walking the sort index would stop after a
-//! few hundred rows. `walk_sort_index` decides that from the count the
+//! few hundred rows. `worth_walking` decides that from the count the
 //! listing computes anyway; PostgreSQL's planner keeps its own statistics.
 
 use super::{with_pool, Store, StoreError};
@@ -156,32 +156,21 @@ impl Store {
         Ok(rows.into_iter().map(|(k,)| k).collect())
     }
 
-    /// The index a SQLite listing should walk in sort order, when walking
-    /// it is cheaper than sorting every match. Unfiltered listings too:
-    /// without planner statistics (a new database, or rows written since
-    /// the last ANALYZE) SQLite read a blueprint's rows through
-    /// `entities_by_updated` and sorted them all in a temporary B-tree (the
-    /// plan log showed it); with a full match the rule below always walks. Walking reads about
-    /// `(offset + limit) × rows / matches` rows to fill the page; sorting
-    /// reads `matches`: walk when `matches² > (offset + limit) × rows`.
-    /// `rows` is the highest entity id, which only overestimates the
-    /// blueprint's size and so errs towards sorting, whose worst case is
-    /// bounded by the matches.
-    pub async fn walk_sort_index(
-        &self,
-        listing: &EntityListing,
-        matches: i64,
-    ) -> Result<Option<String>, StoreError> {
+    /// The index a SQLite listing can walk in sort order, if any (never on
+    /// PostgreSQL, whose planner keeps its own statistics, nor for grouped
+    /// tables, which sort by the group first). Whether walking it beats
+    /// sorting the matches is [`Store::worth_walking`].
+    pub async fn sort_index(&self, listing: &EntityListing) -> Result<Option<String>, StoreError> {
         let Store::Sqlite(pool) = self else {
             return Ok(None);
         };
-        if listing.group_by.is_some() || matches == 0 {
+        if listing.group_by.is_some() {
             return Ok(None);
         }
-        let index = match sort_key(&listing.sort) {
-            SortKey::Title => "entities_by_title".to_string(),
-            SortKey::Updated => "entities_by_updated".to_string(),
-            SortKey::Unindexed => return Ok(None),
+        Ok(match sort_key(&listing.sort) {
+            SortKey::Title => Some("entities_by_title".to_string()),
+            SortKey::Updated => Some("entities_by_updated".to_string()),
+            SortKey::Unindexed => None,
             SortKey::Property(key) => {
                 let row: Option<(i64,)> = sqlx::query_as(
                     "SELECT id FROM property_indexes WHERE blueprint = $1 AND key = $2",
@@ -190,18 +179,35 @@ impl Store {
                 .bind(key)
                 .fetch_optional(pool)
                 .await?;
-                match row {
-                    Some((id,)) => index_name(id),
-                    None => return Ok(None),
-                }
+                row.map(|(id,)| index_name(id))
             }
-        };
-        let (rows,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM entities")
-            .fetch_one(pool)
-            .await?;
+        })
+    }
+
+    /// Whether a listing with `matches` rows should walk its sort index
+    /// rather than sort every match. Unfiltered listings too: without
+    /// planner statistics (a new database, or rows written since the last
+    /// ANALYZE) SQLite read a blueprint's rows through `entities_by_updated`
+    /// and sorted them all in a temporary B-tree (the plan log showed it);
+    /// with a full match the rule below always walks. Walking reads about
+    /// `(offset + limit) × rows / matches` rows to fill the page; sorting
+    /// reads `matches`: walk when `matches² > (offset + limit) × rows`.
+    /// `rows` is the highest entity id, which only overestimates the
+    /// blueprint's size and so errs towards sorting, whose worst case is
+    /// bounded by the matches.
+    pub async fn worth_walking(
+        &self,
+        listing: &EntityListing,
+        matches: i64,
+    ) -> Result<bool, StoreError> {
+        if matches == 0 {
+            return Ok(false);
+        }
+        let (rows,): (Option<i64>,) = with_pool!(self, pool => {
+            sqlx::query_as("SELECT MAX(id) FROM entities").fetch_one(pool).await?
+        });
         let page_end = (listing.offset + listing.limit) as f64;
-        let walk = (matches as f64).powi(2) > page_end * rows.unwrap_or(0) as f64;
-        Ok(walk.then_some(index))
+        Ok((matches as f64).powi(2) > page_end * rows.unwrap_or(0) as f64)
     }
 }
 
