@@ -72,3 +72,62 @@ impl Drop for Watched {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::sqlite::SqlitePoolOptions;
+
+    /// Counts to ten million: long enough that only a stop ends it early.
+    const LONG_READ: &str = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n \
+                             WHERE x < 10000000) SELECT COUNT(*) FROM n";
+
+    /// One connection, so every read below reuses the watched one.
+    async fn one_connection() -> SqlitePool {
+        SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap()
+    }
+
+    fn is_interrupted(result: &Result<Vec<(i64,)>, StoreError>) -> bool {
+        matches!(result, Err(StoreError::Database(sqlx::Error::Database(e))) if e.message().contains("interrupt"))
+    }
+
+    #[tokio::test]
+    async fn a_raised_signal_stops_the_read_and_the_connection_serves_on() {
+        let pool = one_connection().await;
+        let stop = StopSignal::default();
+        let stopper = stop.clone();
+        let raise_soon = async move {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            stopper.raise();
+        };
+        let (stopped, ()) = tokio::join!(
+            fetch_all_until(&pool, sqlx::query_as::<_, (i64,)>(LONG_READ), &stop),
+            raise_soon
+        );
+        assert!(is_interrupted(&stopped), "{stopped:?}");
+
+        // The handler went with the read: the same connection, with the
+        // signal still raised, runs the next statements to the end.
+        let (one,): (i64,) = sqlx::query_as("SELECT 1").fetch_one(&pool).await.unwrap();
+        assert_eq!(one, 1);
+        let (counted,): (i64,) = sqlx::query_as(LONG_READ).fetch_one(&pool).await.unwrap();
+        assert_eq!(counted, 10_000_000);
+    }
+
+    #[tokio::test]
+    async fn an_unraised_signal_lets_the_read_finish() {
+        let pool = one_connection().await;
+        let rows = fetch_all_until(
+            &pool,
+            sqlx::query_as::<_, (i64,)>("SELECT 7 UNION ALL SELECT 8"),
+            &StopSignal::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(rows, [(7,), (8,)]);
+    }
+}
