@@ -125,11 +125,28 @@ def free_port():
         return s.getsockname()[1]
 
 
-def rss_mb(pid):
+def rss_mb(pid, field="VmRSS"):
+    """A memory figure of the process from /proc, in MB: `VmRSS` (every
+    resident page), `RssAnon` (memory it allocated) or `RssFile` (file pages
+    it maps; SQLite's connections each map the database file, so a page of
+    it counts once per connection that touched it)."""
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
+    return None
+
+
+def pss_mb(pid):
+    """Proportional set size: resident pages with shared ones (the database
+    file mapped by several connections) counted once, in MB."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return None
 
 
@@ -323,6 +340,8 @@ def run_one(kind, n, source, pg_url):
                             "entities_per_second": round(written / seconds)}
         print(f"  {kind} {n}: ingest {written} in {seconds:.1f} s = {written / seconds:,.0f}/s", flush=True)
         result["rss_after_ingest_mb"] = round(rss_mb(server.proc.pid), 1)
+        result["anon_after_ingest_mb"] = round(rss_mb(server.proc.pid, "RssAnon"), 1)
+        result["pss_after_ingest_mb"] = round(pss_mb(server.proc.pid) or 0, 1)
         # Server functions need a signed-in session: sign in as the admin.
         form_client = Client(port)
         form_client.conn.request("POST", "/login", body=urllib.parse.urlencode(
@@ -354,12 +373,19 @@ def run_one(kind, n, source, pg_url):
         result["plans"]["catalog page, initial + table filter, sorted"] = server.new_plans()
         print(f"    catalog page SSR, initial + table filter, sorted: {result['catalog_page_ssr_filtered']}", flush=True)
         load_rss = []
-        sampler = threading.Thread(target=lambda: [load_rss.append(rss_mb(server.proc.pid)) or time.sleep(1) for _ in range(25)])
+        load_anon, load_pss = [], []
+        sampler = threading.Thread(target=lambda: [(load_rss.append(rss_mb(server.proc.pid)),
+                                                    load_anon.append(rss_mb(server.proc.pid, "RssAnon")),
+                                                    load_pss.append(pss_mb(server.proc.pid))) and time.sleep(1)
+                                                   for _ in range(25)])
         sampler.start()
         result["load"] = wrk(port, tok)
         sampler.join()
         result["rss_under_load_mb"] = round(max(x for x in load_rss if x), 1)
-        print(f"    load: {result['load']}; RSS {result['rss_under_load_mb']} MB", flush=True)
+        result["anon_under_load_mb"] = round(max(x for x in load_anon if x), 1)
+        result["pss_under_load_mb"] = round(max((x for x in load_pss if x), default=0), 1)
+        print(f"    load: {result['load']}; RSS {result['rss_under_load_mb']} MB, of it allocated (RssAnon) "
+              f"{result['anon_under_load_mb']} MB; PSS {result['pss_under_load_mb']} MB", flush=True)
         if kind == "sqlite":
             result["database_mb"] = round(sum(os.path.getsize(os.path.join(tmp, f)) for f in os.listdir(tmp)) / 2**20, 1)
         else:
