@@ -172,16 +172,25 @@ impl Store {
                 self.count_while_walking(pool, listing, &compiled, &index)
                     .await?
             }
-            (_, index) => {
-                // How many rows match decides how to read the page.
+            (_, Some(index)) => {
+                // A whole blueprint, whose count is stored: cheap to read
+                // first, and it decides how to read the page.
                 let total = self.fetch_count(&compiled.count).await?;
-                let rows = match index {
-                    Some(index) if self.worth_walking(listing, total).await? => {
-                        compile_listing(self.dialect(), listing, Some(&index)).rows
-                    }
-                    _ => compiled.rows,
+                let rows = if self.worth_walking(listing, total).await? {
+                    compile_listing(self.dialect(), listing, Some(&index)).rows
+                } else {
+                    compiled.rows
                 };
                 (total, self.fetch_rows(&rows).await?)
+            }
+            (_, None) => {
+                // Nothing to decide (PostgreSQL plans each read itself; a
+                // grouped or unindexed sort has no index to walk): the count
+                // and the rows at once, each on a connection of its own.
+                tokio::try_join!(
+                    self.fetch_count(&compiled.count),
+                    self.fetch_rows(&compiled.rows)
+                )?
             }
         };
         Ok(EntityList {
