@@ -50,6 +50,48 @@ fn job(i: usize) -> NewEntity {
     }
 }
 
+/// 1,500 jobs of a blueprint with an indexed `cost`, and `filter` (Port's
+/// query JSON) compiled against it for an anonymous viewer.
+async fn jobs_and_filter(
+    store: &portolan::store::Store,
+    filter: serde_json::Value,
+) -> (Vec<NewEntity>, portolan::query::Sql) {
+    let bp = blueprint(json!({"cost": {"type": "number"}, "notes": {"type": "string"}}));
+    store
+        .insert_blueprint(&bp, 0, Some("admin@x"))
+        .await
+        .unwrap();
+    let jobs: Vec<NewEntity> = (0..1500).map(job).collect();
+    store.insert_entities(&jobs).await.unwrap();
+    let query = serde_json::from_value(filter).unwrap();
+    let viewer = Viewer {
+        email: None,
+        teams: Vec::new(),
+    };
+    let blueprints = [bp];
+    let scope = Scope {
+        blueprints: &blueprints,
+        single: Some("job"),
+        viewer: &viewer,
+        now: Utc::now(),
+    };
+    let restriction = compile_filter(store.dialect(), &query, &scope).expect("the filter compiles");
+    (jobs, restriction)
+}
+
+/// A 50-row page of jobs sorted by `sort` (URL form), within `restriction`.
+fn job_listing(sort: &str, offset: i64, restriction: portolan::query::Sql) -> EntityListing {
+    EntityListing {
+        blueprint: "job".into(),
+        search: None,
+        sort: EntitySort::from_url(sort),
+        offset,
+        limit: 50,
+        restriction: Some(restriction),
+        group_by: None,
+    }
+}
+
 both_databases!(indexes_follow_blueprint_changes, |store, _url| {
     let mut bp = blueprint(json!({
         "cost": {"type": "number"},
@@ -104,32 +146,14 @@ both_databases!(indexes_follow_blueprint_changes, |store, _url| {
 both_databases!(
     filtered_listings_through_the_sort_index_are_exact,
     |store, _url| {
-        let bp = blueprint(json!({"cost": {"type": "number"}, "notes": {"type": "string"}}));
-        store
-            .insert_blueprint(&bp, 0, Some("admin@x"))
-            .await
-            .unwrap();
-        let jobs: Vec<NewEntity> = (0..1500).map(job).collect();
-        store.insert_entities(&jobs).await.unwrap();
-
-        let query = serde_json::from_value(json!({"combinator": "and", "rules": [
-            {"property": "$team", "operator": "containsAny", "value": ["team-a"]},
-            {"property": "cost", "operator": ">", "value": 5}
-        ]}))
-        .unwrap();
-        let viewer = Viewer {
-            email: None,
-            teams: Vec::new(),
-        };
-        let blueprints = [bp.clone()];
-        let scope = Scope {
-            blueprints: &blueprints,
-            single: Some("job"),
-            viewer: &viewer,
-            now: Utc::now(),
-        };
-        let restriction =
-            compile_filter(store.dialect(), &query, &scope).expect("the filter compiles");
+        let (jobs, restriction) = jobs_and_filter(
+            &store,
+            json!({"combinator": "and", "rules": [
+                {"property": "$team", "operator": "containsAny", "value": ["team-a"]},
+                {"property": "cost", "operator": ">", "value": 5}
+            ]}),
+        )
+        .await;
 
         for (sort, offset) in [
             ("-cost", 0),
@@ -138,15 +162,7 @@ both_databases!(
             ("$title", 0),
             ("-$title", 150),
         ] {
-            let listing = EntityListing {
-                blueprint: "job".into(),
-                search: None,
-                sort: EntitySort::from_url(sort),
-                offset,
-                limit: 50,
-                restriction: Some(restriction.clone()),
-                group_by: None,
-            };
+            let listing = job_listing(sort, offset, restriction.clone());
             let mut expected: Vec<&Entity> = jobs
                 .iter()
                 .map(|n| &n.entity)
@@ -194,42 +210,17 @@ both_databases!(
 both_databases!(
     a_narrow_filter_sorts_its_few_matches_and_the_pool_serves_on,
     |store, _url| {
-        let bp = blueprint(json!({"cost": {"type": "number"}, "notes": {"type": "string"}}));
-        store
-            .insert_blueprint(&bp, 0, Some("admin@x"))
-            .await
-            .unwrap();
-        let jobs: Vec<NewEntity> = (0..1500).map(job).collect();
-        store.insert_entities(&jobs).await.unwrap();
         // About five matches: on SQLite the walk of the cost index, started
         // beside the count, is stopped and the matches are sorted instead.
-        let query = serde_json::from_value(json!({"combinator": "and", "rules": [
-            {"property": "$team", "operator": "containsAny", "value": ["team-a"]},
-            {"property": "cost", "operator": "=", "value": 7}
-        ]}))
-        .unwrap();
-        let viewer = Viewer {
-            email: None,
-            teams: Vec::new(),
-        };
-        let blueprints = [bp.clone()];
-        let scope = Scope {
-            blueprints: &blueprints,
-            single: Some("job"),
-            viewer: &viewer,
-            now: Utc::now(),
-        };
-        let listing = EntityListing {
-            blueprint: "job".into(),
-            search: None,
-            sort: EntitySort::from_url("-cost"),
-            offset: 0,
-            limit: 50,
-            restriction: Some(
-                compile_filter(store.dialect(), &query, &scope).expect("the filter compiles"),
-            ),
-            group_by: None,
-        };
+        let (jobs, restriction) = jobs_and_filter(
+            &store,
+            json!({"combinator": "and", "rules": [
+                {"property": "$team", "operator": "containsAny", "value": ["team-a"]},
+                {"property": "cost", "operator": "=", "value": 7}
+            ]}),
+        )
+        .await;
+        let listing = job_listing("-cost", 0, restriction);
         let mut want: Vec<&str> = jobs
             .iter()
             .map(|n| &n.entity)
