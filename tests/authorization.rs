@@ -616,6 +616,96 @@ both_databases!(
     }
 );
 
+// Every state-changing call of the matrix, every server function, and
+// the sign-in and sign-out forms, sent with an admin's session cookie by
+// a page of another origin, is refused before it runs: another scheme
+// (the probe's finding), port or host, a sandboxed frame (`null`), or a
+// browser that says the page was cross-site or same-site.
+both_databases!(
+    cross_origin_browser_writes_are_refused_everywhere,
+    |store, _url| {
+        let subjects = set_up(&store).await;
+        let admin = subjects.cookie(Who::Admin).unwrap().to_string();
+        let hostile: [(&str, Option<&str>, Option<&str>); 8] = [
+            ("another scheme", Some("https://portal.test"), None),
+            ("another port", Some("http://portal.test:8080"), None),
+            ("another host", Some("http://evil.test"), None),
+            ("a sibling host", Some("http://a.portal.test"), None),
+            ("no origin (sandboxed)", Some("null"), None),
+            ("a cross-site page", None, Some("cross-site")),
+            ("a same-site page", None, Some("same-site")),
+            (
+                "a cross-site page naming this origin",
+                Some("http://portal.test"),
+                Some("cross-site"),
+            ),
+        ];
+        let mut calls: Vec<(String, String, String)> = Vec::new();
+        for row in matrix() {
+            match row.call {
+                Call::Api(method, path, body) if method != "GET" => calls.push((
+                    method.into(),
+                    path.into(),
+                    body.map(|b| b.to_string()).unwrap_or_default(),
+                )),
+                Call::ServerFn(name, form) => {
+                    calls.push(("POST".into(), format!("/api/{name}"), form.into()))
+                }
+                _ => {}
+            }
+        }
+        calls.push(("POST".into(), "/logout".into(), String::new()));
+        calls.push((
+            "POST".into(),
+            "/login".into(),
+            "email=admin%40portolan.test&password=x&next=%2F".into(),
+        ));
+        let mut wrong = Vec::new();
+        for (method, path, body) in &calls {
+            for (what, origin, fetch_site) in hostile {
+                let kind = if path.starts_with("/v1/") {
+                    "application/json"
+                } else {
+                    "application/x-www-form-urlencoded"
+                };
+                let mut req = Request::builder()
+                    .method(method.as_str())
+                    .uri(path.as_str())
+                    .header("host", "portal.test")
+                    .header("cookie", &admin)
+                    .header("content-type", kind);
+                if let Some(origin) = origin {
+                    req = req.header("origin", origin);
+                }
+                if let Some(site) = fetch_site {
+                    req = req.header("sec-fetch-site", site);
+                }
+                let (status, _, text) =
+                    send(&store, req.body(Body::from(body.clone())).unwrap()).await;
+                if status != StatusCode::FORBIDDEN || !text.contains("Cross-site request refused") {
+                    let short: String = text.chars().take(160).collect();
+                    wrong.push(format!("{method} {path} from {what}: {status} {short}"));
+                }
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "{} accepted:\n{}",
+            wrong.len(),
+            wrong.join("\n")
+        );
+        assert!(calls.len() > 40, "{} calls", calls.len());
+        // None of them ran: the admin is still signed in, nobody was made.
+        let (status, _) = support::cookie_call(&store, "GET", "/v1/users", &admin, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(store
+            .get_user("invited@matrix.test")
+            .await
+            .unwrap()
+            .is_none());
+    }
+);
+
 /// `/v1/blueprints/{bp}/entities/{id}` matches `/v1/blueprints/widget/entities/owned`.
 fn matches_template(template: &str, path: &str) -> bool {
     let path = path.split('?').next().unwrap_or(path);

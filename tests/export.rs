@@ -228,6 +228,7 @@ async fn golden_catalog(store: &Store, bearer: &str) {
             "home": {"type": "string", "format": "url"},
             "notes": {"type": "string", "format": "markdown"},
             "tags": {"type": "array", "items": {"type": "string"}},
+            "steps": {"type": "array", "items": {"type": "object"}},
             "extra": {"type": "object"}}, "required": []},
         "relations": {"parent": {"title": "Parent", "target": "golden", "required": false, "many": false},
                       "peers": {"title": "Peers", "target": "golden", "required": false, "many": true}}});
@@ -259,7 +260,9 @@ async fn golden_catalog(store: &Store, bearer: &str) {
         {"identifier": "child-1", "title": "Child one",
          "properties": {"tier": "silver", "cost": 3, "live": false, "tags": []},
          "relations": {"parent": "root", "peers": ["child-2"]}},
-        {"identifier": "child-2", "properties": {}, "relations": {"parent": "root"}}]});
+        {"identifier": "child-2", "properties": {}, "relations": {"parent": "root"}},
+        {"identifier": "hostile", "title": HOSTILE_TITLE, "icon": "${icon}",
+         "properties": hostile_properties(), "relations": {"parent": "root", "peers": ["child-1"]}}]});
     let (status, json) = support::api_call(
         store,
         "POST",
@@ -269,6 +272,24 @@ async fn golden_catalog(store: &Store, bearer: &str) {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{json}");
+}
+
+/// What an outside probe stored to make a Terraform export read local
+/// files: templates (`${…}`, `%{…}`) in every kind of value, at every
+/// depth, object keys included, and the characters each format escapes
+/// differently (controls HCL lacks escapes for, line breaks YAML folds).
+const HOSTILE_TITLE: &str = "$${already escaped} ${file(\"secrets.txt\")} %{ if true }x%{ endif }";
+
+fn hostile_properties() -> Value {
+    let nasty = "${file(\"secrets.txt\")} %{ for x in [1] }${x}%{ endfor } \u{8}\u{c}\u{1}\u{7f}\u{85}\u{2028}\u{2029}\u{feff} $ % {} $${} %%{}";
+    json!({
+        "name": nasty,
+        "notes": format!("# ${{title}}\n\n{nasty}\n"),
+        "home": "https://example.test/${path}?q=%{q}",
+        "tags": ["${a}", "%{b}", nasty],
+        "steps": [{"run": "${file(\"/etc/passwd\")}", "${key}": ["%{ if }", {"deep": nasty}]}, {}],
+        "extra": {"${key}": {"cmd": nasty, "list": ["%{x}", {"deep": "${deep}"}, 1, true, null]}, "%{k}": "v"},
+    })
 }
 
 /// Times and the admin's name vary by run; everything else is fixed.
@@ -336,4 +357,87 @@ both_databases!(exports_match_their_golden_files, |store, _url| {
             "{format} export differs from tests/golden/{file} (UPDATE_GOLDEN=1 rewrites it):\n{text}"
         );
     }
+});
+
+// Each export read back by a real parser of its format gives exactly the
+// values stored: nothing in them is run as a template (Terraform: a
+// `${file(…)}` left unescaped would fail here, as `file` is not defined)
+// and no character is lost or folded.
+both_databases!(exports_read_back_hostile_values_exactly, |store, _url| {
+    let bearer = admin_bearer(&store).await;
+    golden_catalog(&store, &bearer).await;
+    let export = |format: &'static str| {
+        let store = store.clone();
+        let bearer = bearer.clone();
+        async move {
+            let (status, _, text) = get(
+                &store,
+                ("authorization", &bearer),
+                &format!("/v1/export?blueprints=golden&format={format}"),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{text}");
+            text
+        }
+    };
+    let expected = hostile_properties();
+
+    // JSON Lines.
+    let jsonl = export("json").await;
+    let entity = jsonl
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|l| l["entity"]["identifier"] == "hostile")
+        .expect("the hostile entity is exported")["entity"]
+        .clone();
+    assert_eq!(entity["title"], HOSTILE_TITLE);
+    assert_eq!(entity["icon"], "${icon}");
+    for (key, value) in expected.as_object().unwrap() {
+        assert_eq!(&entity["properties"][key], value, "json: {key}");
+    }
+
+    // GitOps YAML.
+    let yaml = export("yaml").await;
+    let items: Vec<Value> = serde_yaml::from_str(&yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+    let entity = items.iter().find(|e| e["identifier"] == "hostile").unwrap();
+    assert_eq!(entity["title"], HOSTILE_TITLE);
+    for (key, value) in expected.as_object().unwrap() {
+        assert_eq!(&entity["properties"][key], value, "yaml: {key}");
+    }
+
+    // Terraform, evaluated as Terraform would: `jsonencode` is the only
+    // function defined (as the identity, so objects compare as objects).
+    let hcl = export("hcl").await;
+    let mut ctx = hcl::eval::Context::new();
+    ctx.declare_func(
+        "jsonencode",
+        hcl::eval::FuncDef::builder()
+            .param(hcl::eval::ParamType::Any)
+            .build(|args: hcl::eval::FuncArgs| Ok(args[0].clone())),
+    );
+    let evaluated: Value = hcl::eval::from_str(&hcl, &ctx).unwrap_or_else(|e| panic!("{e}\n{hcl}"));
+    let entity = &evaluated["resource"]["port_entity"]["golden_hostile"];
+    assert_eq!(entity["title"], HOSTILE_TITLE, "{hcl}");
+    assert_eq!(entity["icon"], "${icon}");
+    let props = &entity["properties"];
+    for key in ["name", "notes", "home"] {
+        assert_eq!(props["string_props"][key], expected[key], "hcl: {key}");
+    }
+    assert_eq!(
+        props["object_props"]["extra"], expected["extra"],
+        "hcl: extra"
+    );
+    assert_eq!(
+        props["array_props"]["string_items"]["tags"],
+        expected["tags"]
+    );
+    assert_eq!(
+        props["array_props"]["object_items"]["steps"],
+        expected["steps"]
+    );
+    assert_eq!(entity["relations"]["single_relations"]["parent"], "root");
+    assert_eq!(
+        entity["relations"]["many_relations"]["peers"],
+        json!(["child-1"])
+    );
 });

@@ -3,8 +3,8 @@
 use super::json::ApiJson;
 use super::{ApiError, ApiResult};
 use crate::auth::machine;
+use crate::auth::AuthState;
 use crate::model::Subject;
-use crate::store::Store;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -20,14 +20,18 @@ pub struct TokenRequest {
 }
 
 pub async fn access_token(
-    State(store): State<Store>,
+    State(auth): State<AuthState>,
+    extensions: axum::http::Extensions,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<TokenRequest>,
 ) -> ApiResult {
-    let token = machine::issue_token(
-        &store,
+    let address = auth.client_address(&extensions, &headers);
+    let token = machine::exchange(
+        &auth.store,
+        &auth.token_limiter,
         &body.client_id,
         &body.client_secret,
-        machine::TOKEN_SECONDS,
+        &address,
     )
     .await?;
     Ok(Json(json!({

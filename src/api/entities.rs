@@ -184,13 +184,12 @@ async fn update(
         }
         _ => body.identifier = Some(identifier.clone()),
     }
-    entities::entity(store, &blueprint, &identifier).await?;
     let options = WriteOptions {
-        upsert: true,
         merge,
         ..write_options(params)
     };
-    let (entity, _) = entities::write_entity(store, subject, &blueprint, body, options).await?;
+    let entity =
+        entities::update_entity(store, subject, &blueprint, &identifier, body, options).await?;
     Ok(Json(json!({"ok": true, "entity": entity})))
 }
 

@@ -33,3 +33,69 @@ impl IntoResponse for ApiError {
         (status, Json(body)).into_response()
     }
 }
+
+/// Middleware: an error answered outside a handler (a method the route
+/// does not take, a path that does not decode) comes from axum as bare
+/// text; under `/v1` it is rewritten into Port's envelope, its status and
+/// headers (`Allow` on a 405) kept, so clients read every error alike.
+pub async fn envelope_bare_errors(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let (method, path) = (req.method().clone(), req.uri().path().to_string());
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            let allowed = parts
+                .headers
+                .get(axum::http::header::ALLOW)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
+            (
+                "method_not_allowed",
+                format!("{method} is not allowed on {path}; this route takes {allowed}"),
+            )
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", text),
+        other => {
+            let code = match other.as_u16() {
+                400 => "bad_request",
+                401 => "unauthorized",
+                403 => "forbidden",
+                404 => "not_found",
+                408 => "request_timeout",
+                409 => "conflict",
+                413 => "payload_too_large",
+                422 => "invalid_request",
+                429 => "too_many_requests",
+                503 => "unavailable",
+                _ => "internal_error",
+            };
+            let message = if text.is_empty() {
+                other.canonical_reason().unwrap_or("error").to_string()
+            } else {
+                text
+            };
+            (code, message)
+        }
+    };
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    parts.headers.remove(axum::http::header::CONTENT_TYPE);
+    let body = serde_json::json!({"ok": false, "error": code, "message": message});
+    (parts, Json(body)).into_response()
+}

@@ -135,4 +135,5 @@ pub fn router() -> Router<AppState> {
         // Public like Port's: it describes the API and holds no data.
         .route("/v1/openapi.json", get(openapi::document))
         .nest("/v1", v1)
+        .layer(axum::middleware::from_fn(error::envelope_bare_errors))
 }

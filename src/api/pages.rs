@@ -33,7 +33,7 @@ pub async fn get(
     subject: Subject,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let page = pages::readable_page(&store, &subject, &id).await?;
+    let page = pages::shown_page(&store, &subject, &id).await?;
     Ok(Json(json!({"ok": true, "page": page})))
 }
 

@@ -7,6 +7,7 @@
 //! credentials act as their owner, re-read on every request, so a disabled
 //! or deleted person's tokens stop working at once.
 
+use super::limiter::LoginLimiter;
 use super::secret::{hash_secret, random_token, secret_matches, token_hash};
 use crate::model::{AppError, IssuedCredential, SignedInUser, Subject, UserRole, UserStatus};
 use crate::store::{Credential, Store};
@@ -57,10 +58,11 @@ pub async fn issue_token(
     secret: &str,
     ttl_seconds: i64,
 ) -> Result<String, AppError> {
-    let credential = store
-        .get_credential(client_id)
-        .await?
-        .ok_or_else(rejected)?;
+    let Some(credential) = store.get_credential(client_id).await? else {
+        // As slow as a wrong secret, so timing does not tell which ids exist.
+        super::secret::waste_a_verification();
+        return Err(rejected());
+    };
     if !secret_matches(secret, &credential.secret_hash) {
         return Err(rejected());
     }
@@ -70,6 +72,37 @@ pub async fn issue_token(
         .insert_access_token(&token_hash(&token), &credential.client_id, expires_at)
         .await?;
     Ok(token)
+}
+
+/// `POST /v1/auth/access_token`: `issue_token` for `TOKEN_SECONDS`, with
+/// failures counted per client id and per address like sign-ins (5 and 20
+/// in 15 minutes), so secrets cannot be guessed at speed. 429 while paused.
+pub async fn exchange(
+    store: &Store,
+    limiter: &LoginLimiter,
+    client_id: &str,
+    secret: &str,
+    address: &str,
+) -> Result<String, AppError> {
+    let now = chrono::Utc::now().timestamp();
+    let account = format!("client:{client_id}");
+    if let Err(wait) = limiter.check(&account, address, now) {
+        return Err(AppError::TooManyRequests(format!(
+            "too many failed token requests for these credentials or from this address; try again in {} minute(s)",
+            (wait + 59) / 60
+        )));
+    }
+    match issue_token(store, client_id, secret, TOKEN_SECONDS).await {
+        Ok(token) => {
+            limiter.record_success(&account, address);
+            Ok(token)
+        }
+        Err(refused @ AppError::Unauthorized(_)) => {
+            limiter.record_failure(&account, address, now);
+            Err(refused)
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// Makes a new client id and secret, stores the secret's hash, and

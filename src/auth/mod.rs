@@ -5,6 +5,7 @@
 //! (that is `authz`). Sessions live server-side in the `Store`, so several
 //! instances on one PostgreSQL share them.
 
+pub mod client_address;
 pub mod limiter;
 pub mod machine;
 pub mod oidc;
@@ -27,11 +28,18 @@ pub struct AuthState {
     pub store: Store,
     pub limits: SessionLimits,
     pub limiter: Arc<LoginLimiter>,
+    /// Failed token exchanges (`POST /v1/auth/access_token`), counted per
+    /// client id and per address like sign-ins.
+    pub token_limiter: Arc<LoginLimiter>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client
+    /// (`PORTOLAN_TRUSTED_PROXIES`); empty: the connection's peer is.
+    pub trusted_proxies: Vec<client_address::Network>,
     /// The identity provider, when single sign-on is configured.
     pub oidc: Option<Arc<oidc::Oidc>>,
     /// `PORTOLAN_PUBLIC_URL`'s origin, accepted as a request's `Origin`
-    /// besides the request's own host (for portals behind a proxy).
-    pub public_origin: Option<String>,
+    /// besides the request's own host (for portals behind a proxy); its
+    /// scheme is the scheme of the portal's own pages.
+    pub public_origin: Option<url::Origin>,
 }
 
 impl AuthState {
@@ -40,9 +48,20 @@ impl AuthState {
             store,
             limits,
             limiter: Arc::new(LoginLimiter::default()),
+            token_limiter: Arc::new(LoginLimiter::default()),
+            trusted_proxies: Vec::new(),
             oidc: None,
             public_origin: None,
         }
+    }
+
+    /// The client address of a request, for the rate limits.
+    pub fn client_address(
+        &self,
+        extensions: &axum::http::Extensions,
+        headers: &axum::http::HeaderMap,
+    ) -> String {
+        client_address::client_address(extensions, headers, &self.trusted_proxies)
     }
 
     /// The identity provider's name as people know it, for messages about

@@ -9,7 +9,7 @@ use super::password::{self, WRONG_CREDENTIALS};
 use super::session;
 use super::AuthState;
 use crate::model::{AppError, Subject};
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{Extensions, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -46,11 +46,32 @@ pub fn url_encode(value: &str) -> String {
 }
 
 /// Where to go after signing in: only a path on this portal, never another
-/// site (`//evil.example` or `https://…` fall back to the home page).
+/// site. Browsers drop tabs and newlines from a URL and read `\` as `/`,
+/// so `/\t/evil.example` or `/\\evil.example` would leave the portal
+/// (`//evil.example`); anything but visible ASCII is refused outright, as
+/// are `//` and backslashes, and the home page is used instead. What
+/// passes is an absolute path, which resolves to this origin whatever
+/// follows.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
+    let Some(next) = next else {
+        return "/".to_string();
+    };
+    let visible_ascii = next.bytes().all(|b| (0x21..=0x7e).contains(&b));
+    // And, as a browser would resolve it, it stays on the same origin.
+    let base = url::Url::parse("http://portal.invalid/").ok();
+    let stays = base
+        .as_ref()
+        .and_then(|base| base.join(next).ok())
+        .is_some_and(|url| Some(url.origin()) == base.as_ref().map(url::Url::origin));
+    if visible_ascii
+        && next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && stays
+    {
+        next.to_string()
+    } else {
+        "/".to_string()
     }
 }
 
@@ -300,15 +321,13 @@ async fn login(
     State(state): State<AuthState>,
     session: Session,
     extensions: Extensions,
+    headers: axum::http::HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let field = |name: &str| form.get(name).map(String::as_str).unwrap_or("");
     let next = safe_next(form.get("next").map(String::as_str));
     let email = field("email").trim().to_string();
-    let address = extensions
-        .get::<ConnectInfo<std::net::SocketAddr>>()
-        .map(|ConnectInfo(a)| a.ip().to_string())
-        .unwrap_or_else(|| "local".into());
+    let address = state.client_address(&extensions, &headers);
     let outcome = if email.is_empty() || field("password").is_empty() {
         Err(AppError::Unauthorized(WRONG_CREDENTIALS.into()))
     } else {
@@ -369,6 +388,29 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example/x")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        // The probe's finding, and the other ways a browser reads a path
+        // as another host: tabs, newlines, spaces, backslashes anywhere.
+        for hostile in [
+            "/\t/evil.example/phish",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            " //evil.example",
+            "/ /evil.example",
+            "\\\\evil.example",
+            "/\\/evil.example",
+            "/x\\..\\..\\/evil",
+            "\u{0}//evil.example",
+            "/\u{7f}/evil.example",
+            "/é/evil.example",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(hostile)), "/", "{hostile:?}");
+        }
+        assert_eq!(
+            safe_next(Some("/entity/service/cart%2Fapi?x=1#top")),
+            "/entity/service/cart%2Fapi?x=1#top"
+        );
         assert_eq!(safe_next(None), "/");
     }
 

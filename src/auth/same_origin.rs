@@ -15,11 +15,24 @@ use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+/// The origin of a URL as the browser compares it: scheme, host and port
+/// (the scheme's default port filled in), or `None` when it is not one.
+pub fn origin_of(url: &str) -> Option<url::Origin> {
+    let origin = url::Url::parse(url).ok()?.origin();
+    origin.is_tuple().then_some(origin)
+}
+
 /// Why a request is refused, or `None` when it may go on.
+///
+/// The portal's own origin is the scheme it is served with (`https` when
+/// `PORTOLAN_PUBLIC_URL` is, `http` otherwise) with the request's `Host`,
+/// or the public URL's origin itself. Scheme, host and port must all
+/// match: `https://portal` is another origin than `http://portal`, and a
+/// page there must not act with this portal's cookie.
 pub fn cross_site_reason(
     method: &Method,
     headers: &axum::http::HeaderMap,
-    public_origin: Option<&str>,
+    public_origin: Option<&url::Origin>,
 ) -> Option<String> {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return None;
@@ -30,10 +43,7 @@ pub fn cross_site_reason(
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(site) = text("sec-fetch-site") {
         // `none`: typed into the address bar or a bookmark, not a page.
-        if site == "same-origin" || site == "none" {
-            return None;
-        }
-        if text("origin").is_none() {
+        if site != "same-origin" && site != "none" {
             return Some(format!(
                 "the browser says this request came from a {site} page"
             ));
@@ -45,15 +55,18 @@ pub fn cross_site_reason(
             "the request came from a page with no origin (a sandboxed frame or file)".into(),
         );
     }
-    let origin_host = origin
-        .split_once("://")
-        .map(|(_, rest)| rest)
-        .unwrap_or(origin);
-    let own_host = text("host");
-    if Some(origin_host) == own_host || public_origin == Some(origin) {
+    let Some(claimed) = origin_of(origin) else {
+        return Some(format!("the request's Origin `{origin}` is not an origin"));
+    };
+    let scheme = match public_origin {
+        Some(url::Origin::Tuple(scheme, _, _)) => scheme.as_str(),
+        _ => "http",
+    };
+    let own = text("host").and_then(|host| origin_of(&format!("{scheme}://{host}")));
+    if Some(&claimed) == own.as_ref() || Some(&claimed) == public_origin {
         return None;
     }
-    Some(format!("the request came from {origin}, another site"))
+    Some(format!("the request came from {origin}, another origin"))
 }
 
 /// Middleware: refuses cross-site browser mutations with 403 and says why
@@ -63,8 +76,7 @@ pub async fn require_same_origin(
     req: Request,
     next: Next,
 ) -> Response {
-    let Some(reason) =
-        cross_site_reason(req.method(), req.headers(), state.public_origin.as_deref())
+    let Some(reason) = cross_site_reason(req.method(), req.headers(), state.public_origin.as_ref())
     else {
         return next.run(req).await;
     };
@@ -113,8 +125,9 @@ mod tests {
             ("origin", "https://portal.example"),
             ("host", "10.0.0.5:3000"),
         ]);
+        let configured = origin_of("https://portal.example/");
         assert_eq!(
-            cross_site_reason(&Method::POST, &public, Some("https://portal.example")),
+            cross_site_reason(&Method::POST, &public, configured.as_ref()),
             None
         );
 
@@ -127,5 +140,47 @@ mod tests {
             .contains("same-site"));
         let sandboxed = headers(&[("origin", "null"), ("host", "portal:3000")]);
         assert!(cross_site_reason(&Method::PUT, &sandboxed, None).is_some());
+    }
+
+    #[test]
+    fn scheme_host_and_port_must_all_match() {
+        let post = |origin: &'static str, host: &'static str, public: Option<&str>| {
+            let public = public.and_then(origin_of);
+            cross_site_reason(
+                &Method::POST,
+                &headers(&[("origin", origin), ("host", host)]),
+                public.as_ref(),
+            )
+        };
+        // The probe's finding: https:// against a portal served over http.
+        assert!(post("https://127.0.0.1:3000", "127.0.0.1:3000", None).is_some());
+        assert!(post(
+            "https://127.0.0.1:3000",
+            "127.0.0.1:3000",
+            Some("http://127.0.0.1:3000")
+        )
+        .is_some());
+        assert!(post("http://127.0.0.1:3001", "127.0.0.1:3000", None).is_some());
+        assert!(post("http://127.0.0.2:3000", "127.0.0.1:3000", None).is_some());
+        assert!(post("http://127.0.0.1", "127.0.0.1:3000", None).is_some());
+        assert!(post("not an origin", "127.0.0.1:3000", None).is_some());
+        // Default ports are the same origin written two ways.
+        assert_eq!(post("http://portal:80", "portal", None), None);
+        assert_eq!(post("http://portal", "portal:80", None), None);
+        // Behind a TLS proxy the portal's own pages are https.
+        let public = Some("https://portal.example");
+        assert_eq!(
+            post("https://portal.example", "portal.example", public),
+            None
+        );
+        assert!(post("http://portal.example", "portal.example", public).is_some());
+        assert!(post("https://portal.example:8443", "portal.example", public).is_some());
+        // A browser that says cross-site is refused whatever Origin says.
+        let forged = headers(&[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "http://portal"),
+            ("host", "portal"),
+        ]);
+        assert!(cross_site_reason(&Method::POST, &forged, None).is_some());
     }
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::{Expiry, Session};
 
 /// The session key under which the sign-in is stored.
-pub const SIGN_IN_KEY: &str = "portolan.sign_in";
+pub use crate::store::sessions::SIGN_IN_KEY;
 
 /// Activity is written back at most this often (or a quarter of the idle
 /// limit when that is shorter), so that every page load does not rewrite
@@ -63,7 +63,7 @@ impl Ended {
         match self {
             Ended::Idle => "idle",
             Ended::TooOld => "expired",
-            Ended::AccountGone => "disabled",
+            Ended::AccountGone => crate::store::sessions::ACCOUNT_GONE,
         }
     }
 
@@ -78,7 +78,9 @@ impl Ended {
         match self {
             Ended::Idle => "Your session ended after a period without activity. Sign in again.",
             Ended::TooOld => "Your session reached its maximum length. Sign in again.",
-            Ended::AccountGone => "Your account is disabled. Ask an administrator of the portal.",
+            Ended::AccountGone => {
+                "Your account was disabled or removed since you signed in. Ask an administrator of the portal, then sign in again."
+            }
         }
     }
 }
@@ -116,6 +118,18 @@ pub fn now() -> i64 {
 /// e.g. from an older version, counts as none).
 pub async fn sign_in_of(session: &Session) -> Option<SignIn> {
     session.get::<SignIn>(SIGN_IN_KEY).await.ok().flatten()
+}
+
+/// Why this session was ended from outside (its account disabled or
+/// deleted since), if it was: it never counts again, even once the account
+/// is enabled.
+pub async fn ended_from_outside(session: &Session) -> Option<Ended> {
+    let code = session
+        .get::<String>(crate::store::sessions::ENDED_KEY)
+        .await
+        .ok()
+        .flatten()?;
+    Some(Ended::from_code(&code).unwrap_or(Ended::AccountGone))
 }
 
 /// Starts a signed-in session: a new session id (so an id planted before

@@ -61,6 +61,10 @@ async fn session_subject(
     let Some(sign_in) = session::sign_in_of(session).await else {
         return Ok(Ok(Subject::Anonymous));
     };
+    if let Some(ended) = session::ended_from_outside(session).await {
+        session::end(session).await;
+        return Ok(Err(ended));
+    }
     let now = session::now();
     if let Err(ended) = state.limits.check(&sign_in, now) {
         session::end(session).await;
@@ -126,7 +130,7 @@ pub fn sign_in_required(req: &Request) -> AppError {
 }
 
 /// The files of `public/`, served at the site's root.
-const STATIC_FILES: [&str; 2] = ["/favicon.ico", "/local-time.js"];
+pub const STATIC_FILES: [&str; 2] = ["/favicon.ico", "/local-time.js"];
 
 /// Paths anyone may open: sign-in itself, static files, the health check.
 pub fn is_public(path: &str) -> bool {

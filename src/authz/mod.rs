@@ -17,7 +17,9 @@ pub use catalog::{
     entity_abilities, entity_read_scope, may_create_some, may_register, may_unregister, may_update,
     ReadScope,
 };
-pub use pages::{may_change_permissions, may_configure_page, may_read_page, may_save_views};
+pub use pages::{
+    may_change_permissions, may_configure_page, may_create_page, may_read_page, may_save_views,
+};
 
 use crate::model::{Subject, Team, TeamProvider, UserRole};
 
@@ -61,6 +63,29 @@ pub fn may_read_audit_log(subject: &Subject, one_entity: bool) -> Decision {
             allowed: false,
             reason: "only admins read the whole audit log; give `entity` and `blueprint` to read one entity's history".into(),
         },
+    }
+}
+
+/// How much of the audit log a reader sees, once `may_read_audit_log`
+/// let them in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuditScope {
+    /// Admins: every row, refusals included.
+    Everything,
+    /// Everyone else: the history of entities (whose readability the
+    /// caller checks), and of refused attempts only their own. Blueprint,
+    /// permission, page, user, team and credential rows are the
+    /// organization's, so admins'.
+    EntityHistory { own_refusals_of: String },
+}
+
+pub fn audit_scope(subject: &Subject) -> AuditScope {
+    if subject.role() == Some(UserRole::Admin) {
+        AuditScope::Everything
+    } else {
+        AuditScope::EntityHistory {
+            own_refusals_of: subject.audit_name(),
+        }
     }
 }
 

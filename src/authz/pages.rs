@@ -5,7 +5,7 @@
 use super::catalog::{holds_role, in_audience};
 use super::Decision;
 use crate::model::permissions::moderator_role;
-use crate::model::{Page, Subject, UserRole};
+use crate::model::{Page, PagePermissions, PageType, Subject, UserRole};
 
 /// May `subject` read `page`? Admins read every page.
 pub fn may_read_page(subject: &Subject, page: &Page) -> Decision {
@@ -44,14 +44,67 @@ pub fn may_change_permissions(subject: &Subject) -> Decision {
     }
 }
 
+/// Whether `subject` moderates the blueprint a catalog page lists. A
+/// dashboard's `blueprint` gives its moderators nothing: a dashboard shows
+/// in everyone's sidebar, and only admins make those.
+fn moderates_catalog_page(subject: &Subject, page: &Page) -> bool {
+    page.kind == PageType::BlueprintEntities
+        && page
+            .blueprint
+            .as_deref()
+            .is_some_and(|bp| holds_role(subject, &moderator_role(bp)))
+}
+
+/// May `subject` create `page`? Admins any page; a blueprint's moderators
+/// a catalog page of their blueprint, visible to everyone (or to whoever
+/// sees `copied_from`, the page it was made from). Who sees a page is an
+/// admin's decision (permissions.md §4), so only admins create one with
+/// permissions of their own.
+pub fn may_create_page(
+    subject: &Subject,
+    page: &Page,
+    copied_from: Option<&PagePermissions>,
+) -> Decision {
+    if subject.role() == Some(UserRole::Admin) {
+        return Decision {
+            allowed: true,
+            reason: "admins create pages".into(),
+        };
+    }
+    if page.kind != PageType::BlueprintEntities {
+        return Decision {
+            allowed: false,
+            reason: "only an admin may create a dashboard: it appears in everyone's sidebar".into(),
+        };
+    }
+    if !moderates_catalog_page(subject, page) {
+        return Decision {
+            allowed: false,
+            reason: format!(
+                "only an admin or a moderator of `{}` may create a catalog page of it",
+                page.blueprint.as_deref().unwrap_or("its blueprint")
+            ),
+        };
+    }
+    let everyone = PagePermissions::default();
+    if page.permissions != everyone && Some(&page.permissions) != copied_from {
+        return Decision {
+            allowed: false,
+            reason: "only an admin may set who sees a page: leave out `permissions` (the page is then everyone's) and ask an admin to narrow it".into(),
+        };
+    }
+    Decision {
+        allowed: true,
+        reason: "a blueprint's moderators create its catalog pages".into(),
+    }
+}
+
 /// May `subject` change how a catalog page shows its blueprint for
-/// everyone: its initial filter and its default view? Admins, and the
-/// moderators of the page's blueprint (Port's "page editors").
+/// everyone (its initial filter and its default view), or delete it?
+/// Admins any page, and the moderators of a catalog page's blueprint
+/// (Port's "page editors").
 pub fn may_configure_page(subject: &Subject, page: &Page) -> Decision {
-    let moderator = page
-        .blueprint
-        .as_deref()
-        .is_some_and(|bp| holds_role(subject, &moderator_role(bp)));
+    let moderator = moderates_catalog_page(subject, page);
     if subject.role() == Some(UserRole::Admin) || moderator {
         Decision {
             allowed: true,
@@ -87,7 +140,7 @@ pub fn may_save_views(subject: &Subject) -> Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{PageAudience, PagePermissions, PageType, SignedInUser};
+    use crate::model::{PageAudience, SignedInUser};
 
     fn page(read: PageAudience) -> Page {
         Page {
@@ -150,5 +203,54 @@ mod tests {
         assert!(may_read_page(&member(&["platform"]), &narrowed).allowed);
         let d = may_read_page(&member(&["payments"]), &narrowed);
         assert!(!d.allowed && d.reason.contains("clusters"), "{}", d.reason);
+    }
+
+    fn moderator_of(blueprint: &str) -> Subject {
+        match member(&[]) {
+            Subject::User(mut u) => {
+                u.role = UserRole::Moderator;
+                u.moderated_blueprints = vec![blueprint.to_string()];
+                Subject::User(u)
+            }
+            other => other,
+        }
+    }
+
+    #[test]
+    fn moderators_create_only_everyones_catalog_pages_of_their_blueprint() {
+        let moderator = moderator_of("cluster");
+        let catalog = page(PagePermissions::default().read);
+        assert!(may_create_page(&moderator, &catalog, None).allowed);
+        assert!(!may_create_page(&moderator_of("service"), &catalog, None).allowed);
+
+        // The probe's findings: a dashboard naming the blueprint, and a
+        // page created with permissions of its own.
+        let dashboard = Page {
+            kind: PageType::Dashboard,
+            ..catalog.clone()
+        };
+        let d = may_create_page(&moderator, &dashboard, None);
+        assert!(!d.allowed && d.reason.contains("dashboard"), "{}", d.reason);
+        assert!(!may_configure_page(&moderator, &dashboard).allowed);
+        let narrowed = page(PageAudience {
+            roles: vec![],
+            users: vec!["m@x.test".into()],
+            teams: vec![],
+        });
+        let d = may_create_page(&moderator, &narrowed, None);
+        assert!(!d.allowed && d.reason.contains("who sees"), "{}", d.reason);
+        // Copying a narrowed page keeps its audience, which is no new grant.
+        assert!(may_create_page(&moderator, &narrowed, Some(&narrowed.permissions)).allowed);
+
+        let admin = match member(&[]) {
+            Subject::User(mut u) => {
+                u.role = UserRole::Admin;
+                Subject::User(u)
+            }
+            other => other,
+        };
+        assert!(may_create_page(&admin, &dashboard, None).allowed);
+        assert!(may_create_page(&admin, &narrowed, None).allowed);
+        assert!(!may_create_page(&member(&["platform"]), &catalog, None).allowed);
     }
 }

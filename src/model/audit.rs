@@ -11,7 +11,7 @@ pub struct AuditEntry {
     pub at: DateTime<Utc>,
     /// An e-mail, `client:<id>`, or `demo-data`.
     pub actor: String,
-    /// `entity`, `blueprint`, `team` or `user`.
+    /// `entity`, `blueprint`, `permissions`, `page`, `team`, `user` or `credential`.
     pub resource_type: String,
     /// `CREATE`, `UPDATE` or `DELETE`.
     pub action: String,
@@ -39,4 +39,8 @@ pub struct AuditFilter {
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
     pub limit: i64,
+    /// Refused attempts (status FAILURE) only when made by this actor: set
+    /// by the policy for readers who are not admins, never by a request.
+    #[serde(skip)]
+    pub failures_only_by: Option<String>,
 }

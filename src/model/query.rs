@@ -403,6 +403,65 @@ fn join(path: &str, key: &str) -> String {
 /// Rules nest at most this deep, so a hostile query can't exhaust the stack.
 pub const MAX_DEPTH: usize = 16;
 
+/// A query holds at most this many rules, groups included, at any depth.
+/// Port's UI and clients stay far below it; a query past it is a mistake
+/// or an attack, and a database given one spends seconds before it fails.
+pub const MAX_RULES: usize = 1000;
+
+/// A query's lists (`in`, `notIn`, `containsAny`, `relatedTo`
+/// identifiers) hold at most this many values together. A page's initial
+/// filter, a view's filter and a read policy may all be combined into one
+/// statement, and three full queries still fit SQLite's 32,766 bound
+/// values.
+pub const MAX_VALUES: usize = 5000;
+
+/// Rules and values counted so far, for `within_limits`.
+#[derive(Default)]
+struct Size {
+    rules: usize,
+    values: usize,
+}
+
+/// Checks `MAX_RULES` and `MAX_VALUES`, naming the rule that passes one.
+fn within_limits(query: &Query, path: &str, size: &mut Size) -> Result<(), QueryError> {
+    for (i, rule) in query.rules.iter().enumerate() {
+        let rule_path = format!("{}[{i}]", join(path, "rules"));
+        size.rules += 1;
+        if size.rules > MAX_RULES {
+            return Err(err(
+                &rule_path,
+                format!(
+                    "a query may hold at most {MAX_RULES} rules (groups included, at any depth); this is rule {}. Use one `in` rule with a list instead of many `=` rules",
+                    size.rules
+                ),
+            ));
+        }
+        let values = match rule {
+            Rule::Group(group) => {
+                within_limits(group, &rule_path, size)?;
+                0
+            }
+            Rule::Property {
+                value: Some(RuleValue::List(items)),
+                ..
+            } => items.len(),
+            Rule::RelatedTo { identifiers, .. } => identifiers.len(),
+            Rule::Property { .. } => 0,
+        };
+        size.values += values;
+        if size.values > MAX_VALUES {
+            return Err(err(
+                &join(&rule_path, "value"),
+                format!(
+                    "a query's lists may hold at most {MAX_VALUES} values together; this one brings them to {}. Split the search into several",
+                    size.values
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl Query {
     /// Matches every entity.
     pub fn all() -> Query {
@@ -413,7 +472,9 @@ impl Query {
     }
 
     pub fn from_json(value: &Value) -> Result<Query, QueryError> {
-        parse_group(value, "", 0)
+        let query = parse_group(value, "", 0)?;
+        within_limits(&query, "", &mut Size::default())?;
+        Ok(query)
     }
 
     pub fn to_json(&self) -> Value {

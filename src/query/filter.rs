@@ -132,13 +132,44 @@ impl Compiler<'_> {
             crate::model::query::Combinator::And => " AND ",
             crate::model::query::Combinator::Or => " OR ",
         };
+        self.joined(query, 0, query.rules.len(), joiner, path)
+    }
+
+    /// Rules `from..to` of a group joined by `joiner`. A long run is split
+    /// into at most `RUN` parenthesised parts, each split again, so the
+    /// expression tree the database parses grows with the logarithm of the
+    /// number of rules, not the number (SQLite refuses trees deeper than
+    /// 1,000: "Expression tree is too large").
+    fn joined(
+        &mut self,
+        query: &Query,
+        from: usize,
+        to: usize,
+        joiner: &str,
+        path: &str,
+    ) -> Result<(), QueryError> {
+        const RUN: usize = 8;
+        let count = to - from;
         self.sql.push("(");
-        for (i, rule) in query.rules.iter().enumerate() {
-            if i > 0 {
-                self.sql.push(joiner);
+        if count <= RUN {
+            for i in from..to {
+                if i > from {
+                    self.sql.push(joiner);
+                }
+                let rule_path = format!("{}[{i}]", at(path, "rules"));
+                self.rule(&query.rules[i], &rule_path)?;
             }
-            let rule_path = format!("{}[{i}]", at(path, "rules"));
-            self.rule(rule, &rule_path)?;
+        } else {
+            let part = count.div_ceil(RUN);
+            let mut start = from;
+            while start < to {
+                if start > from {
+                    self.sql.push(joiner);
+                }
+                let end = (start + part).min(to);
+                self.joined(query, start, end, joiner, path)?;
+                start = end;
+            }
         }
         self.sql.push(")");
         Ok(())

@@ -47,6 +47,10 @@ struct Flags {
     /// The portal's public URL (https://… makes cookies Secure).
     #[arg(long, env = "PORTOLAN_PUBLIC_URL")]
     public_url: Option<String>,
+    /// Reverse proxies (addresses or CIDR blocks, comma-separated) whose
+    /// X-Forwarded-For names the client, for the sign-in rate limits.
+    #[arg(long, env = "PORTOLAN_TRUSTED_PROXIES")]
+    trusted_proxies: Option<String>,
     /// OpenID Connect issuer URL; setting it turns single sign-on on.
     #[arg(long, env = "PORTOLAN_OIDC_ISSUER")]
     oidc_issuer: Option<String>,
@@ -93,6 +97,7 @@ struct FileSettings {
     session_idle: Option<String>,
     session_max: Option<String>,
     public_url: Option<String>,
+    trusted_proxies: Option<String>,
     oidc_issuer: Option<String>,
     oidc_client_id: Option<String>,
     oidc_client_secret: Option<String>,
@@ -118,6 +123,8 @@ pub struct Settings {
     pub session_limits: crate::auth::session::SessionLimits,
     /// Where people reach the portal; defaults to http://<addr>.
     pub public_url: String,
+    /// Proxies whose `X-Forwarded-For` is believed (`PORTOLAN_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<crate::auth::client_address::Network>,
     /// Single sign-on, when `PORTOLAN_OIDC_ISSUER` is set.
     pub oidc: Option<crate::auth::oidc::OidcSettings>,
     /// Where to write query plans (`PORTOLAN_QUERY_PLAN_LOG`), if anywhere.
@@ -201,11 +208,20 @@ impl Settings {
             .unwrap_or_else(|| format!("http://{addr_text}"))
             .trim_end_matches('/')
             .to_string();
-        if !public_url.starts_with("http://") && !public_url.starts_with("https://") {
+        if !public_url.starts_with("http://") && !public_url.starts_with("https://")
+            || crate::auth::same_origin::origin_of(&public_url).is_none()
+        {
             return Err(format!(
-                "PORTOLAN_PUBLIC_URL must start with http:// or https://, not `{public_url}`"
+                "PORTOLAN_PUBLIC_URL must be a URL starting with http:// or https://, not `{public_url}`"
             ));
         }
+        let trusted_proxies = crate::auth::client_address::parse_trusted_proxies(
+            &flags
+                .trusted_proxies
+                .or(file.trusted_proxies)
+                .unwrap_or_default(),
+        )
+        .map_err(|e| format!("PORTOLAN_TRUSTED_PROXIES: {e}"))?;
         let oidc = match flags.oidc_issuer.or(file.oidc_issuer) {
             None => None,
             Some(issuer) => {
@@ -264,6 +280,7 @@ impl Settings {
             admin_password: flags.admin_password.or(file.admin_password),
             session_limits,
             public_url,
+            trusted_proxies,
             admin_credentials,
             addr,
             database_url: flags

@@ -1,7 +1,9 @@
-//! Security headers on every response.
+//! Security headers on every response, and no caching of what is private.
 
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue};
-use tower_http::set_header::SetResponseHeaderLayer;
+use axum::middleware::Next;
+use axum::response::Response;
 
 /// Content-Security-Policy. `'unsafe-inline'` scripts are needed by Leptos'
 /// inline hydration bootstrap until we serve it with a nonce;
@@ -10,32 +12,50 @@ const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-u
     style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; \
     frame-src https: http:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
-pub struct SecurityHeaders;
+/// A year: browsers keep to https for that long after one https visit.
+/// Without `includeSubDomains`, which would bind sibling sites the portal
+/// does not own.
+const HSTS: &str = "max-age=31536000";
 
-type Layers = tower::layer::util::Stack<
-    SetResponseHeaderLayer<HeaderValue>,
-    tower::layer::util::Stack<
-        SetResponseHeaderLayer<HeaderValue>,
-        tower::layer::util::Stack<
-            SetResponseHeaderLayer<HeaderValue>,
-            tower::layer::util::Stack<
-                SetResponseHeaderLayer<HeaderValue>,
-                tower::layer::util::Identity,
-            >,
-        >,
-    >,
->;
+/// What the headers depend on: whether the portal is served over https.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HeaderPolicy {
+    pub https: bool,
+}
 
-impl SecurityHeaders {
-    pub fn layer() -> Layers {
-        let set = |name: HeaderName, value: &'static str| {
-            SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
-        };
-        tower::ServiceBuilder::new()
-            .layer(set(header::CONTENT_SECURITY_POLICY, CSP))
-            .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-            .layer(set(header::REFERRER_POLICY, "same-origin"))
-            .layer(set(header::X_FRAME_OPTIONS, "DENY"))
-            .into_inner()
+/// Files that are the same for everyone (the bundle, the favicon): the
+/// only responses a browser or a proxy may keep.
+fn is_public_file(path: &str) -> bool {
+    path.starts_with("/pkg/") || crate::auth::subject::STATIC_FILES.contains(&path)
+}
+
+/// Middleware: the security headers a handler did not set itself;
+/// `Strict-Transport-Security` when the public URL is https; and
+/// `Cache-Control: no-store` on every page, server function and API answer
+/// (they show what one signed-in person may see, and must not outlive the
+/// session in a shared cache or the browser's back button after sign-out).
+pub async fn security_headers(
+    State(policy): State<HeaderPolicy>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let public_file = is_public_file(req.uri().path());
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    let mut set = |name: HeaderName, value: &'static str| {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    };
+    set(header::CONTENT_SECURITY_POLICY, CSP);
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::REFERRER_POLICY, "same-origin");
+    set(header::X_FRAME_OPTIONS, "DENY");
+    if policy.https {
+        set(header::STRICT_TRANSPORT_SECURITY, HSTS);
     }
+    if !public_file {
+        set(header::CACHE_CONTROL, "no-store");
+    }
+    response
 }

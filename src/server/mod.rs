@@ -138,7 +138,12 @@ pub fn router(state: AppState) -> Router {
             state.store.clone(),
             state.secure_cookies,
         ))
-        .layer(headers::SecurityHeaders::layer())
+        .layer(axum::middleware::from_fn_with_state(
+            headers::HeaderPolicy {
+                https: state.secure_cookies,
+            },
+            headers::security_headers,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -259,6 +264,7 @@ pub async fn main() -> ExitCode {
 
     let mut state = AppState::new(leptos_options, store.clone());
     state.auth.limits = settings.session_limits;
+    state.auth.trusted_proxies = settings.trusted_proxies.clone();
     if let Some(oidc) = settings.oidc.clone() {
         tracing::info!(issuer = %oidc.issuer, "single sign-on with OpenID Connect is on");
         match crate::auth::oidc::Oidc::new(oidc) {
@@ -270,7 +276,7 @@ pub async fn main() -> ExitCode {
         }
     }
     state.secure_cookies = settings.public_url.starts_with("https://");
-    state.auth.public_origin = Some(settings.public_url.trim_end_matches('/').to_string());
+    state.auth.public_origin = crate::auth::same_origin::origin_of(&settings.public_url);
     let app = router(state);
     let listener = match tokio::net::TcpListener::bind(settings.addr).await {
         Ok(l) => l,

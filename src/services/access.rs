@@ -9,7 +9,7 @@ use crate::model::{AppError, Blueprint, BlueprintPermissions, Entity, Subject};
 use crate::query::{compile_filter, Scope, Sql, Viewer};
 use crate::store::{DeniedAttempt, Store};
 use chrono::Utc;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A blueprint's permissions as they apply now (stored or Port's defaults,
 /// fitted to its current properties and relations).
@@ -192,6 +192,52 @@ pub async fn require_readable(
         )));
     }
     Ok(())
+}
+
+/// Which of these stored entities of `blueprint` `subject` may not read.
+/// A write must treat those as absent: its answer would otherwise show
+/// what a read refuses (a field-level update grant does not grant reading).
+pub async fn unreadable(
+    store: &Store,
+    subject: &Subject,
+    blueprint: &Blueprint,
+    permissions: &BlueprintPermissions,
+    identifiers: &[String],
+) -> Result<HashSet<String>, AppError> {
+    if identifiers.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let query = match entity_read_scope(subject, permissions) {
+        ReadScope::All => return Ok(HashSet::new()),
+        ReadScope::Nothing => return Ok(identifiers.iter().cloned().collect()),
+        ReadScope::Only(query) => query,
+    };
+    let restriction = compile_for(store, subject, blueprint, &query)?;
+    let mut condition = Sql::default();
+    condition.push("e.identifier IN (");
+    for (i, id) in identifiers.iter().enumerate() {
+        if i > 0 {
+            condition.push(", ");
+        }
+        condition.push_bind(crate::query::Bind::Text(id.clone()));
+    }
+    condition.push(") AND (").push_sql(&restriction).push(")");
+    let readable: HashSet<String> = store
+        .search_entities(
+            condition,
+            Some(&blueprint.identifier),
+            None,
+            identifiers.len() as i64,
+        )
+        .await?
+        .into_iter()
+        .map(|e| e.identifier)
+        .collect();
+    Ok(identifiers
+        .iter()
+        .filter(|id| !readable.contains(*id))
+        .cloned()
+        .collect())
 }
 
 /// Turns a refused write into the 403 the subject gets, after recording

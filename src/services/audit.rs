@@ -1,8 +1,8 @@
 //! Reading the audit log (every change is recorded by the storage function
 //! that makes it).
 
-use crate::authz::{may_read_audit_log, require};
-use crate::model::{AppError, AuditEntry, AuditFilter, Subject, UserRole};
+use crate::authz::{audit_scope, may_read_audit_log, require, AuditScope};
+use crate::model::{AppError, AuditEntry, AuditFilter, Subject};
 use crate::services::access;
 use crate::store::Store;
 
@@ -13,14 +13,21 @@ pub const MAX_LIMIT: i64 = 1000;
 pub async fn audit_log(
     store: &Store,
     subject: &Subject,
-    filter: AuditFilter,
+    mut filter: AuditFilter,
 ) -> Result<Vec<AuditEntry>, AppError> {
     let one_entity = filter.entity.is_some() && filter.blueprint.is_some();
     require(subject, may_read_audit_log(subject, one_entity))?;
-    if subject.role() != Some(UserRole::Admin) {
+    if let AuditScope::EntityHistory { own_refusals_of } = audit_scope(subject) {
         if let (Some(blueprint), Some(identifier)) = (&filter.blueprint, &filter.entity) {
             require_entity_readable(store, subject, blueprint, identifier).await?;
         }
+        let asked_for_entities =
+            filter.resource_types.is_empty() || filter.resource_types.iter().any(|r| r == "entity");
+        if !asked_for_entities {
+            return Ok(Vec::new());
+        }
+        filter.resource_types = vec!["entity".to_string()];
+        filter.failures_only_by = Some(own_refusals_of);
     }
     if !(1..=MAX_LIMIT).contains(&filter.limit) {
         return Err(AppError::Invalid(format!(

@@ -452,14 +452,13 @@ pub async fn accept_invitation(
     password: &str,
     confirm: &str,
 ) -> Result<String, AppError> {
-    use crate::auth::password::MIN_PASSWORD;
-    if password.chars().count() < MIN_PASSWORD {
-        return Err(AppError::Invalid(format!(
-            "The password needs at least {MIN_PASSWORD} characters."
-        )));
-    }
     if password != confirm {
         return Err(AppError::Invalid("The two passwords differ.".into()));
+    }
+    let email = invitation_email(store, token).await?;
+    let personal = [email.as_str(), first_name.trim(), last_name.trim()];
+    if let Some(problem) = crate::auth::password::password_problem(password, &personal) {
+        return Err(AppError::Invalid(problem));
     }
     store
         .accept_invitation(

@@ -171,6 +171,7 @@ fn plan(
     identifier: String,
     input: EntityInput,
     existing: Option<Entity>,
+    hidden: bool,
 ) -> Result<Planned, AppError> {
     let Batch {
         blueprint,
@@ -181,6 +182,14 @@ fn plan(
         ..
     } = batch;
     let now = *now;
+    // An entity the writer may not read is never written over nor shown:
+    // its identifier is taken, which is all a create could learn anyway.
+    if existing.is_some() && hidden {
+        return Err(AppError::Conflict(format!(
+            "entity identifier `{identifier}` is already taken in blueprint `{}`",
+            blueprint.identifier
+        )));
+    }
     if existing.is_some() && !options.upsert {
         return Err(AppError::Conflict(format!(
             "entity identifier `{identifier}` is already taken in blueprint `{}`; send upsert=true to replace it",
@@ -378,6 +387,8 @@ async fn write_once(
         .into_iter()
         .map(|e| (e.identifier.clone(), e))
         .collect();
+    let stored_ids: Vec<String> = stored.keys().cloned().collect();
+    let hidden = access::unreadable(store, actor, &blueprint, &permissions, &stored_ids).await?;
     let mut team_names: Vec<String> = Vec::new();
     for input in &inputs {
         if let Some(Ok(teams)) = input.team.as_ref().map(teams_of) {
@@ -405,7 +416,8 @@ async fn write_once(
         .map(|(input, identifier)| {
             let identifier = identifier?;
             let existing = stored.remove(&identifier);
-            plan(&batch, identifier, input, existing)
+            let hidden = hidden.contains(&identifier);
+            plan(&batch, identifier, input, existing, hidden)
         })
         .collect();
     // Inherited teams before the policy: `ownedByTeam` admits the members
@@ -573,7 +585,63 @@ pub async fn entity(
         })
 }
 
-/// Deletes one entity (404 when it does not exist).
+/// Updates a stored entity (PUT replaces it, PATCH merges into it): 404
+/// when it does not exist or `actor` may not read it.
+pub async fn update_entity(
+    store: &Store,
+    actor: &Subject,
+    blueprint_id: &str,
+    identifier: &str,
+    input: EntityInput,
+    options: WriteOptions,
+) -> Result<Entity, AppError> {
+    require_signed_in(actor)?;
+    let blueprint = crate::services::catalog::blueprint(store, blueprint_id).await?;
+    readable_or_missing(store, actor, &blueprint, identifier).await?;
+    let input = EntityInput {
+        identifier: Some(identifier.to_string()),
+        ..input
+    };
+    let options = WriteOptions {
+        upsert: true,
+        ..options
+    };
+    Ok(write_entity(store, actor, blueprint_id, input, options)
+        .await?
+        .0)
+}
+
+/// One stored entity that `actor` may read, or the same 404 as for a
+/// missing one: what an update or a deletion starts from, so neither
+/// tells an entity one may not read from one that does not exist.
+pub async fn readable_or_missing(
+    store: &Store,
+    actor: &Subject,
+    blueprint: &Blueprint,
+    identifier: &str,
+) -> Result<Entity, AppError> {
+    let found = entity(store, &blueprint.identifier, identifier).await?;
+    let permissions = access::permissions_of(store, blueprint).await?;
+    let hidden = access::unreadable(
+        store,
+        actor,
+        blueprint,
+        &permissions,
+        std::slice::from_ref(&found.identifier),
+    )
+    .await?;
+    if hidden.is_empty() {
+        Ok(found)
+    } else {
+        Err(AppError::NotFound(format!(
+            "there is no entity `{identifier}` in blueprint `{}`",
+            blueprint.identifier
+        )))
+    }
+}
+
+/// Deletes one entity (404 when it does not exist, or when `actor` may
+/// not read it).
 pub async fn delete_entity(
     store: &Store,
     actor: &Subject,
@@ -582,20 +650,18 @@ pub async fn delete_entity(
 ) -> Result<(), AppError> {
     require_signed_in(actor)?;
     let blueprint = crate::services::catalog::blueprint(store, blueprint_id).await?;
-    let before = store.get_entity(blueprint_id, identifier).await?;
-    if let Some(entity) = &before {
-        let permissions = access::permissions_of(store, &blueprint).await?;
-        let decision = may_unregister(actor, &permissions, entity);
-        if !decision.allowed {
-            return Err(refuse(store, actor, "DELETE", blueprint_id, identifier, decision).await);
-        }
+    let before = readable_or_missing(store, actor, &blueprint, identifier).await?;
+    let permissions = access::permissions_of(store, &blueprint).await?;
+    let decision = may_unregister(actor, &permissions, &before);
+    if !decision.allowed {
+        return Err(refuse(store, actor, "DELETE", blueprint_id, identifier, decision).await);
     }
     let audit = AuditRecord {
         actor: actor.audit_name(),
         action: "DELETE",
         blueprint: blueprint_id.to_string(),
         identifier: identifier.to_string(),
-        before,
+        before: Some(before),
         after: None,
     };
     let inheritance =
@@ -634,7 +700,7 @@ pub async fn save_form(
         Ok(values) => values,
         Err(errors) => return Ok(FormOutcome::Invalid(errors)),
     };
-    let existing = entity(store, &form.blueprint, &form.identifier).await?;
+    let existing = readable_or_missing(store, actor, &blueprint, &form.identifier).await?;
     // A form shows `3774.0` as `3774`; reading it back is no change.
     let mut values = values;
     for (key, value) in values.iter_mut() {

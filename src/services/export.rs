@@ -211,18 +211,87 @@ fn yaml_item(entity: &Entity) -> String {
     let mut text = String::new();
     for (key, value) in fields.iter().filter(|(_, v)| !v.is_null()) {
         let lead = if text.is_empty() { "- " } else { "  " };
-        text.push_str(&format!("{lead}{key}: {value}\n"));
+        text.push_str(&format!("{lead}{key}: {}\n", yaml_flow(value)));
     }
     text
 }
 
-/// A Terraform string literal: JSON's escapes, and `${`/`%{` escaped so
-/// Terraform does not read them as templates.
+/// A JSON value as YAML flow text. JSON already escapes quotes,
+/// backslashes and C0 controls; YAML also reads NEL, LS and PS (U+0085,
+/// U+2028, U+2029) as line breaks, which would fold them into spaces, and
+/// refuses DEL, C1 controls and BOMs raw, so those are escaped too (they
+/// can only occur inside strings: JSON's syntax around them is ASCII).
+fn yaml_flow(value: &Value) -> String {
+    let json = value.to_string();
+    let awkward = |c: char| {
+        matches!(
+            c,
+            '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+        )
+    };
+    if !json.contains(awkward) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if awkward(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A Terraform string literal. Every string Terraform reads is a template,
+/// so `${` and `%{` are doubled (`$${`, `%%{`) or an entity's value would
+/// run as code for whoever applies the export (`${file("secrets.txt")}`).
+/// Escapes are HCL's own: `\b` and `\f`, which JSON has and HCL lacks,
+/// are written as `\uXXXX` like every other control character.
 fn hcl_string(s: &str) -> String {
-    Value::from(s)
-        .to_string()
-        .replace("${", "$${")
-        .replace("%{", "%%{")
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            // Controls, and the invisible line breaks and BOM that editors
+            // and reviewers would not see in the file.
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Any JSON value as an HCL expression, every string in it (object keys
+/// too, at any depth) written by `hcl_string`.
+fn hcl_value(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => hcl_string(s),
+        Value::Array(items) => hcl_list(items),
+        Value::Object(map) => {
+            let entries: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{} = {}", hcl_string(k), hcl_value(v)))
+                .collect();
+            format!("{{{}}}", entries.join(", "))
+        }
+    }
 }
 
 /// A Terraform resource name: letters, digits, `_` and `-`, not starting
@@ -256,13 +325,7 @@ fn hcl_map(entries: &[(String, String)], indent: &str) -> String {
 }
 
 fn hcl_list(items: &[Value]) -> String {
-    let parts: Vec<String> = items
-        .iter()
-        .map(|v| match v {
-            Value::String(s) => hcl_string(s),
-            other => other.to_string(),
-        })
-        .collect();
+    let parts: Vec<String> = items.iter().map(hcl_value).collect();
     format!("[{}]", parts.join(", "))
 }
 
@@ -285,7 +348,11 @@ fn hcl_resource(entity: &Entity) -> String {
             Value::String(s) => put("string_props", key, hcl_string(s)),
             Value::Number(n) => put("number_props", key, n.to_string()),
             Value::Bool(b) => put("boolean_props", key, b.to_string()),
-            Value::Object(_) => put("object_props", key, format!("jsonencode({})", value)),
+            Value::Object(_) => put(
+                "object_props",
+                key,
+                format!("jsonencode({})", hcl_value(value)),
+            ),
             Value::Array(items) => {
                 let group = match items.first() {
                     Some(Value::Number(_)) => "number_items",
@@ -294,8 +361,10 @@ fn hcl_resource(entity: &Entity) -> String {
                     _ => "string_items",
                 };
                 let list = if group == "object_items" {
-                    let parts: Vec<String> =
-                        items.iter().map(|i| format!("jsonencode({i})")).collect();
+                    let parts: Vec<String> = items
+                        .iter()
+                        .map(|i| format!("jsonencode({})", hcl_value(i)))
+                        .collect();
                     format!("[{}]", parts.join(", "))
                 } else {
                     hcl_list(items)
@@ -423,7 +492,7 @@ mod tests {
             "{hcl}"
         );
         assert!(hcl.contains("\"cost\" = 12.5"), "{hcl}");
-        assert!(hcl.contains("\"meta\" = jsonencode({\"k\":1})"), "{hcl}");
+        assert!(hcl.contains("\"meta\" = jsonencode({\"k\" = 1})"), "{hcl}");
         assert!(
             hcl.contains("string_items = {\n        \"tags\" = [\"a\", \"b\"]"),
             "{hcl}"

@@ -3,10 +3,10 @@
 //! a dashboard holds widgets. Admins create and delete any; a blueprint's
 //! moderators those over their blueprint.
 
-use crate::authz::{may_configure_page, may_read_page, require};
+use crate::authz::{may_configure_page, may_create_page, may_read_page, require};
 use crate::model::identifier::validate_entity_identifier;
 use crate::model::query::{Combinator, Query, Rule};
-use crate::model::{AppError, Page, PageType, Subject};
+use crate::model::{AppError, Page, PagePermissions, PageType, Subject};
 use crate::services::access::require_or_record;
 use crate::services::catalog::{blueprint, page_for};
 use crate::services::catalog_page::filter_on;
@@ -15,10 +15,20 @@ use crate::store::Store;
 /// Creates `page` (Port's page JSON), checked first: identifier, the
 /// blueprint of a catalog page, and its initial filter on that blueprint.
 pub async fn create_page(store: &Store, subject: &Subject, page: Page) -> Result<Page, AppError> {
+    create(store, subject, page, None).await
+}
+
+/// `create_page`, for a page made from `copied_from`'s permissions.
+async fn create(
+    store: &Store,
+    subject: &Subject,
+    page: Page,
+    copied_from: Option<&PagePermissions>,
+) -> Result<Page, AppError> {
     require_or_record(
         store,
         subject,
-        may_configure_page(subject, &page),
+        may_create_page(subject, &page, copied_from),
         "page",
         "CREATE",
         page.blueprint.as_deref(),
@@ -50,14 +60,31 @@ pub async fn create_page(store: &Store, subject: &Subject, page: Page) -> Result
     Ok(page)
 }
 
-/// The pages `subject` may read, in sidebar order.
+/// The pages `subject` may read, in sidebar order, as they are shown to
+/// them (see `as_shown`).
 pub async fn readable_pages(store: &Store, subject: &Subject) -> Result<Vec<Page>, AppError> {
     Ok(store
         .list_pages()
         .await?
         .into_iter()
         .filter(|page| may_read_page(subject, page).allowed)
+        .map(|page| as_shown(subject, page))
         .collect())
+}
+
+/// One page as `subject` is shown it (`GET /v1/pages/{id}`).
+pub async fn shown_page(store: &Store, subject: &Subject, id: &str) -> Result<Page, AppError> {
+    Ok(as_shown(subject, readable_page(store, subject, id).await?))
+}
+
+/// A page's initial filter is shown only to those who may change it:
+/// viewers are not told what it hides from them (the filter itself
+/// applies to their reads all the same).
+fn as_shown(subject: &Subject, mut page: Page) -> Page {
+    if !may_configure_page(subject, &page).allowed {
+        page.dataset = None;
+    }
+    page
 }
 
 /// One page, if `subject` may read it.
@@ -119,6 +146,7 @@ pub async fn create_page_from_view(
         }),
         (a, b) => a.or(b),
     };
+    let copied_from = source.permissions.clone();
     let page = Page {
         identifier,
         title: title.trim().to_string(),
@@ -128,7 +156,7 @@ pub async fn create_page_from_view(
         dataset,
         ..source
     };
-    let page = create_page(store, subject, page).await?;
+    let page = create(store, subject, page, Some(&copied_from)).await?;
     Ok(page.href())
 }
 

@@ -108,6 +108,11 @@ impl Store {
             }
             sql.push(")");
         }
+        if let Some(actor) = &filter.failures_only_by {
+            sql.push(" AND (status <> 'FAILURE' OR actor = ")
+                .push_bind(Bind::Text(actor.clone()))
+                .push(")");
+        }
         if let Some(from) = filter.from {
             sql.push(" AND at >= ").push_bind(Bind::Time(from));
         }

@@ -1,6 +1,7 @@
 //! Users, teams and memberships.
 
 use super::audit::{insert_change, ChangeRecord};
+use super::sessions::end_sessions_of;
 use super::{with_pool, OnConflict, Store, StoreError};
 use crate::model::{TeamProvider, User, UserRole, UserStatus};
 use crate::store::BeginWrite;
@@ -283,13 +284,19 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let now = Utc::now();
         let changed = with_pool!(self, pool => {
-            sqlx::query("UPDATE users SET status = $2, updated_at = $3 WHERE email = $1")
+            let mut tx = pool.begin_write().await?;
+            let changed = sqlx::query("UPDATE users SET status = $2, updated_at = $3 WHERE email = $1")
                 .bind(email)
                 .bind(status.as_str())
                 .bind(now)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?
-                .rows_affected()
+                .rows_affected();
+            if status == UserStatus::Disabled {
+                end_sessions_of!(tx, email);
+            }
+            tx.commit().await?;
+            changed
         });
         Ok(changed == 1)
     }
@@ -356,6 +363,11 @@ impl Store {
             .bind(after.updated_at)
             .execute(&mut *tx)
             .await?;
+            // A disabled account's sessions end now: enabled again, it
+            // signs in again rather than finding its old sessions alive.
+            if after.status == UserStatus::Disabled {
+                end_sessions_of!(tx, &after.email);
+            }
             if change.teams.is_some() {
                 sqlx::query("DELETE FROM memberships WHERE email = $1")
                     .bind(&after.email)
@@ -384,7 +396,7 @@ impl Store {
     }
 
     /// Deletes a user (memberships, credentials and invitations go with
-    /// them; their sessions end at their next request) and records it.
+    /// them, their sessions end) and records it.
     pub async fn delete_user(&self, user: &User, actor: &str) -> Result<bool, StoreError> {
         Ok(with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
@@ -393,6 +405,7 @@ impl Store {
                 .bind(Utc::now())
                 .execute(&mut *tx)
                 .await?;
+            end_sessions_of!(tx, &user.email);
             let n = sqlx::query("DELETE FROM users WHERE email = $1")
                 .bind(&user.email)
                 .execute(&mut *tx)
