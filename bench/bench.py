@@ -271,7 +271,7 @@ def queries(n):
                                                   {"page": "services", "sort": "$title", "search": "", "offset": "0"}),
         # What the page itself loads: the same read with the table rendered.
         "first 50 by title, rendered (get_catalog_view)": ("POST", "/api/get_catalog_view", None,
-                                                           {"page": "services", "sort": "$title", "search": "", "offset": "0"}),
+                                                           {"page": "services", "params[sort]": "$title", "offset": "0"}),
         "team + enum filter, 50": ("POST", search, {"limit": 50, "query": {"combinator": "and", "rules": [
             {"property": "$team", "operator": "containsAny", "value": ["team-07"]},
             {"property": "tier", "operator": "=", "value": "gold"}]}}, None),

@@ -12,6 +12,9 @@ ensure_playwright
 say "cargo fmt --check"
 cargo fmt --all -- --check
 
+say "module structure: no import circles, layers point down"
+python3 scripts/import_cycles.py
+
 say "clippy (server build)"
 cargo clippy --features ssr --all-targets -- -D warnings
 say "clippy (browser build)"

@@ -22,7 +22,13 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod envelope;
+#[cfg(feature = "ssr")]
+pub mod login;
+#[cfg(feature = "ssr")]
 pub mod query;
+#[cfg(feature = "ssr")]
+pub mod secret;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]

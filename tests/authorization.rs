@@ -87,27 +87,52 @@ enum Call {
 struct Row {
     call: Call,
     allowed: Allowed,
+    /// What an allowed subject gets: 200 unless `created` says 201.
+    success: StatusCode,
+    /// Admin API calls that put back what an allowed call used up (the
+    /// entity it deleted, the name it took), run before each allowed
+    /// subject's call so every one of them meets the same state.
+    reset: Vec<(&'static str, String, Option<Value>)>,
+}
+
+impl Row {
+    fn created(mut self) -> Row {
+        self.success = StatusCode::CREATED;
+        self
+    }
+
+    fn reset(mut self, method: &'static str, path: &str, body: Option<Value>) -> Row {
+        self.reset.push((method, path.to_string(), body));
+        self
+    }
+}
+
+fn row(call: Call, allowed: Allowed) -> Row {
+    Row {
+        call,
+        allowed,
+        success: StatusCode::OK,
+        reset: Vec::new(),
+    }
 }
 
 fn api(method: &'static str, path: &'static str, body: Option<Value>, allowed: Allowed) -> Row {
-    Row {
-        call: Call::Api(method, path, body),
-        allowed,
-    }
+    row(Call::Api(method, path, body), allowed)
 }
 
 fn server_fn(name: &'static str, form: &'static str, allowed: Allowed) -> Row {
-    Row {
-        call: Call::ServerFn(name, form),
-        allowed,
-    }
+    row(Call::ServerFn(name, form), allowed)
 }
 
 fn page(path: &'static str, allowed: Allowed) -> Row {
-    Row {
-        call: Call::Page(path),
-        allowed,
-    }
+    row(Call::Page(path), allowed)
+}
+
+/// A widget entity as the set-up makes it, for resets.
+fn widget(id: &str) -> Option<Value> {
+    Some(
+        json!({"identifier": id, "title": id, "team": ["payments"], "properties": {"tier": "gold", "version": "1"}}),
+    )
 }
 
 fn matrix() -> Vec<Row> {
@@ -121,7 +146,9 @@ fn matrix() -> Vec<Row> {
             "/v1/blueprints",
             Some(json!({"identifier": "made", "title": "Made", "schema": {"properties": {}}})),
             Admins,
-        ),
+        )
+        .created()
+        .reset("DELETE", "/v1/blueprints/made?delete_entities=true", None),
         api("GET", "/v1/blueprints/widget", None, SignedIn),
         api(
             "PUT",
@@ -137,7 +164,11 @@ fn matrix() -> Vec<Row> {
             Some(json!({"title": "Scratch!"})),
             Admins,
         ),
-        api("DELETE", "/v1/blueprints/doomed", None, Admins),
+        api("DELETE", "/v1/blueprints/doomed", None, Admins).reset(
+            "POST",
+            "/v1/blueprints",
+            Some(json!({"identifier": "doomed", "title": "doomed", "schema": {"properties": {}}})),
+        ),
         api(
             "GET",
             "/v1/blueprints/widget/entities-count",
@@ -160,7 +191,9 @@ fn matrix() -> Vec<Row> {
                 json!({"identifier": "made", "team": ["payments"], "properties": {"tier": "gold"}}),
             ),
             Moderators,
-        ),
+        )
+        .created()
+        .reset("DELETE", "/v1/blueprints/widget/entities/made", None),
         api(
             "POST",
             "/v1/blueprints/widget/entities/search",
@@ -172,7 +205,8 @@ fn matrix() -> Vec<Row> {
             "/v1/blueprints/widget/entities/bulk",
             Some(json!({"entities": [{"identifier": "bulk-made", "team": ["payments"]}]})),
             Moderators,
-        ),
+        )
+        .reset("DELETE", "/v1/blueprints/widget/entities/bulk-made", None),
         api(
             "POST",
             "/v1/blueprints/widget/bulk/entities/delete",
@@ -204,7 +238,8 @@ fn matrix() -> Vec<Row> {
             "/v1/blueprints/widget/entities/gone",
             None,
             Moderators,
-        ),
+        )
+        .reset("POST", "/v1/blueprints/widget/entities", widget("gone")),
         api("POST", "/v1/entities/search", all(), SignedIn),
         api(
             "GET",
@@ -235,7 +270,8 @@ fn matrix() -> Vec<Row> {
             "/v1/users/invite",
             Some(json!({"invitee": {"email": "invited@matrix.test"}})),
             Admins,
-        ),
+        )
+        .reset("DELETE", "/v1/users/invited@matrix.test", None),
         api("GET", "/v1/users/owner@matrix.test", None, SignedIn),
         api(
             "PATCH",
@@ -243,7 +279,11 @@ fn matrix() -> Vec<Row> {
             Some(json!({"teams": []})),
             Admins,
         ),
-        api("DELETE", "/v1/users/victim@matrix.test", None, Admins),
+        api("DELETE", "/v1/users/victim@matrix.test", None, Admins).reset(
+            "POST",
+            "/v1/users/invite",
+            Some(json!({"invitee": {"email": "victim@matrix.test"}})),
+        ),
         api(
             "POST",
             "/v1/rotate-credentials/owner@matrix.test",
@@ -256,7 +296,9 @@ fn matrix() -> Vec<Row> {
             "/v1/teams",
             Some(json!({"name": "matrix-team"})),
             Admins,
-        ),
+        )
+        .created()
+        .reset("DELETE", "/v1/teams/matrix-team", None),
         api("GET", "/v1/teams/payments", None, SignedIn),
         api(
             "PUT",
@@ -277,11 +319,21 @@ fn matrix() -> Vec<Row> {
                 json!({"identifier": "api-made-page", "title": "API made", "type": "blueprint-entities", "blueprint": "widget"}),
             ),
             Moderators,
-        ),
+        )
+        .created()
+        .reset("DELETE", "/v1/pages/api-made-page", None),
         api("GET", "/v1/pages", None, SignedIn),
         api("GET", "/v1/pages/clusters", None, PageReaders),
-        api("DELETE", "/v1/pages/api-made-page", None, Moderators),
-        api("DELETE", "/v1/teams/doomed-team", None, Admins),
+        api("DELETE", "/v1/pages/api-made-page", None, Moderators).reset(
+            "POST",
+            "/v1/pages",
+            Some(json!({"identifier": "api-made-page", "title": "API made", "type": "blueprint-entities", "blueprint": "widget"})),
+        ),
+        api("DELETE", "/v1/teams/doomed-team", None, Admins).reset(
+            "POST",
+            "/v1/teams",
+            Some(json!({"name": "doomed-team"})),
+        ),
         // Server functions.
         server_fn("get_home", "", SignedIn),
         server_fn("get_sidebar", "", SignedIn),
@@ -299,12 +351,12 @@ fn matrix() -> Vec<Row> {
         ),
         server_fn(
             "get_catalog_view",
-            "page=widgets&sort=&search=&offset=0",
+            "page=widgets&offset=0",
             SignedIn,
         ),
         server_fn(
             "get_catalog_view",
-            "page=clusters&sort=&search=&offset=0",
+            "page=clusters&params%5Bsort%5D=%24title&offset=0",
             PageReaders,
         ),
         server_fn(
@@ -317,17 +369,21 @@ fn matrix() -> Vec<Row> {
             "save_entity",
             "blueprint=widget&identifier=formed&version=1&properties%5Bversion%5D=9",
             Owners,
-        ),
+        )
+        .reset("DELETE", "/v1/blueprints/widget/entities/formed", None)
+        .reset("POST", "/v1/blueprints/widget/entities", widget("formed")),
         server_fn(
             "delete_entity",
             "blueprint=widget&identifier=gone-ui",
             Moderators,
-        ),
+        )
+        .reset("POST", "/v1/blueprints/widget/entities", widget("gone-ui")),
         server_fn(
             "create_entity",
             "blueprint=widget&identifier=fn-made&team%5Bpayments%5D=on&properties%5Btier%5D=gold",
             Moderators,
-        ),
+        )
+        .reset("DELETE", "/v1/blueprints/widget/entities/fn-made", None),
         server_fn(
             "save_view",
             "page=widgets&name=Mine&sort=-tier&group=tier",
@@ -345,10 +401,19 @@ fn matrix() -> Vec<Row> {
             "create_page_from_view",
             "page=widgets&title=Fn+made+page&filter=",
             Moderators,
-        ),
+        )
+        .reset("DELETE", "/v1/pages/fn-made-page", None),
         server_fn("get_users_and_teams", "", SignedIn),
-        server_fn("create_team", "name=fn-team&description=", Admins),
-        server_fn("delete_team", "name=fn-doomed", Admins),
+        server_fn("create_team", "name=fn-team&description=", Admins).reset(
+            "DELETE",
+            "/v1/teams/fn-team",
+            None,
+        ),
+        server_fn("delete_team", "name=fn-doomed", Admins).reset(
+            "POST",
+            "/v1/teams",
+            Some(json!({"name": "fn-doomed"})),
+        ),
         server_fn(
             "set_team_member",
             "team=scratch-team&email=owner%40matrix.test&member=true",
@@ -368,7 +433,8 @@ fn matrix() -> Vec<Row> {
             "invite_user",
             "email=fn-invited%40matrix.test&role=Member",
             Admins,
-        ),
+        )
+        .reset("DELETE", "/v1/users/fn-invited@matrix.test", None),
         server_fn("get_credentials", "", People),
         server_fn("rotate_my_credentials", "", People),
         server_fn("create_machine_credential", "role=Member", Admins),
@@ -579,17 +645,28 @@ both_databases!(
             // Refusals first (see `Who`).
             order.sort_by_key(|who| allowed(row.allowed, *who));
             for who in order {
-                let (status, body) = call_as(&store, &subjects, who, &row.call).await;
                 let signed_out = matches!(
                     who,
                     Who::Anonymous | Who::ExpiredSession | Who::DisabledUser
                 );
+                let allowed_here = !signed_out && allowed(row.allowed, who);
+                if allowed_here {
+                    for (method, path, body) in &row.reset {
+                        // Whatever it answers (the thing may already be
+                        // there, or gone): only the state after counts.
+                        let _ =
+                            api_call(&store, method, path, Some(&subjects.bearer), body.clone())
+                                .await;
+                    }
+                }
+                let (status, body) = call_as(&store, &subjects, who, &row.call).await;
+                // Allowed means the call did what it is for: its own
+                // success status, not a 404 or a 409 that a refusal-free
+                // failure would also give.
                 let ok = if signed_out {
                     status == StatusCode::UNAUTHORIZED
-                } else if allowed(row.allowed, who) {
-                    status != StatusCode::UNAUTHORIZED
-                        && status != StatusCode::FORBIDDEN
-                        && !status.is_server_error()
+                } else if allowed_here {
+                    status == row.success
                 } else {
                     status == StatusCode::FORBIDDEN
                 };
@@ -601,8 +678,8 @@ both_databases!(
                     };
                     let short: String = body.chars().take(200).collect();
                     wrong.push(format!(
-                        "{what} as {who:?} ({:?}): got {status}: {short}",
-                        row.allowed
+                        "{what} as {who:?} ({:?}, allowed get {}): got {status}: {short}",
+                        row.allowed, row.success
                     ));
                 }
             }

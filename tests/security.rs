@@ -602,7 +602,7 @@ both_databases!(weak_passwords_are_refused_when_set, |store, _url| {
     assert_eq!(status, StatusCode::OK, "{reply}");
     let link = reply["invitation"]["link"].as_str().unwrap().to_string();
     for password in ["          ", "weak@sec.test", "1234567890", "password123"] {
-        let encoded = portolan::auth::routes::url_encode(password);
+        let encoded = portolan::model::url::encode_component(password);
         let form = format!("first_name=Weak&last_name=Person&password={encoded}&confirm={encoded}");
         let req = Request::post(link.as_str())
             .header("content-type", "application/x-www-form-urlencoded")

@@ -387,11 +387,11 @@ both_databases!(initial_filters_cannot_be_lifted, |store, _url| {
         "get_catalog_view",
         &[
             ("page", "gold-services".to_string()),
-            ("sort", "-monthlyCost".into()),
-            ("search", String::new()),
+            ("params[sort]", "-monthlyCost".into()),
+            ("params[search]", String::new()),
             ("offset", "0".into()),
             (
-                "filter",
+                "params[filter]",
                 json!({"combinator": "and", "rules": [{"property": "tier", "operator": "isNotEmpty"}]})
                     .to_string(),
             ),

@@ -79,12 +79,12 @@ pub async fn delete(
 }
 
 pub async fn list(State(store): State<Store>) -> ApiResult {
-    let blueprints = crate::services::catalog::blueprints(&store).await?;
+    let blueprints = crate::services::blueprints::blueprints(&store).await?;
     Ok(Json(json!({"ok": true, "blueprints": blueprints})))
 }
 
 pub async fn get(State(store): State<Store>, Path(id): Path<String>) -> ApiResult {
-    let blueprint = crate::services::catalog::blueprint(&store, &id).await?;
+    let blueprint = crate::services::blueprints::blueprint(&store, &id).await?;
     Ok(Json(json!({"ok": true, "blueprint": blueprint})))
 }
 

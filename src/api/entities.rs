@@ -58,7 +58,7 @@ pub async fn list(
     .await?;
     if entities.is_empty() {
         // Distinguish "no entities" from "no such blueprint".
-        crate::services::catalog::blueprint(&store, &blueprint).await?;
+        crate::services::blueprints::blueprint(&store, &blueprint).await?;
     }
     with_mirrors(&store, &params, &mut entities).await?;
     Ok(Json(json!({"ok": true, "entities": entities})))
@@ -142,7 +142,7 @@ fn write_options(params: &std::collections::HashMap<String, String>) -> WriteOpt
         merge: flag(params, "merge"),
         validation_only: flag(params, "validation_only"),
         create_missing_related_entities: flag(params, "create_missing_related_entities"),
-        expected_version: None,
+        ..WriteOptions::default()
     }
 }
 

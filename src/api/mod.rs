@@ -9,7 +9,6 @@ mod audit;
 mod auth;
 mod blueprints;
 mod entities;
-mod error;
 mod export;
 mod health;
 mod json;
@@ -19,12 +18,14 @@ mod permissions;
 mod teams;
 mod users;
 
-pub use error::ApiError;
+pub use crate::envelope::ApiError;
 
+use crate::auth::AuthState;
 use crate::model::query::Query;
 use crate::model::{Blueprint, Entity, Page, PagePermissions};
-use crate::server::AppState;
 use crate::services::entities::EntityInput;
+use crate::store::Store;
+use axum::extract::FromRef;
 use axum::routing::{any, get, on, post, MethodFilter, MethodRouter};
 use axum::{Json, Router};
 use serde_json::Value;
@@ -32,12 +33,12 @@ use serde_json::Value;
 /// What every handler answers: Port's `{"ok": true, …}` or its error envelope.
 pub type ApiResult = Result<Json<Value>, ApiError>;
 
-/// One `/v1` endpoint: how it is routed and how the OpenAPI document
-/// describes it.
-pub struct Endpoint {
+/// One `/v1` endpoint: how it is routed (for a router whose state is `S`)
+/// and how the OpenAPI document describes it.
+pub struct Endpoint<S = AuthState> {
     pub method: &'static str,
     pub path: &'static str,
-    handler: MethodRouter<AppState>,
+    handler: MethodRouter<S>,
     pub summary: &'static str,
     /// Query parameters the handler reads (flags and filters).
     pub query: &'static [&'static str],
@@ -57,7 +58,12 @@ pub struct Endpoint {
 macro_rules! endpoints {
     ($($method:ident $path:literal => $handler:expr, $summary:literal
         $([$($param:literal),*])? $(($body:ty))? $(-> $key:literal : $reply:ty)?);* $(;)?) => {
-        fn endpoints() -> Vec<Endpoint> {
+        fn endpoints<S>() -> Vec<Endpoint<S>>
+        where
+            S: Clone + Send + Sync + 'static,
+            Store: FromRef<S>,
+            AuthState: FromRef<S>,
+        {
             vec![$(Endpoint {
                 method: stringify!($method),
                 path: $path,
@@ -116,14 +122,21 @@ endpoints! {
 
 /// Every `/v1` endpoint as `(method, full path)`, e.g. `("GET", "/v1/users")`.
 pub fn endpoint_list() -> Vec<(&'static str, String)> {
-    endpoints()
+    endpoints::<AuthState>()
         .into_iter()
         .map(|e| (e.method, format!("/v1{}", e.path)))
         .collect()
 }
 
-pub fn router() -> Router<AppState> {
-    let v1 = endpoints()
+/// The API over any application state that holds the store and the
+/// sign-in settings (the server's `AppState`; `AuthState` itself).
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Store: FromRef<S>,
+    AuthState: FromRef<S>,
+{
+    let v1 = endpoints::<S>()
         .into_iter()
         .fold(Router::new(), |router, e| router.route(e.path, e.handler))
         .fallback(any(blueprints::unknown_route))
@@ -135,5 +148,7 @@ pub fn router() -> Router<AppState> {
         // Public like Port's: it describes the API and holds no data.
         .route("/v1/openapi.json", get(openapi::document))
         .nest("/v1", v1)
-        .layer(axum::middleware::from_fn(error::envelope_bare_errors))
+        .layer(axum::middleware::from_fn(
+            crate::envelope::envelope_bare_errors,
+        ))
 }

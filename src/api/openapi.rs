@@ -21,7 +21,11 @@ pub fn schema_of<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
 /// The document never changes while the server runs: built once.
 pub async fn document() -> Json<Value> {
     static DOCUMENT: OnceLock<Value> = OnceLock::new();
-    Json(DOCUMENT.get_or_init(|| build(&endpoints())).clone())
+    Json(
+        DOCUMENT
+            .get_or_init(|| build(&endpoints::<crate::auth::AuthState>()))
+            .clone(),
+    )
 }
 
 /// `{name}` segments of a path, in order.

@@ -8,8 +8,8 @@
 //! or deleted person's tokens stop working at once.
 
 use super::limiter::LoginLimiter;
-use super::secret::{hash_secret, random_token, secret_matches, token_hash};
-use crate::model::{AppError, IssuedCredential, SignedInUser, Subject, UserRole, UserStatus};
+use crate::model::{AppError, SignedInUser, Subject, UserRole, UserStatus};
+use crate::secret::{hash_secret, random_token, secret_matches, token_hash};
 use crate::store::{Credential, Store};
 
 /// Lifetime of an access token, in seconds.
@@ -60,7 +60,7 @@ pub async fn issue_token(
 ) -> Result<String, AppError> {
     let Some(credential) = store.get_credential(client_id).await? else {
         // As slow as a wrong secret, so timing does not tell which ids exist.
-        super::secret::waste_a_verification();
+        crate::secret::waste_a_verification();
         return Err(rejected());
     };
     if !secret_matches(secret, &credential.secret_hash) {
@@ -103,32 +103,6 @@ pub async fn exchange(
         }
         Err(other) => Err(other),
     }
-}
-
-/// Makes a new client id and secret, stores the secret's hash, and
-/// answers both (the only time the secret is seen). `client_id` keeps an
-/// existing id (a rotation); its old secret and tokens stop working.
-pub async fn issue_credential(
-    store: &Store,
-    client_id: Option<String>,
-    role: UserRole,
-    owner: Option<String>,
-) -> Result<IssuedCredential, AppError> {
-    // 128 bits for the id (not secret), 256 for the secret.
-    let client_id = client_id.unwrap_or_else(|| random_token()[..32].to_string());
-    let client_secret = random_token();
-    store
-        .put_credential(&Credential {
-            client_id: client_id.clone(),
-            secret_hash: hash_secret(&client_secret)?,
-            role: role.as_str().into(),
-            owner,
-        })
-        .await?;
-    Ok(IssuedCredential {
-        client_id,
-        client_secret,
-    })
 }
 
 /// Who a bearer token acts for, or 401 when the token is unknown, expired,

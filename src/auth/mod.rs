@@ -10,9 +10,7 @@ pub mod limiter;
 pub mod machine;
 pub mod oidc;
 pub mod password;
-pub mod routes;
 pub mod same_origin;
-pub mod secret;
 pub mod session;
 pub mod subject;
 
@@ -71,6 +69,14 @@ impl AuthState {
             Some(oidc) => oidc.settings.display_name.clone(),
             None => "the identity provider".into(),
         }
+    }
+}
+
+/// Handlers that take the store find it in the sign-in state too, so the
+/// API can be served (and its routes listed) with `AuthState` alone.
+impl axum::extract::FromRef<AuthState> for Store {
+    fn from_ref(state: &AuthState) -> Store {
+        state.store.clone()
     }
 }
 

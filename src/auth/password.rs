@@ -1,62 +1,14 @@
 //! Local sign-in with e-mail and password (argon2id), and the first admin.
 
 use super::limiter::LoginLimiter;
-use super::secret::{generated_password, hash_secret, secret_matches, waste_a_verification};
+use crate::model::user::normalize_email;
 use crate::model::{AppError, User, UserStatus};
+use crate::secret::strength::password_problem;
+use crate::secret::{generated_password, hash_secret, secret_matches, waste_a_verification};
 use crate::store::Store;
-
-/// Shortest password accepted when one is set.
-pub const MIN_PASSWORD: usize = 10;
-
-/// The least zxcvbn score a new password must reach (0 to 4): 2 stands
-/// for about a million guesses, out of reach online behind the sign-in
-/// rate limit, and what is left offline is argon2id's to slow.
-const MIN_STRENGTH: u8 = 2;
-
-/// Why `password` may not be set, or `None`. `personal` is what an
-/// attacker would try first (the e-mail, names): a password built from
-/// them is weak however long.
-pub fn password_problem(password: &str, personal: &[&str]) -> Option<String> {
-    if password.chars().count() < MIN_PASSWORD {
-        return Some(format!(
-            "The password needs at least {MIN_PASSWORD} characters."
-        ));
-    }
-    let mut inputs: Vec<&str> = personal.iter().copied().filter(|s| !s.is_empty()).collect();
-    // The e-mail's name and domain on their own too.
-    for text in personal {
-        if let Some((name, domain)) = text.split_once('@') {
-            inputs.extend([name, domain]);
-        }
-    }
-    let estimate = zxcvbn::zxcvbn(password, &inputs);
-    if u8::from(estimate.score()) >= MIN_STRENGTH {
-        return None;
-    }
-    let mut message = String::from("This password is too easy to guess");
-    let feedback = estimate.feedback();
-    match feedback.and_then(|f| f.warning()) {
-        Some(warning) => message.push_str(&format!(" ({warning})")),
-        None if password.trim().is_empty() => message.push_str(" (it is only spaces)"),
-        None => {}
-    }
-    message.push('.');
-    for suggestion in feedback.map(|f| f.suggestions()).unwrap_or_default() {
-        message.push_str(&format!(" {suggestion}"));
-    }
-    if !message.contains("phrase") {
-        message.push_str(" A few unrelated words make a strong password that is easy to remember.");
-    }
-    Some(message)
-}
 
 /// The one answer to any wrong e-mail or password: it does not say which.
 pub const WRONG_CREDENTIALS: &str = "Wrong e-mail or password.";
-
-/// E-mails are compared in lower case; the store keeps them that way.
-pub fn normalize_email(email: &str) -> String {
-    email.trim().to_ascii_lowercase()
-}
 
 /// Checks a sign-in attempt. Errors: 429 while rate-limited, 401 for any
 /// wrong e-mail or password (one message), 403 for a disabled account
@@ -147,34 +99,4 @@ pub async fn bootstrap_admin(
     let password = generated_password();
     store.put_admin(&email, &hash_secret(&password)?).await?;
     Ok(AdminBootstrap::Generated { email, password })
-}
-
-#[cfg(test)]
-mod strength_tests {
-    use super::password_problem;
-
-    #[test]
-    fn weak_passwords_are_refused_with_a_reason() {
-        let me = ["new.person@example.com", "New", "Person"];
-        let spaces = password_problem("          ", &me).unwrap();
-        assert!(spaces.contains("too easy to guess"), "{spaces}");
-        assert!(password_problem("new.person@example.com", &me).is_some());
-        assert!(password_problem("password123", &me).is_some());
-        assert!(password_problem("1234567890", &me).is_some());
-        assert!(password_problem("short", &me)
-            .unwrap()
-            .contains("at least 10"));
-        // What the test suites and the bench sign in with.
-        for fine in [
-            "correct horse battery staple",
-            "admin-password-for-tests",
-            "e2e-admin-password",
-            "bench-admin-password",
-            "payments-member-1",
-            "compilers-1952",
-            "long-enough-1",
-        ] {
-            assert_eq!(password_problem(fine, &me), None, "{fine}");
-        }
-    }
 }

@@ -84,7 +84,7 @@ pub async fn require_same_origin(
     let error = crate::model::AppError::Forbidden(format!(
         "Cross-site request refused: {reason}. Changes are only accepted from the portal's own pages."
     ));
-    crate::api::ApiError(error).into_response()
+    crate::envelope::ApiError(error).into_response()
 }
 
 #[cfg(test)]

@@ -100,10 +100,10 @@ pub async fn resolve(
         return next.run(req).await;
     }
     let subject = match bearer(&req) {
-        Err(e) => return crate::api::ApiError(e).into_response(),
+        Err(e) => return crate::envelope::ApiError(e).into_response(),
         Ok(Some(token)) => match super::machine::verify_token(&state.store, &token).await {
             Ok(subject) => subject,
-            Err(e) => return crate::api::ApiError(e).into_response(),
+            Err(e) => return crate::envelope::ApiError(e).into_response(),
         },
         Ok(None) => match session_subject(&state, &session).await {
             Ok(Ok(subject)) => subject,
@@ -111,7 +111,7 @@ pub async fn resolve(
                 req.extensions_mut().insert(SessionEnded(ended));
                 Subject::Anonymous
             }
-            Err(e) => return crate::api::ApiError(e).into_response(),
+            Err(e) => return crate::envelope::ApiError(e).into_response(),
         },
     };
     req.extensions_mut().insert(subject);
@@ -170,7 +170,10 @@ pub async fn require_sign_in(req: Request, next: Next) -> Response {
         .path_and_query()
         .map(|pq| pq.as_str().to_string())
         .unwrap_or_else(|| "/".into());
-    let mut location = format!("/login?next={}", super::routes::url_encode(&next_path));
+    let mut location = format!(
+        "/login?next={}",
+        crate::model::url::encode_component(&next_path)
+    );
     if let Some(SessionEnded(ended)) = req.extensions().get::<SessionEnded>() {
         location.push_str(&format!("&ended={}", ended.code()));
     }

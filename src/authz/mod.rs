@@ -89,6 +89,53 @@ pub fn audit_scope(subject: &Subject) -> AuditScope {
     }
 }
 
+/// May `subject` write to the catalog at all? Anyone signed in, a person
+/// or a token; what they may write is each blueprint's permissions'.
+pub fn may_write_catalog(subject: &Subject) -> Decision {
+    if subject.is_signed_in() {
+        Decision {
+            allowed: true,
+            reason: "signed-in subjects write what blueprint permissions allow".into(),
+        }
+    } else {
+        Decision {
+            allowed: false,
+            reason: "writing to the catalog needs a signed-in user or an access token: POST /v1/auth/access_token, then send `Authorization: Bearer <accessToken>`".into(),
+        }
+    }
+}
+
+/// Which teams `subject` may give an entity in a form: admins any team,
+/// everyone else only their own (`ownedByTeam` then admits them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TeamChoice {
+    Any,
+    Own(Vec<String>),
+}
+
+pub fn assignable_teams(subject: &Subject) -> TeamChoice {
+    if subject.role() == Some(UserRole::Admin) {
+        TeamChoice::Any
+    } else {
+        TeamChoice::Own(subject.email_and_teams().1.to_vec())
+    }
+}
+
+/// May `subject` hold personal API credentials (and open the credentials
+/// page)? People only: a token cannot mint tokens for itself.
+pub fn may_hold_personal_credentials(subject: &Subject) -> Decision {
+    match subject {
+        Subject::User(_) => Decision {
+            allowed: true,
+            reason: "people hold personal credentials".into(),
+        },
+        _ => Decision {
+            allowed: false,
+            reason: "only people signed in to the portal have personal credentials".into(),
+        },
+    }
+}
+
 /// May `subject` invite people and manage accounts? Admins only.
 pub fn may_manage_users(subject: &Subject) -> Decision {
     if subject.role() == Some(UserRole::Admin) {

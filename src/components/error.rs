@@ -42,7 +42,9 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
         AppError::NotFound(_) => "Not found",
         AppError::Forbidden(_) => "You don't have access",
         AppError::Unauthorized(_) => "Please sign in",
-        AppError::Invalid(_) | AppError::BadRequest(_) => "This request can't be shown",
+        AppError::Invalid(_) | AppError::Fields(_) | AppError::BadRequest(_) => {
+            "This request can't be shown"
+        }
         AppError::Conflict(_) => "Conflict",
         AppError::PayloadTooLarge(_) => "Too large",
         AppError::TooManyRequests(_) => "Too many requests",

@@ -32,6 +32,7 @@ pub struct CatalogView {
 /// The URL parameters of a view, exactly as the catalog page reads them.
 #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ViewParams {
     /// The filter as Port's query JSON.
     pub filter: String,
@@ -162,6 +163,23 @@ pub struct SavedView {
     /// Unique per page and person; the `view` URL parameter names it.
     pub name: String,
     pub view: CatalogView,
+}
+
+/// The URL of a catalog page showing `params` from row `offset`.
+pub fn view_href(page: &str, params: &ViewParams, offset: i64) -> String {
+    let mut pairs: Vec<String> = params
+        .pairs()
+        .into_iter()
+        .map(|(name, value)| format!("{name}={}", super::url::encode_component(&value)))
+        .collect();
+    if offset > 0 {
+        pairs.push(format!("offset={offset}"));
+    }
+    if pairs.is_empty() {
+        format!("/catalog/{page}")
+    } else {
+        format!("/catalog/{page}?{}", pairs.join("&"))
+    }
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! Port's `{"ok": false, "error", "message"}` envelope. Each variant carries a
 //! message meant for a person and maps to one HTTP status.
 
+use super::validate::FieldError;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -33,6 +34,12 @@ pub enum AppError {
     /// Well-formed but breaks a schema rule (422).
     #[error("{0}")]
     Invalid(String),
+    /// A write refused for what particular fields hold: values that break
+    /// the schema (422), related entities that do not exist (404), an
+    /// identifier already taken (409). One message for an API client, and
+    /// each field's own for a form to show next to its input.
+    #[error("{}", .0.message)]
+    Fields(FieldErrors),
     /// The database or another dependency does not answer (503).
     #[error("{0}")]
     Unavailable(String),
@@ -52,6 +59,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::PayloadTooLarge(_) => 413,
             AppError::Invalid(_) => 422,
+            AppError::Fields(f) => f.status,
             AppError::TooManyRequests(_) => 429,
             AppError::Unavailable(_) => 503,
             AppError::Internal(_) => 500,
@@ -68,6 +76,11 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::Invalid(_) => "invalid_request",
+            AppError::Fields(f) => match f.status {
+                404 => "not_found",
+                409 => "conflict",
+                _ => "invalid_request",
+            },
             AppError::TooManyRequests(_) => "too_many_requests",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal_error",
@@ -86,7 +99,29 @@ impl AppError {
             | AppError::TooManyRequests(m)
             | AppError::Unavailable(m)
             | AppError::Internal(m) => m,
+            AppError::Fields(f) => &f.message,
         }
+    }
+}
+
+/// What `AppError::Fields` carries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors {
+    /// 422, 404 or 409.
+    pub status: u16,
+    /// All of it in one sentence, for an API client.
+    pub message: String,
+    pub fields: Vec<FieldError>,
+}
+
+impl FieldErrors {
+    /// Invalid values (422), the message joining every field's.
+    pub fn invalid(fields: Vec<FieldError>) -> AppError {
+        AppError::Fields(FieldErrors {
+            status: 422,
+            message: super::validate::joined(&fields),
+            fields,
+        })
     }
 }
 

@@ -21,6 +21,7 @@ pub mod permissions;
 pub mod query;
 pub mod relation_path;
 pub mod subject;
+pub mod url;
 pub mod user;
 pub mod validate;
 

@@ -170,6 +170,11 @@ pub struct Invitation {
     pub expires_at: DateTime<Utc>,
 }
 
+/// E-mails are compared in lower case; the store keeps them that way.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_ascii_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

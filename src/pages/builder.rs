@@ -10,7 +10,7 @@ use leptos_meta::Title;
 
 #[server(endpoint = "get_blueprints", output = crate::model::json_codec::Json)]
 pub async fn get_blueprints() -> Result<Vec<Blueprint>, AppError> {
-    crate::services::catalog::blueprints(&crate::server::store()?).await
+    crate::services::blueprints::blueprints(&crate::pages::context::store()?).await
 }
 
 fn type_label(kind: PropertyType, format: Option<&str>) -> String {

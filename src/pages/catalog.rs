@@ -9,10 +9,11 @@
 
 use super::entity_form::{new_entity_form, open_saved_entity, CreateEntity};
 use super::filter_builder::{filter_builder, BuiltFilter, OnApply};
-use super::urlencode;
 use crate::components::error::{ErrorView, Loading};
 use crate::components::icon::Icon;
+use crate::model::catalog_view::view_href;
 use crate::model::deferred::Deferred;
+use crate::model::url::encode_component;
 use crate::model::{
     ActiveView, AppError, CatalogEditing, CatalogPageData, CatalogPageView, ViewParams,
 };
@@ -45,16 +46,10 @@ pub async fn get_catalog_page(
 #[server(endpoint = "get_catalog_view", output = crate::model::json_codec::Json)]
 pub async fn get_catalog_view(
     page: String,
-    sort: String,
-    search: String,
-    offset: i64,
-    #[server(default)] mine: bool,
-    #[server(default)] filter: String,
-    #[server(default)] cols: String,
-    #[server(default)] group: String,
+    #[server(default)] params: ViewParams,
+    #[server(default)] offset: i64,
     #[server(default)] view: String,
 ) -> Result<CatalogPageView, AppError> {
-    let params = ViewParams::of_url(filter, sort, search, cols, group, mine);
     let data = load_catalog_page(&page, params, offset, view).await?;
     Ok(super::catalog_table::page_view(&page, data))
 }
@@ -67,13 +62,13 @@ async fn load_catalog_page(
     saved: String,
 ) -> Result<CatalogPageData, AppError> {
     use crate::services::catalog_page::{catalog_page, CatalogRequest};
-    let subject = crate::server::subject().await?;
+    let subject = crate::pages::context::subject().await?;
     let request = CatalogRequest {
         params,
         offset,
         saved,
     };
-    catalog_page(&crate::server::store()?, &subject, page, &request).await
+    catalog_page(&crate::pages::context::store()?, &subject, page, &request).await
 }
 
 /// Saves the view described by the parameters as the caller's view `name`;
@@ -90,20 +85,26 @@ pub async fn save_view(
     #[server(default)] mine: bool,
 ) -> Result<String, AppError> {
     let params = ViewParams::of_url(filter, sort, search, cols, group, mine);
-    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    let (store, subject) = (
+        crate::pages::context::store()?,
+        crate::pages::context::subject().await?,
+    );
     let saved = crate::services::views::save_view(&store, &subject, &page, &name, &params).await?;
     let href = format!(
         "/catalog/{}?view={}",
-        urlencode(&page),
-        urlencode(&saved.name)
+        encode_component(&page),
+        encode_component(&saved.name)
     );
-    crate::server::redirect_plain_form_to(&href);
+    crate::pages::context::redirect_plain_form_to(&href);
     Ok(href)
 }
 
 #[server(endpoint = "delete_view", output = crate::model::json_codec::Json)]
 pub async fn delete_view(page: String, name: String) -> Result<(), AppError> {
-    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    let (store, subject) = (
+        crate::pages::context::store()?,
+        crate::pages::context::subject().await?,
+    );
     crate::services::views::delete_view(&store, &subject, &page, &name).await
 }
 
@@ -120,14 +121,20 @@ pub async fn save_default_view(
     #[server(default)] mine: bool,
 ) -> Result<(), AppError> {
     let params = ViewParams::of_url(filter, sort, search, cols, group, mine);
-    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    let (store, subject) = (
+        crate::pages::context::store()?,
+        crate::pages::context::subject().await?,
+    );
     crate::services::views::save_default_view(&store, &subject, &page, &params).await
 }
 
 /// Sets the page's initial filter (Port's query JSON; empty removes it).
 #[server(endpoint = "set_page_filter", output = crate::model::json_codec::Json)]
 pub async fn set_page_filter(page: String, filter: String) -> Result<(), AppError> {
-    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    let (store, subject) = (
+        crate::pages::context::store()?,
+        crate::pages::context::subject().await?,
+    );
     crate::services::views::set_initial_filter(&store, &subject, &page, &filter).await
 }
 
@@ -139,7 +146,10 @@ pub async fn create_page_from_view(
     title: String,
     #[server(default)] filter: String,
 ) -> Result<String, AppError> {
-    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    let (store, subject) = (
+        crate::pages::context::store()?,
+        crate::pages::context::subject().await?,
+    );
     let filter = crate::services::catalog_page::view_of_params(&ViewParams {
         filter,
         ..ViewParams::default()
@@ -148,25 +158,8 @@ pub async fn create_page_from_view(
     let href =
         crate::services::pages::create_page_from_view(&store, &subject, &page, &title, filter)
             .await?;
-    crate::server::redirect_plain_form_to(&href);
+    crate::pages::context::redirect_plain_form_to(&href);
     Ok(href)
-}
-
-/// The URL of a catalog page showing `params` from row `offset`.
-pub fn view_href(page: &str, params: &ViewParams, offset: i64) -> String {
-    let mut pairs: Vec<String> = params
-        .pairs()
-        .into_iter()
-        .map(|(name, value)| format!("{name}={}", urlencode(&value)))
-        .collect();
-    if offset > 0 {
-        pairs.push(format!("offset={offset}"));
-    }
-    if pairs.is_empty() {
-        format!("/catalog/{page}")
-    } else {
-        format!("/catalog/{page}?{}", pairs.join("&"))
-    }
 }
 
 /// Hidden inputs carrying a view's parameters in a form.
@@ -375,7 +368,7 @@ fn views_menu(page_id: &str, data: &CatalogPageView, actions: Actions) -> AnyVie
         ActiveView::Url => "Views".into(),
     };
     let default_link = data.has_default_view.then(|| {
-        let href = format!("/catalog/{}", urlencode(&page_id));
+        let href = format!("/catalog/{}", encode_component(&page_id));
         view! { <li><a href=href>"Page default"</a></li> }
     });
     let personal = data
@@ -383,7 +376,7 @@ fn views_menu(page_id: &str, data: &CatalogPageView, actions: Actions) -> AnyVie
         .iter()
         .map(|name| {
             let (page_id, name) = (page_id.clone(), name.clone());
-            let href = format!("/catalog/{}?view={}", urlencode(&page_id), urlencode(&name));
+            let href = format!("/catalog/{}?view={}", encode_component(&page_id), encode_component(&name));
             let on = data.active_view == ActiveView::Personal(name.clone());
             let label = format!("Delete view {name}");
             let shown = name.clone();
@@ -589,19 +582,7 @@ pub fn CatalogPage() -> impl IntoView {
             };
             (page_id(), view, offset(), param("view"), changes())
         },
-        |(page, view, offset, saved, _)| {
-            get_catalog_view(
-                page,
-                view.sort,
-                view.search,
-                offset,
-                view.mine,
-                view.filter,
-                view.columns,
-                view.group,
-                saved,
-            )
-        },
+        |(page, view, offset, saved, _)| get_catalog_view(page, view, offset, saved),
     );
     // A created entity opens on its own page; a saved view opens itself.
     open_saved_entity(actions.create);
@@ -627,7 +608,7 @@ pub fn CatalogPage() -> impl IntoView {
                         let description = data.description.clone();
                         let creating = data.may_create && query.read().get("new").is_some();
                         let new_link = (data.may_create && !creating).then(|| {
-                            let href = format!("/catalog/{}?new", urlencode(&page_id()));
+                            let href = format!("/catalog/{}?new", encode_component(&page_id()));
                             let label = format!("New {}", data.blueprint_title.to_ascii_lowercase());
                             view! { <a class="button primary" href=href>{label}</a> }
                         });
@@ -654,7 +635,7 @@ pub fn CatalogPage() -> impl IntoView {
                     Err(error) => {
                         // A link that drops the view's parameters, so a bad
                         // filter in a URL is one click from a working page.
-                        let reset = format!("/catalog/{}", urlencode(&page_id()));
+                        let reset = format!("/catalog/{}", encode_component(&page_id()));
                         view! {
                             <ErrorView error/>
                             <p><a class="button" href=reset>"Open the page without filters"</a></p>

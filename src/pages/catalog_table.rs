@@ -6,12 +6,12 @@
 //! before hydration and with the keyboard alone, and the browser bundle
 //! needs none of this code (see [`CatalogPageView`]).
 
-use super::catalog::view_href;
-use super::urlencode;
 use crate::components::badge::TeamChip;
 use crate::components::value::{local_time, PropertyValue};
+use crate::model::catalog_view::view_href;
 use crate::model::deferred::Deferred;
 use crate::model::filter_input::{describe_rule, filter_fields};
+use crate::model::url::encode_component;
 use crate::model::{
     plain_text, Blueprint, CatalogEditing, CatalogPageContext, CatalogPageData, CatalogPageHtml,
     CatalogPageView, Entity, EntitySort, PropertyType, SortOrder, ViewParams,
@@ -75,7 +75,7 @@ fn export_menu(blueprint: &str) -> AnyView {
     let link = |format: &str, label: &'static str| {
         let href = format!(
             "/v1/export?blueprints={}&format={format}",
-            urlencode(blueprint)
+            encode_component(blueprint)
         );
         view! { <li><a href=href download="" rel="external">{label}</a></li> }
     };
@@ -213,7 +213,7 @@ pub fn visible_keys(context: &CatalogPageContext) -> Vec<String> {
 fn cell(blueprint: &Blueprint, entity: &Entity, column: &Column) -> AnyView {
     match column.key.as_str() {
         "$title" => {
-            let href = format!("/entity/{}/{}", urlencode(&entity.blueprint), urlencode(&entity.identifier));
+            let href = format!("/entity/{}/{}", encode_component(&entity.blueprint), encode_component(&entity.identifier));
             view! { <a class="entity-link" href=href>{entity.display_title().to_string()}</a> }.into_any()
         }
         "$identifier" => view! { <code>{entity.identifier.clone()}</code> }.into_any(),
@@ -235,7 +235,7 @@ fn cell(blueprint: &Blueprint, entity: &Entity, column: &Column) -> AnyView {
                 view! {
                     <span class="chips">
                         {entity.related(relation).into_iter().map(|id| {
-                            let href = format!("/entity/{}/{}", urlencode(&target), urlencode(&id));
+                            let href = format!("/entity/{}/{}", encode_component(&target), encode_component(&id));
                             view! { <a class="chip chip-link" href=href>{id}</a> }
                         }).collect_view()}
                     </span>

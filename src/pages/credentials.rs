@@ -11,23 +11,28 @@ use leptos_meta::Title;
 
 #[server(endpoint = "get_credentials", output = crate::model::json_codec::Json)]
 pub async fn get_credentials() -> Result<CredentialsView, AppError> {
-    crate::services::credentials::view(&crate::server::store()?, &crate::server::subject().await?)
-        .await
+    crate::services::credentials::view(
+        &crate::pages::context::store()?,
+        &crate::pages::context::subject().await?,
+    )
+    .await
 }
 
 /// Makes or rotates the viewer's own credentials.
 #[server(endpoint = "rotate_my_credentials", output = crate::model::json_codec::Json)]
 pub async fn rotate_my_credentials() -> Result<IssuedCredential, AppError> {
-    let subject = crate::server::subject().await?;
-    let email = match &subject {
-        crate::model::Subject::User(u) => u.email.clone(),
-        _ => {
-            return Err(AppError::Forbidden(
-                "only people have personal credentials".into(),
-            ))
-        }
-    };
-    crate::services::credentials::rotate_personal(&crate::server::store()?, &subject, &email).await
+    let subject = crate::pages::context::subject().await?;
+    crate::authz::require(
+        &subject,
+        crate::authz::may_hold_personal_credentials(&subject),
+    )?;
+    let email = subject.audit_name();
+    crate::services::credentials::rotate_personal(
+        &crate::pages::context::store()?,
+        &subject,
+        &email,
+    )
+    .await
 }
 
 #[server(endpoint = "create_machine_credential", output = crate::model::json_codec::Json)]
@@ -35,8 +40,8 @@ pub async fn create_machine_credential(role: String) -> Result<IssuedCredential,
     use crate::model::UserRole;
     let role = UserRole::admin_or_member(&role)?;
     crate::services::credentials::create_machine(
-        &crate::server::store()?,
-        &crate::server::subject().await?,
+        &crate::pages::context::store()?,
+        &crate::pages::context::subject().await?,
         role,
     )
     .await
@@ -45,8 +50,8 @@ pub async fn create_machine_credential(role: String) -> Result<IssuedCredential,
 #[server(endpoint = "revoke_credential", output = crate::model::json_codec::Json)]
 pub async fn revoke_credential(client_id: String) -> Result<(), AppError> {
     crate::services::credentials::revoke(
-        &crate::server::store()?,
-        &crate::server::subject().await?,
+        &crate::pages::context::store()?,
+        &crate::pages::context::subject().await?,
         &client_id,
     )
     .await

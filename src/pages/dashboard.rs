@@ -9,8 +9,8 @@ use leptos_router::hooks::use_params_map;
 
 #[server(endpoint = "get_dashboard", output = crate::model::json_codec::Json)]
 pub async fn get_dashboard(page: String) -> Result<DashboardData, AppError> {
-    let subject = crate::server::subject().await?;
-    crate::services::dashboard::dashboard(&crate::server::store()?, &subject, &page).await
+    let subject = crate::pages::context::subject().await?;
+    crate::services::dashboard::dashboard(&crate::pages::context::store()?, &subject, &page).await
 }
 
 fn widget_view(widget: WidgetData) -> AnyView {

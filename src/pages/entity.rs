@@ -4,11 +4,11 @@
 //! only when the policy allows them (the server decides again).
 
 use super::entity_form::{entity_form, open_saved_entity, DeleteEntity, SaveEntity};
-use super::urlencode;
 use crate::components::badge::TeamChip;
 use crate::components::error::{ErrorView, Loading};
 use crate::components::icon::Icon;
 use crate::components::value::{local_time, PropertyValue};
+use crate::model::url::encode_component;
 use crate::model::{AppError, AuditEntry, EntityPageData};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,9 +19,9 @@ pub async fn get_entity_page(
     blueprint: String,
     identifier: String,
 ) -> Result<EntityPageData, AppError> {
-    let subject = crate::server::subject().await?;
+    let subject = crate::pages::context::subject().await?;
     crate::services::catalog::entity_page(
-        &crate::server::store()?,
+        &crate::pages::context::store()?,
         &subject,
         &blueprint,
         &identifier,
@@ -100,8 +100,8 @@ fn entity_actions(data: &EntityPageData, delete: ServerAction<DeleteEntity>) -> 
     let entity = &data.entity;
     let edit_href = format!(
         "/entity/{}/{}?edit",
-        urlencode(&entity.blueprint),
-        urlencode(&entity.identifier)
+        encode_component(&entity.blueprint),
+        encode_component(&entity.identifier)
     );
     let edit = data
         .abilities

@@ -8,10 +8,10 @@
 // them as a plain form), so some take more than clippy's seven.
 #![allow(clippy::too_many_arguments)]
 
-use super::urlencode;
 use crate::components::error::ErrorView;
 use crate::model::deferred::Deferred;
 use crate::model::form::{input_kind, text_of, FormOutcome, InputKind};
+use crate::model::url::encode_component;
 use crate::model::validate::FieldError;
 use crate::model::{AppError, Blueprint, CatalogEditing, EntityPageData, PropertySchema};
 use leptos::prelude::*;
@@ -43,7 +43,10 @@ pub async fn save_entity(
         // the form offered teams, so that means "no team".
         team: teams_offered.then(|| team.into_keys().collect()),
     };
-    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    let (store, subject) = (
+        crate::pages::context::store()?,
+        crate::pages::context::subject().await?,
+    );
     crate::services::entities::save_form(&store, &subject, form).await
 }
 
@@ -67,7 +70,10 @@ pub async fn create_entity(
         relations,
         team: Some(team.into_keys().collect()),
     };
-    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    let (store, subject) = (
+        crate::pages::context::store()?,
+        crate::pages::context::subject().await?,
+    );
     crate::services::entities::create_form(&store, &subject, form).await
 }
 
@@ -78,19 +84,25 @@ pub async fn find_related(
     blueprint: String,
     text: String,
 ) -> Result<Vec<crate::model::RelatedChoice>, AppError> {
-    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    let (store, subject) = (
+        crate::pages::context::store()?,
+        crate::pages::context::subject().await?,
+    );
     crate::services::catalog::related_choices(&store, &subject, &blueprint, &text).await
 }
 
 /// Deletes an entity; answers where to go next (its catalog page, or home).
 #[server(endpoint = "delete_entity", output = crate::model::json_codec::Json)]
 pub async fn delete_entity(blueprint: String, identifier: String) -> Result<String, AppError> {
-    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    let (store, subject) = (
+        crate::pages::context::store()?,
+        crate::pages::context::subject().await?,
+    );
     crate::services::entities::delete_entity(&store, &subject, &blueprint, &identifier).await?;
-    let catalog = crate::services::catalog::catalog_href(&store, &subject, &blueprint).await?;
+    let catalog = crate::services::pages::catalog_href(&store, &subject, &blueprint).await?;
     let href = catalog.unwrap_or_else(|| "/".into());
     // Confirmed before hydration, the deleted entity's page would be next.
-    crate::server::redirect_plain_form_to(&href);
+    crate::pages::context::redirect_plain_form_to(&href);
     Ok(href)
 }
 
@@ -127,8 +139,8 @@ where
         if let Some(Ok(FormOutcome::Saved(entity))) = action.value().get() {
             let to = format!(
                 "/entity/{}/{}",
-                urlencode(&entity.blueprint),
-                urlencode(&entity.identifier)
+                encode_component(&entity.blueprint),
+                encode_component(&entity.identifier)
             );
             navigate(&to, Default::default());
         }
@@ -534,8 +546,8 @@ pub async fn entity_form(data: EntityPageData, save: ServerAction<SaveEntity>) -
     let errors = field_errors(save);
     let page_href = format!(
         "/entity/{}/{}",
-        urlencode(&entity.blueprint),
-        urlencode(&entity.identifier)
+        encode_component(&entity.blueprint),
+        encode_component(&entity.identifier)
     );
     let reload_href = format!("{page_href}?edit");
     let fields = property_fields(
@@ -615,7 +627,7 @@ pub async fn new_entity_form(
     };
     let teams = team_field(&data.assignable_teams, &[]);
     let relations = relation_fields(blueprint, &Map::new(), |_| true, &errors);
-    let cancel = format!("/catalog/{}", urlencode(&page_id));
+    let cancel = format!("/catalog/{}", encode_component(&page_id));
     let heading = format!("New {}", blueprint.title.to_ascii_lowercase());
     let blueprint_id = blueprint.identifier.clone();
     let problem = form_alert(create, None);

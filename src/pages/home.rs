@@ -8,8 +8,8 @@ use leptos_meta::Title;
 
 #[server(endpoint = "get_home", output = crate::model::json_codec::Json)]
 pub async fn get_home() -> Result<HomeData, AppError> {
-    let subject = crate::server::subject().await?;
-    crate::services::catalog::home(&crate::server::store()?, &subject).await
+    let subject = crate::pages::context::subject().await?;
+    crate::services::catalog::home(&crate::pages::context::store()?, &subject).await
 }
 
 #[component]

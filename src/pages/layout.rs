@@ -9,14 +9,14 @@ use leptos_router::components::A;
 
 #[server(endpoint = "get_sidebar", output = crate::model::json_codec::Json)]
 pub async fn get_sidebar() -> Result<Vec<SidebarItem>, AppError> {
-    let subject = crate::server::subject().await?;
-    crate::services::catalog::sidebar(&crate::server::store()?, &subject).await
+    let subject = crate::pages::context::subject().await?;
+    crate::services::pages::sidebar(&crate::pages::context::store()?, &subject).await
 }
 
 /// Who is signed in, for the user menu.
 #[server(endpoint = "get_subject", output = crate::model::json_codec::Json)]
 pub async fn get_subject() -> Result<Subject, AppError> {
-    crate::server::subject().await
+    crate::pages::context::subject().await
 }
 
 /// The signed-in person and the sign-out button (a plain form post, so

@@ -7,6 +7,8 @@ pub mod builder;
 pub mod catalog;
 #[cfg(feature = "ssr")]
 pub mod catalog_table;
+#[cfg(feature = "ssr")]
+pub mod context;
 pub mod credentials;
 pub mod dashboard;
 pub mod entity;
@@ -16,17 +18,3 @@ pub mod home;
 pub mod layout;
 pub mod not_found;
 pub mod users_teams;
-
-/// Percent-encodes a URL path segment or query value (the same on the
-/// server and in the browser).
-pub(crate) fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'$' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}

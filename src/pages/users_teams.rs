@@ -3,7 +3,7 @@
 use crate::components::badge::{Badge, TeamChip};
 use crate::components::error::{ErrorView, Loading};
 use crate::model::{
-    AppError, Invitation, Subject, Team, TeamProvider, User, UserRole, UserStatus, UsersAndTeams,
+    AppError, Invitation, Team, TeamProvider, User, UserRole, UserStatus, UsersAndTeams,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,8 +11,8 @@ use leptos_router::hooks::use_query_map;
 
 #[server(endpoint = "get_users_and_teams", output = crate::model::json_codec::Json)]
 pub async fn get_users_and_teams() -> Result<UsersAndTeams, AppError> {
-    let idp = crate::server::auth()?.idp_name();
-    crate::services::directory::users_and_teams(&crate::server::store()?, &idp).await
+    let idp = crate::pages::context::auth()?.idp_name();
+    crate::services::directory::users_and_teams(&crate::pages::context::store()?, &idp).await
 }
 
 #[server(endpoint = "create_team", output = crate::model::json_codec::Json)]
@@ -22,14 +22,20 @@ pub async fn create_team(name: String, description: String) -> Result<Team, AppE
         description: Some(Some(description)),
         users: None,
     };
-    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    let (store, subject) = (
+        crate::pages::context::store()?,
+        crate::pages::context::subject().await?,
+    );
     directory::create_team(&store, &subject, name.trim(), input).await
 }
 
 #[server(endpoint = "delete_team", output = crate::model::json_codec::Json)]
 pub async fn delete_team(name: String) -> Result<(), AppError> {
-    let idp = crate::server::auth()?.idp_name();
-    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    let idp = crate::pages::context::auth()?.idp_name();
+    let (store, subject) = (
+        crate::pages::context::store()?,
+        crate::pages::context::subject().await?,
+    );
     crate::services::directory::delete_team(&store, &subject, &name, &idp).await
 }
 
@@ -37,8 +43,11 @@ pub async fn delete_team(name: String) -> Result<(), AppError> {
 #[server(endpoint = "set_team_member", output = crate::model::json_codec::Json)]
 pub async fn set_team_member(team: String, email: String, member: bool) -> Result<Team, AppError> {
     use crate::services::directory::{self, TeamInput};
-    let idp = crate::server::auth()?.idp_name();
-    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    let idp = crate::pages::context::auth()?.idp_name();
+    let (store, subject) = (
+        crate::pages::context::store()?,
+        crate::pages::context::subject().await?,
+    );
     let mut users = directory::get_team(&store, &team).await?.users;
     users.retain(|u| *u != email);
     if member {
@@ -55,8 +64,11 @@ pub async fn set_team_member(team: String, email: String, member: bool) -> Resul
 #[server(endpoint = "set_user_role", output = crate::model::json_codec::Json)]
 pub async fn set_user_role(email: String, role: String) -> Result<User, AppError> {
     use crate::services::directory::{self, UserEdit};
-    let idp = crate::server::auth()?.idp_name();
-    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    let idp = crate::pages::context::auth()?.idp_name();
+    let (store, subject) = (
+        crate::pages::context::store()?,
+        crate::pages::context::subject().await?,
+    );
     let user = directory::get_user(&store, &email).await?;
     let mut roles = vec![role];
     roles.extend(
@@ -75,8 +87,11 @@ pub async fn set_user_role(email: String, role: String) -> Result<User, AppError
 #[server(endpoint = "set_user_status", output = crate::model::json_codec::Json)]
 pub async fn set_user_status(email: String, status: String) -> Result<User, AppError> {
     use crate::services::directory::{self, UserEdit};
-    let idp = crate::server::auth()?.idp_name();
-    let (store, subject) = (crate::server::store()?, crate::server::subject().await?);
+    let idp = crate::pages::context::auth()?.idp_name();
+    let (store, subject) = (
+        crate::pages::context::store()?,
+        crate::pages::context::subject().await?,
+    );
     let edit = UserEdit {
         status: Some(status),
         ..UserEdit::default()
@@ -89,8 +104,8 @@ pub async fn set_user_status(email: String, status: String) -> Result<User, AppE
 pub async fn invite_user(email: String, role: String) -> Result<Invitation, AppError> {
     let role = UserRole::admin_or_member(&role)?;
     crate::services::directory::invite(
-        &crate::server::store()?,
-        &crate::server::subject().await?,
+        &crate::pages::context::store()?,
+        &crate::pages::context::subject().await?,
         &email,
         role,
     )
@@ -453,7 +468,9 @@ pub fn UsersTeamsPage() -> impl IntoView {
         </nav>
         <Suspense fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
-                let is_admin = matches!(subject.await, Ok(Subject::User(u)) if u.role == UserRole::Admin);
+                let is_admin = subject
+                    .await
+                    .is_ok_and(|s| crate::authz::may_manage_users(&s).allowed);
                 let admin = is_admin.then_some(actions);
                 let form = match (is_admin, teams_tab()) {
                     (false, _) => ().into_any(),

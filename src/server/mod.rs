@@ -5,7 +5,6 @@ mod function_errors;
 mod headers;
 
 use crate::app::{shell, App};
-use crate::model::AppError;
 use crate::store::Store;
 use axum::extract::FromRef;
 use axum::Router;
@@ -39,41 +38,6 @@ impl AppState {
             secure_cookies: false,
         }
     }
-}
-
-/// The acting subject of the current request, for server functions.
-pub async fn subject() -> Result<crate::model::Subject, AppError> {
-    leptos_axum::extract::<crate::model::Subject>()
-        .await
-        .map_err(|e| AppError::Internal(format!("could not read the request: {e}")))
-}
-
-/// Sends a plain form post (one sent before the page hydrated, which asks
-/// for HTML) to `href` once its server function succeeded; without this it
-/// would land back on the page it came from. Calls from the hydrated page
-/// ask for data and navigate themselves.
-pub fn redirect_plain_form_to(href: &str) {
-    let accepts_html = leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|parts| parts.headers.get(axum::http::header::ACCEPT).cloned())
-        .and_then(|accept| accept.to_str().map(|a| a.contains("text/html")).ok())
-        .unwrap_or(false);
-    if accepts_html {
-        leptos_axum::redirect(href);
-    }
-}
-
-/// The authentication settings, for server functions (the identity
-/// provider's name in messages).
-pub fn auth() -> Result<crate::auth::AuthState, AppError> {
-    leptos::prelude::use_context::<crate::auth::AuthState>().ok_or_else(|| {
-        AppError::Internal("the sign-in settings are not available to this request".into())
-    })
-}
-
-/// The store of the current request, for server functions.
-pub fn store() -> Result<Store, AppError> {
-    leptos::prelude::use_context::<Store>()
-        .ok_or_else(|| AppError::Internal("the database is not available to this request".into()))
 }
 
 /// Where cargo-leptos put the browser bundle. `LEPTOS_SITE_ROOT` overrides
@@ -116,11 +80,11 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY));
     // The API reads bodies through its own extractor, which answers an
     // oversized body with Port's 413 envelope rather than a bare status.
-    let api = crate::api::router().layer(axum::extract::DefaultBodyLimit::max(MAX_BODY));
+    let api =
+        crate::api::router::<AppState>().layer(axum::extract::DefaultBodyLimit::max(MAX_BODY));
     Router::new()
         .merge(api)
-        .merge(crate::auth::routes::router())
-        .merge(crate::auth::oidc::router())
+        .merge(crate::login::router())
         .merge(pages)
         .layer(axum::middleware::from_fn(
             function_errors::restore_error_status,

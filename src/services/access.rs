@@ -148,6 +148,22 @@ pub fn compile_on(
     compile_filter(store.dialect(), query, &scope)
 }
 
+/// The view's own filter compiled for the viewer; one that does not fit
+/// the blueprint is 422 naming the rule.
+pub fn filter_on(
+    store: &Store,
+    subject: &Subject,
+    blueprint: &Blueprint,
+    filter: &Query,
+) -> Result<Sql, AppError> {
+    compile_on(store, subject, blueprint, filter).map_err(|e| {
+        AppError::Invalid(format!(
+            "the filter does not fit blueprint `{}`: {e}",
+            blueprint.identifier
+        ))
+    })
+}
+
 /// A stored read policy compiled for `subject`; one that no longer fits
 /// the schema is a fault an admin must fix, not the reader's.
 pub fn compile_for(

@@ -46,7 +46,7 @@ async fn require_entity_readable(
     blueprint: &str,
     identifier: &str,
 ) -> Result<(), AppError> {
-    let blueprint = crate::services::catalog::blueprint(store, blueprint).await?;
+    let blueprint = crate::services::blueprints::blueprint(store, blueprint).await?;
     let restriction = access::read_restriction(store, subject, &blueprint).await?;
     match store.get_entity(&blueprint.identifier, identifier).await? {
         Some(entity) => access::require_readable(store, subject, &blueprint, &entity).await,

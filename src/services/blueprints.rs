@@ -10,6 +10,19 @@ use crate::services::access::require_or_record;
 use crate::store::Store;
 use serde_json::{Map, Value};
 
+/// Every blueprint.
+pub async fn blueprints(store: &Store) -> Result<Vec<Blueprint>, AppError> {
+    Ok(store.list_blueprints().await?)
+}
+
+/// One blueprint, or 404 naming it.
+pub async fn blueprint(store: &Store, identifier: &str) -> Result<Blueprint, AppError> {
+    store
+        .get_blueprint(identifier)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("there is no blueprint `{identifier}`")))
+}
+
 /// Only admins change the data model; a refusal is recorded.
 async fn require_data_model(
     store: &Store,
@@ -77,7 +90,7 @@ pub async fn replace(
     mut blueprint: Blueprint,
 ) -> Result<Blueprint, AppError> {
     require_data_model(store, subject, "UPDATE", identifier).await?;
-    let before = crate::services::catalog::blueprint(store, identifier).await?;
+    let before = crate::services::blueprints::blueprint(store, identifier).await?;
     if blueprint.identifier != identifier {
         return Err(AppError::Invalid(format!(
             "identifier: blueprints cannot be renamed (`{identifier}` → `{}`)",
@@ -103,7 +116,7 @@ pub async fn patch(
     patch: Map<String, Value>,
 ) -> Result<Blueprint, AppError> {
     require_data_model(store, subject, "UPDATE", identifier).await?;
-    let before = crate::services::catalog::blueprint(store, identifier).await?;
+    let before = crate::services::blueprints::blueprint(store, identifier).await?;
     let mut document = match serde_json::to_value(&before) {
         Ok(Value::Object(map)) => map,
         _ => {
@@ -129,7 +142,7 @@ pub async fn delete(
     delete_entities: bool,
 ) -> Result<u64, AppError> {
     require_data_model(store, subject, "DELETE", identifier).await?;
-    let blueprint = crate::services::catalog::blueprint(store, identifier).await?;
+    let blueprint = crate::services::blueprints::blueprint(store, identifier).await?;
     let referrers: Vec<String> = store
         .list_blueprints()
         .await?

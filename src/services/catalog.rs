@@ -1,98 +1,30 @@
-//! Reading the catalog: blueprints, catalog pages with their tables, and
-//! entity pages.
+//! Reading the catalog: the home overview, entity pages, and what relation
+//! pickers and counts show, each limited to what the subject may read.
+//! Catalog page tables are in `catalog_page`; pages and the sidebar in
+//! `pages`; blueprints in `blueprints`.
 
-use crate::authz::{may_read_page, ReadScope};
+use crate::authz::ReadScope;
 use crate::model::{
-    AppError, Blueprint, BlueprintSummary, Entity, EntityPageData, EntitySort, HomeData, Page,
-    PageType, SidebarItem, Subject,
+    AppError, Blueprint, BlueprintSummary, Entity, EntityPageData, EntitySort, HomeData, Subject,
 };
 use crate::query::EntityListing;
 use crate::services::access;
+use crate::services::blueprints::blueprint;
+use crate::services::pages::catalog_href;
 use crate::store::Store;
 
 /// Changes an entity page lists.
 const HISTORY_SHOWN: i64 = 20;
 
-/// The pages `subject` may read, in sidebar order.
-pub async fn sidebar(store: &Store, subject: &Subject) -> Result<Vec<SidebarItem>, AppError> {
-    Ok(store
-        .list_pages()
-        .await?
-        .into_iter()
-        .filter(|page| may_read_page(subject, page).allowed)
-        .map(|page| SidebarItem {
-            href: page.href(),
-            identifier: page.identifier,
-            title: page.title,
-            icon: page.icon,
-            kind: page.kind,
-        })
-        .collect())
-}
-
-/// The first catalog page showing a blueprint's entities.
-pub(crate) fn catalog_page_in(pages: &[Page], blueprint: &str) -> Option<String> {
-    pages
-        .iter()
-        .find(|p| {
-            p.kind == PageType::BlueprintEntities && p.blueprint.as_deref() == Some(blueprint)
-        })
-        .map(Page::href)
-}
-
-/// The pages `subject` may read.
-async fn readable_pages(store: &Store, subject: &Subject) -> Result<Vec<Page>, AppError> {
-    let mut pages = store.list_pages().await?;
-    pages.retain(|p| may_read_page(subject, p).allowed);
-    Ok(pages)
-}
-
-/// The first catalog page of a blueprint that `subject` may read.
-pub async fn catalog_href(
-    store: &Store,
-    subject: &Subject,
-    blueprint: &str,
-) -> Result<Option<String>, AppError> {
-    Ok(catalog_page_in(
-        &readable_pages(store, subject).await?,
-        blueprint,
-    ))
-}
-
-/// A page `subject` may read, or 404 / 403 saying why not.
-pub(crate) async fn page_for(
-    store: &Store,
-    subject: &Subject,
-    page_id: &str,
-    kind: PageType,
-) -> Result<Page, AppError> {
-    let not_found = || {
-        AppError::NotFound(match kind {
-            PageType::BlueprintEntities => format!("there is no catalog page `{page_id}`"),
-            PageType::Dashboard => format!("there is no dashboard `{page_id}`"),
-        })
-    };
-    let page = crate::services::pages::readable_page(store, subject, page_id)
-        .await
-        .map_err(|e| match e {
-            AppError::NotFound(_) => not_found(),
-            other => other,
-        })?;
-    if page.kind != kind {
-        return Err(not_found());
-    }
-    Ok(page)
-}
-
 /// The overview of the blueprints `subject` may read something of, with
 /// the number of entities they may read.
 pub async fn home(store: &Store, subject: &Subject) -> Result<HomeData, AppError> {
-    let pages = readable_pages(store, subject).await?;
+    let pages = crate::services::pages::readable_pages(store, subject).await?;
     let all = store.list_blueprints().await?;
     let scopes = access::read_scopes(store, subject, &all).await?;
     let mut blueprints = Vec::new();
     for bp in all {
-        let href = catalog_page_in(&pages, &bp.identifier);
+        let href = crate::services::pages::catalog_page_in(&pages, &bp.identifier);
         let entities = match &scopes[&bp.identifier] {
             ReadScope::Nothing => continue,
             ReadScope::All => store.count_entities(&bp.identifier).await?,
@@ -117,17 +49,6 @@ pub async fn home(store: &Store, subject: &Subject) -> Result<HomeData, AppError
         teams: store.count_teams().await?,
         users: store.count_users().await?,
     })
-}
-
-pub async fn blueprints(store: &Store) -> Result<Vec<Blueprint>, AppError> {
-    Ok(store.list_blueprints().await?)
-}
-
-pub async fn blueprint(store: &Store, identifier: &str) -> Result<Blueprint, AppError> {
-    store
-        .get_blueprint(identifier)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("there is no blueprint `{identifier}`")))
 }
 
 /// An entity with its blueprint and the entities that point at it (those
@@ -252,14 +173,14 @@ pub(crate) async fn assignable_teams(
     store: &Store,
     subject: &Subject,
 ) -> Result<Vec<String>, AppError> {
-    Ok(match subject.role() {
-        Some(crate::model::UserRole::Admin) => store
+    Ok(match crate::authz::assignable_teams(subject) {
+        crate::authz::TeamChoice::Any => store
             .list_teams()
             .await?
             .into_iter()
             .map(|t| t.name)
             .collect(),
-        _ => subject.email_and_teams().1.to_vec(),
+        crate::authz::TeamChoice::Own(teams) => teams,
     })
 }
 

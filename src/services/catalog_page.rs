@@ -11,7 +11,9 @@ use crate::model::{
 };
 use crate::query::{EntityListing, Sql};
 use crate::services::access;
-use crate::services::catalog::{blueprint, page_for};
+use crate::services::access::filter_on;
+use crate::services::blueprints::blueprint;
+use crate::services::pages::page_for;
 use crate::store::Store;
 
 /// Rows per catalog table page.
@@ -210,22 +212,6 @@ pub fn check_view(blueprint: &Blueprint, view: &CatalogView) -> Result<(), AppEr
         }
     }
     Ok(())
-}
-
-/// The view's own filter compiled for the viewer; one that does not fit
-/// the blueprint is 422 naming the rule.
-pub fn filter_on(
-    store: &Store,
-    subject: &Subject,
-    blueprint: &Blueprint,
-    filter: &Query,
-) -> Result<Sql, AppError> {
-    access::compile_on(store, subject, blueprint, filter).map_err(|e| {
-        AppError::Invalid(format!(
-            "the filter does not fit blueprint `{}`: {e}",
-            blueprint.identifier
-        ))
-    })
 }
 
 /// "My Teams": the entities of one of the viewer's teams; someone in no

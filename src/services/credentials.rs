@@ -2,13 +2,13 @@
 //! organization's machine credentials (admins only, acting with a role).
 //! Secrets are shown once, when made or rotated.
 
-use crate::auth::machine::issue_credential;
 use crate::authz::may_manage_credentials_of;
 use crate::model::{
     AppError, CredentialInfo, CredentialsView, IssuedCredential, Subject, UserRole,
 };
+use crate::secret::{hash_secret, random_token};
 use crate::services::access::require_or_record;
-use crate::store::Store;
+use crate::store::{Credential, Store};
 
 /// The credentials `subject` may see: all for an admin, else their own.
 pub async fn list(store: &Store, subject: &Subject) -> Result<Vec<CredentialInfo>, AppError> {
@@ -31,7 +31,7 @@ pub async fn rotate_personal(
     subject: &Subject,
     email: &str,
 ) -> Result<IssuedCredential, AppError> {
-    let email = crate::auth::password::normalize_email(email);
+    let email = crate::model::user::normalize_email(email);
     let decision = may_manage_credentials_of(subject, Some(&email));
     require_or_record(
         store,
@@ -94,10 +94,12 @@ pub async fn revoke(store: &Store, subject: &Subject, client_id: &str) -> Result
 
 /// What the API credentials page shows `subject` (a signed-in person).
 pub async fn view(store: &Store, subject: &Subject) -> Result<CredentialsView, AppError> {
+    crate::authz::require(
+        subject,
+        crate::authz::may_hold_personal_credentials(subject),
+    )?;
     let Subject::User(user) = subject else {
-        return Err(AppError::Forbidden(
-            "the credentials page is for people signed in to the portal".into(),
-        ));
+        return Err(AppError::Internal("a person was expected".into()));
     };
     let is_admin = may_manage_credentials_of(subject, None).allowed;
     Ok(CredentialsView {
@@ -109,5 +111,31 @@ pub async fn view(store: &Store, subject: &Subject) -> Result<CredentialsView, A
         } else {
             Vec::new()
         },
+    })
+}
+
+/// Makes a new client id and secret, stores the secret's hash, and
+/// answers both (the only time the secret is seen). `client_id` keeps an
+/// existing id (a rotation); its old secret and tokens stop working.
+pub async fn issue_credential(
+    store: &Store,
+    client_id: Option<String>,
+    role: UserRole,
+    owner: Option<String>,
+) -> Result<IssuedCredential, AppError> {
+    // 128 bits for the id (not secret), 256 for the secret.
+    let client_id = client_id.unwrap_or_else(|| random_token()[..32].to_string());
+    let client_secret = random_token();
+    store
+        .put_credential(&Credential {
+            client_id: client_id.clone(),
+            secret_hash: hash_secret(&client_secret)?,
+            role: role.as_str().into(),
+            owner,
+        })
+        .await?;
+    Ok(IssuedCredential {
+        client_id,
+        client_secret,
     })
 }

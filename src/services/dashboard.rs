@@ -16,9 +16,8 @@ pub async fn dashboard(
     subject: &Subject,
     page_id: &str,
 ) -> Result<DashboardData, AppError> {
-    let page = super::catalog::page_for(store, subject, page_id, PageType::Dashboard).await?;
-    let mut pages = store.list_pages().await?;
-    pages.retain(|p| crate::authz::may_read_page(subject, p).allowed);
+    let page = super::pages::page_for(store, subject, page_id, PageType::Dashboard).await?;
+    let pages = super::pages::readable_pages(store, subject).await?;
     let mut widgets = Vec::with_capacity(page.widgets.len());
     for config in &page.widgets {
         widgets.push(widget(store, subject, config, &pages).await?);
@@ -60,7 +59,7 @@ async fn widget(
             unit: text("unitCustom")
                 .or_else(|| text("unit"))
                 .filter(|u| u != "none"),
-            href: super::catalog::catalog_page_in(pages, &blueprint_id),
+            href: super::pages::catalog_page_in(pages, &blueprint_id),
         }),
         Some("entities-pie-chart") => {
             let Some(property) = text("property") else {

@@ -2,8 +2,8 @@
 //! membership is the identity provider's), and inviting people (an Invited
 //! account and a one-time link to set a password).
 
-use crate::auth::secret::{hash_secret, random_token, token_hash};
 use crate::authz::{may_edit_team_membership, may_manage_users, Decision};
+use crate::secret::{hash_secret, random_token, token_hash};
 use crate::services::access::require_or_record;
 
 /// `Ok` when allowed; a refusal is recorded in the audit log under the
@@ -51,7 +51,7 @@ pub async fn list_users(store: &Store) -> Result<Vec<User>, AppError> {
 
 pub async fn get_user(store: &Store, email: &str) -> Result<User, AppError> {
     store
-        .get_user(&crate::auth::password::normalize_email(email))
+        .get_user(&crate::model::user::normalize_email(email))
         .await?
         .ok_or_else(|| AppError::NotFound(format!("user `{email}` not found")))
 }
@@ -76,7 +76,7 @@ pub struct TeamInput {
 async fn known_users(store: &Store, users: &[String]) -> Result<Vec<String>, AppError> {
     let mut emails: Vec<String> = users
         .iter()
-        .map(|e| crate::auth::password::normalize_email(e))
+        .map(|e| crate::model::user::normalize_email(e))
         .collect();
     emails.sort();
     emails.dedup();
@@ -403,7 +403,7 @@ pub async fn invite(
         email,
     )
     .await?;
-    let email = crate::auth::password::normalize_email(email);
+    let email = crate::model::user::normalize_email(email);
     if !crate::model::validate::looks_like_email(&email) {
         return Err(AppError::Invalid(format!(
             "email: `{email}` is not an e-mail address"
@@ -457,7 +457,7 @@ pub async fn accept_invitation(
     }
     let email = invitation_email(store, token).await?;
     let personal = [email.as_str(), first_name.trim(), last_name.trim()];
-    if let Some(problem) = crate::auth::password::password_problem(password, &personal) {
+    if let Some(problem) = crate::secret::strength::password_problem(password, &personal) {
         return Err(AppError::Invalid(problem));
     }
     store

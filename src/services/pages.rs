@@ -1,4 +1,5 @@
-//! Pages: listing, creating and deleting them. A catalog page is over a
+//! Pages: the ones a subject may read (the sidebar, links to a
+//! blueprint's catalog page), creating and deleting them. A catalog page is over a
 //! blueprint (any number per blueprint, each with its own initial filter);
 //! a dashboard holds widgets. Admins create and delete any; a blueprint's
 //! moderators those over their blueprint.
@@ -6,10 +7,10 @@
 use crate::authz::{may_configure_page, may_create_page, may_read_page, require};
 use crate::model::identifier::validate_entity_identifier;
 use crate::model::query::{Combinator, Query, Rule};
-use crate::model::{AppError, Page, PagePermissions, PageType, Subject};
+use crate::model::{AppError, Page, PagePermissions, PageType, SidebarItem, Subject};
+use crate::services::access::filter_on;
 use crate::services::access::require_or_record;
-use crate::services::catalog::{blueprint, page_for};
-use crate::services::catalog_page::filter_on;
+use crate::services::blueprints::blueprint;
 use crate::store::Store;
 
 /// Creates `page` (Port's page JSON), checked first: identifier, the
@@ -87,6 +88,68 @@ fn as_shown(subject: &Subject, mut page: Page) -> Page {
     page
 }
 
+/// The sidebar: the pages `subject` may read, in order.
+pub async fn sidebar(store: &Store, subject: &Subject) -> Result<Vec<SidebarItem>, AppError> {
+    Ok(readable_pages(store, subject)
+        .await?
+        .into_iter()
+        .map(|page| SidebarItem {
+            href: page.href(),
+            identifier: page.identifier,
+            title: page.title,
+            icon: page.icon,
+            kind: page.kind,
+        })
+        .collect())
+}
+
+/// The first catalog page showing a blueprint's entities.
+pub(crate) fn catalog_page_in(pages: &[Page], blueprint: &str) -> Option<String> {
+    pages
+        .iter()
+        .find(|p| {
+            p.kind == PageType::BlueprintEntities && p.blueprint.as_deref() == Some(blueprint)
+        })
+        .map(Page::href)
+}
+
+/// The first catalog page of a blueprint that `subject` may read.
+pub async fn catalog_href(
+    store: &Store,
+    subject: &Subject,
+    blueprint: &str,
+) -> Result<Option<String>, AppError> {
+    Ok(catalog_page_in(
+        &readable_pages(store, subject).await?,
+        blueprint,
+    ))
+}
+
+/// A page `subject` may read, or 404 / 403 saying why not.
+pub(crate) async fn page_for(
+    store: &Store,
+    subject: &Subject,
+    page_id: &str,
+    kind: PageType,
+) -> Result<Page, AppError> {
+    let not_found = || {
+        AppError::NotFound(match kind {
+            PageType::BlueprintEntities => format!("there is no catalog page `{page_id}`"),
+            PageType::Dashboard => format!("there is no dashboard `{page_id}`"),
+        })
+    };
+    let page = readable_page(store, subject, page_id)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound(_) => not_found(),
+            other => other,
+        })?;
+    if page.kind != kind {
+        return Err(not_found());
+    }
+    Ok(page)
+}
+
 /// One page, if `subject` may read it.
 pub async fn readable_page(store: &Store, subject: &Subject, id: &str) -> Result<Page, AppError> {
     let page = existing(store, id).await?;
@@ -114,7 +177,8 @@ pub async fn delete_page(store: &Store, subject: &Subject, id: &str) -> Result<(
     Ok(())
 }
 
-async fn existing(store: &Store, id: &str) -> Result<Page, AppError> {
+/// A stored page, or 404 naming it.
+pub(crate) async fn existing(store: &Store, id: &str) -> Result<Page, AppError> {
     store.get_page(id).await?.ok_or_else(|| not_found(id))
 }
 

@@ -1,9 +1,9 @@
 //! Reading and changing blueprint and page permissions
 //! (`/v1/blueprints/{id}/permissions`, `/v1/pages/{id}/permissions`).
-//! Everyone signed in may read them (they explain what one may do);
+//! Everyone signed in may read a blueprint's permissions, and a page's if they may read the page (they explain what one may do);
 //! only admins change them, and each change is in the audit log.
 
-use crate::authz::{may_change_permissions, may_read_page};
+use crate::authz::may_change_permissions;
 use crate::model::query::Query;
 use crate::model::{AppError, BlueprintPermissions, PagePermissions, Subject};
 use crate::services::access::{self, require_or_record};
@@ -14,7 +14,7 @@ pub async fn blueprint_permissions(
     store: &Store,
     identifier: &str,
 ) -> Result<BlueprintPermissions, AppError> {
-    let blueprint = crate::services::catalog::blueprint(store, identifier).await?;
+    let blueprint = crate::services::blueprints::blueprint(store, identifier).await?;
     access::permissions_of(store, &blueprint).await
 }
 
@@ -37,7 +37,7 @@ pub async fn patch_blueprint_permissions(
         Some(identifier),
     )
     .await?;
-    let blueprint = crate::services::catalog::blueprint(store, identifier).await?;
+    let blueprint = crate::services::blueprints::blueprint(store, identifier).await?;
     let before = access::permissions_of(store, &blueprint).await?;
     let mut after = before.clone();
     after
@@ -70,9 +70,11 @@ pub async fn page_permissions(
     subject: &Subject,
     identifier: &str,
 ) -> Result<PagePermissions, AppError> {
-    let page = page(store, identifier).await?;
-    crate::authz::require(subject, may_read_page(subject, &page))?;
-    Ok(page.permissions)
+    Ok(
+        crate::services::pages::readable_page(store, subject, identifier)
+            .await?
+            .permissions,
+    )
 }
 
 /// Applies Port's PATCH of page permissions (admins only).
@@ -92,7 +94,7 @@ pub async fn patch_page_permissions(
         Some(identifier),
     )
     .await?;
-    let page = page(store, identifier).await?;
+    let page = crate::services::pages::existing(store, identifier).await?;
     let mut after = page.permissions.clone();
     after
         .patch(body)
@@ -106,11 +108,4 @@ pub async fn patch_page_permissions(
         )));
     }
     Ok(after)
-}
-
-async fn page(store: &Store, identifier: &str) -> Result<crate::model::Page, AppError> {
-    store
-        .get_page(identifier)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("there is no page `{identifier}`")))
 }

@@ -6,9 +6,11 @@
 use crate::authz::{may_configure_page, may_save_views, require};
 use crate::model::query::Query;
 use crate::model::{AppError, Page, PageType, SavedView, Subject, ViewParams};
+use crate::services::access::filter_on;
 use crate::services::access::{self, require_or_record};
-use crate::services::catalog::{blueprint, page_for};
-use crate::services::catalog_page::{check_view, filter_on, view_of_params};
+use crate::services::blueprints::blueprint;
+use crate::services::catalog_page::{check_view, view_of_params};
+use crate::services::pages::page_for;
 use crate::store::{PageDocumentChange, Store};
 use serde_json::Value;
 

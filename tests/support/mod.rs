@@ -236,9 +236,9 @@ pub async fn post_login(
 ) {
     let form = format!(
         "email={}&password={}&next={}",
-        portolan::auth::routes::url_encode(email),
-        portolan::auth::routes::url_encode(password),
-        portolan::auth::routes::url_encode(next)
+        portolan::model::url::encode_component(email),
+        portolan::model::url::encode_component(password),
+        portolan::model::url::encode_component(next)
     );
     let req = axum::http::Request::post("/login")
         .header("content-type", "application/x-www-form-urlencoded")
@@ -340,7 +340,7 @@ pub async fn person_cookie(
         };
         store.change_user(&user, &change, "test").await.unwrap();
     }
-    let hash = portolan::auth::secret::hash_secret(MEMBER_PASSWORD).unwrap();
+    let hash = portolan::secret::hash_secret(MEMBER_PASSWORD).unwrap();
     store.set_password(email, &hash).await.unwrap();
     let (status, _, cookie, body) = post_login(store, email, MEMBER_PASSWORD, "/").await;
     assert_eq!(status, axum::http::StatusCode::SEE_OTHER, "{body}");
@@ -407,8 +407,8 @@ pub async fn server_fn_call(
         .map(|(k, v)| {
             format!(
                 "{}={}",
-                portolan::auth::routes::url_encode(k),
-                portolan::auth::routes::url_encode(v)
+                portolan::model::url::encode_component(k),
+                portolan::model::url::encode_component(v)
             )
         })
         .collect::<Vec<_>>()

@@ -1,6 +1,13 @@
 //! Secrets at rest: argon2id for passwords and client secrets, SHA-256 for
 //! random bearer tokens and invitation links (they carry 256 bits of
-//! entropy, so a fast hash is enough and lookups stay one indexed query).
+//! entropy, so a fast hash is enough and lookups stay one indexed query),
+//! and how strong a new password must be (`strength`).
+//!
+//! Below both `auth` (which checks secrets at sign-in) and `services`
+//! (which makes them: invitations, credentials), so neither imports the
+//! other for them.
+
+pub mod strength;
 
 use crate::model::AppError;
 use argon2::password_hash::{

@@ -1,13 +1,20 @@
-//! The sign-in routes: `GET`/`POST /login` and `POST /logout`.
+//! The sign-in pages: `GET`/`POST /login`, `POST /logout`, invitation
+//! links (`/invite/{token}`) and single sign-on (`sso`).
+//!
+//! Beside `api/` at the top of the request path: these handlers use the
+//! authentication in `auth` (passwords, sessions, the provider) and the
+//! domain rules in `services` (invitations), which never call back up.
 //!
 //! The login page is plain server-rendered HTML with a form (inputs
 //! `email` and `password`), not a Leptos route: it must work with no
 //! script at all, answer a failed attempt with a real 401/403/429, and
 //! show nothing of the portal to someone not signed in.
 
-use super::password::{self, WRONG_CREDENTIALS};
-use super::session;
-use super::AuthState;
+pub mod sso;
+
+use crate::auth::password::{self, WRONG_CREDENTIALS};
+use crate::auth::{session, AuthState};
+use crate::model::url::encode_component;
 use crate::model::{AppError, Subject};
 use axum::extract::{Query, State};
 use axum::http::{Extensions, StatusCode};
@@ -29,20 +36,7 @@ where
             "/invite/{token}",
             get(invitation_page).post(accept_invitation),
         )
-}
-
-/// Percent-encodes a query value.
-pub fn url_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+        .merge(sso::router())
 }
 
 /// Where to go after signing in: only a path on this portal, never another
@@ -108,7 +102,7 @@ pub fn login_html(state: &AuthState, notice: &LoginNotice) -> String {
         Some(name) => format!(
             r#"<a class="button sso-button" href="/auth/oidc/start?next={next}">Sign in with {name}</a>
             <p class="login-divider"><span>or with a password</span></p>"#,
-            next = escape(&url_encode(&notice.next)),
+            next = escape(&encode_component(&notice.next)),
             name = escape(name),
         ),
         None => String::new(),
@@ -190,7 +184,7 @@ fn invitation_html(email: &str, error: Option<&str>, first: &str, last: &str) ->
             email = escape(email),
             first = escape(first),
             last = escape(last),
-            min = password::MIN_PASSWORD,
+            min = crate::secret::strength::MIN_PASSWORD,
         ),
     )
 }
@@ -412,13 +406,5 @@ mod tests {
             "/entity/service/cart%2Fapi?x=1#top"
         );
         assert_eq!(safe_next(None), "/");
-    }
-
-    #[test]
-    fn query_values_are_encoded() {
-        assert_eq!(
-            url_encode("/catalog/a?q=b c&x"),
-            "%2Fcatalog%2Fa%3Fq%3Db%20c%26x"
-        );
     }
 }

@@ -1,4 +1,7 @@
-//! Port's error envelope for every failing API call.
+//! Port's error envelope, `{"ok": false, "error": "<code>", "message"}`,
+//! for every failing API call and for the sign-in checks in front of the
+//! API (`auth`), which answer in the same shape. Below both `api` and
+//! `auth`, so neither imports the other for it.
 
 use crate::model::AppError;
 use axum::http::StatusCode;
@@ -25,11 +28,15 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = serde_json::json!({
+        let mut body = serde_json::json!({
             "ok": false,
             "error": self.0.code(),
             "message": self.0.message(),
         });
+        // Which fields were refused, each with its own message.
+        if let AppError::Fields(problems) = &self.0 {
+            body["errors"] = serde_json::json!(problems.fields);
+        }
         (status, Json(body)).into_response()
     }
 }
