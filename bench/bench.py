@@ -400,6 +400,79 @@ def run_one(kind, n, source, pg_url):
     return result
 
 
+def timed(client, method, path, body):
+    """One request: (status, milliseconds)."""
+    t = time.perf_counter()
+    status, _ = client.request(method, path, body)
+    return status, (time.perf_counter() - t) * 1000
+
+
+def summary(times):
+    times = sorted(times)
+    pct = lambda p: round(times[min(len(times) - 1, int(len(times) * p))], 2)
+    return {"runs": len(times), "p50_ms": pct(0.5), "p95_ms": pct(0.95), "mean_ms": round(statistics.mean(times), 2)}
+
+
+def run_writes(kind, pg_url, seed):
+    """The entity write path on a fresh server: single creates (each with 1-3
+    relations to earlier entities), single merges (PATCH), and 1,000-entity
+    bulk creates and upserts. Latencies per request; bulk also entities/s."""
+    port = free_port()
+    tmp = tempfile.mkdtemp(prefix="portolan-bench-writes-")
+    if kind == "sqlite":
+        url = f"sqlite://{os.path.join(tmp, 'bench.db')}?mode=rwc"
+    else:
+        name = f"portolan_bench_writes_{os.getpid()}"
+        subprocess.run(["psql", pg_url, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
+        subprocess.run(["psql", pg_url, "-qc", f"CREATE DATABASE {name}"], check=True)
+        url = pg_url.rsplit("/", 1)[0] + "/" + name
+    server = Server(url, port, os.path.join(tmp, "plans.jsonl"))
+    result = {"database": kind}
+    try:
+        admin = Client(port, token(port))
+        status, body = admin.request("POST", "/v1/blueprints", SERVICE)
+        assert status == 201, body
+        for team in TEAMS:
+            admin.request("POST", "/v1/teams", {"name": team})
+        entities = list(generate(10_500, seed))
+        singles, merges = [], []
+        for e in entities[:500]:
+            status, ms = timed(admin, "POST", "/v1/blueprints/service/entities", e)
+            assert status == 201, status
+            singles.append(ms)
+        for i, e in enumerate(entities[:500]):
+            status, ms = timed(admin, "PATCH", f"/v1/blueprints/service/entities/{e['identifier']}",
+                               {"properties": {"monthlyCost": 1000 + i}})
+            assert status == 200, status
+            merges.append(ms)
+        result["single_create"] = summary(singles)
+        result["single_patch"] = summary(merges)
+        bulk_create, bulk_upsert = [], []
+        for start in range(500, 10_500, 1000):
+            batch = entities[start:start + 1000]
+            status, ms = timed(admin, "POST", "/v1/blueprints/service/entities/bulk", {"entities": batch})
+            assert status == 200, status
+            bulk_create.append(ms)
+        for start in range(500, 10_500, 1000):
+            batch = entities[start:start + 1000]
+            for e in batch:
+                e["properties"]["monthlyCost"] += 1
+            status, ms = timed(admin, "POST", "/v1/blueprints/service/entities/bulk?upsert=true", {"entities": batch})
+            assert status == 200, status
+            bulk_upsert.append(ms)
+        for label, times in (("bulk_create_1000", bulk_create), ("bulk_upsert_1000", bulk_upsert)):
+            result[label] = summary(times)
+            result[label]["entities_per_second"] = round(1000 * 1000 / statistics.mean(times))
+        for key in ("single_create", "single_patch", "bulk_create_1000", "bulk_upsert_1000"):
+            print(f"  {kind} {key}: {result[key]}", flush=True)
+    finally:
+        server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+        if kind == "postgres":
+            subprocess.run(["psql", pg_url, "-qc", f"DROP DATABASE IF EXISTS {name}"])
+    return result
+
+
 def bundle_size():
     """The shell every page loads (portolan.wasm) and, with a split build,
     what each lazy page loads on top of it (its chunks, from the manifest)."""
@@ -437,7 +510,20 @@ def main():
     ap.add_argument("--jsonl", help="load entities from this JSON-lines file instead of generating them")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--pg-url", default=os.environ.get("PORTOLAN_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
+    ap.add_argument("--writes", metavar="LABEL",
+                    help="measure only the entity write path (single and 1,000-entity bulk writes) and "
+                         "save it as results/<date>-writes-<LABEL>.json")
     args = ap.parse_args()
+    if args.writes:
+        report = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                  "binary": os.environ["PORTOLAN_BIN"],
+                  "runs": [run_writes(kind, args.pg_url, args.seed) for kind in args.databases.split(",")]}
+        os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+        out = os.path.join(HERE, "results", f"{report['date'][:10]}-writes-{args.writes}.json")
+        with open(out, "w") as f:
+            json.dump(report, f, indent=2)
+        print(f"wrote {out}")
+        return
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if args.million:
         sizes.append(1_000_000)

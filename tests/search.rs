@@ -499,3 +499,90 @@ both_databases!(blueprint_search_pages_with_cursors, |store, _url| {
         other => panic!("{other:?}"),
     }
 });
+
+// `include` / `exclude` on every entity read: query parameters (repeated
+// or comma-joined) and the blueprint search's body; a name that is no
+// field of an entity is a 422, never ignored.
+both_databases!(include_and_exclude_project_every_read, |store, _url| {
+    demo::seed_if_empty(&store).await.unwrap();
+    let bearer = support::admin_bearer(&store).await;
+    let call = |method: &'static str, path: String, body: Option<Value>| {
+        let store = store.clone();
+        let bearer = bearer.clone();
+        async move { support::api_call(&store, method, &path, Some(&bearer), body).await }
+    };
+    let all = json!({"combinator": "and", "rules": [
+        {"property": "$blueprint", "operator": "=", "value": "service"}]});
+    // Ocean's way: repeated parameters on the search.
+    let (status, reply) = call(
+        "POST",
+        "/v1/entities/search?include=identifier&include=blueprint".into(),
+        Some(all.clone()),
+    )
+    .await;
+    assert_eq!(status, 200, "{reply}");
+    let entities = reply["entities"].as_array().unwrap();
+    assert!(!entities.is_empty());
+    for e in entities {
+        let keys: Vec<&String> = e.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["blueprint", "identifier"], "{e}");
+    }
+    // Comma-joined, one property, and an exclusion.
+    let (_, reply) = call(
+        "GET",
+        "/v1/blueprints/service/entities?include=identifier,properties.tier&exclude=properties.tier".into(),
+        None,
+    )
+    .await;
+    for e in reply["entities"].as_array().unwrap() {
+        assert_eq!(e.as_object().unwrap().len(), 2, "{e}");
+        assert_eq!(e["properties"], json!({}), "{e}");
+    }
+    let id = reply["entities"][0]["identifier"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, reply) = call(
+        "GET",
+        format!("/v1/blueprints/service/entities/{id}?exclude=properties,relations"),
+        None,
+    )
+    .await;
+    assert!(
+        reply["entity"].get("properties").is_none() && reply["entity"]["identifier"] == id.as_str()
+    );
+    // The blueprint search takes them in its body; paging still works.
+    let (status, reply) = call(
+        "POST",
+        "/v1/blueprints/service/entities/search".into(),
+        Some(json!({"limit": 2, "include": ["title"]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{reply}");
+    assert!(reply["next"].is_string(), "{reply}");
+    for e in reply["entities"].as_array().unwrap() {
+        assert_eq!(e.as_object().unwrap().keys().collect::<Vec<_>>(), ["title"]);
+    }
+    // Unknown names are refused.
+    let (status, reply) = call(
+        "POST",
+        "/v1/entities/search?include=owner".into(),
+        Some(all),
+    )
+    .await;
+    assert_eq!(status, 422, "{reply}");
+    assert!(
+        reply["message"]
+            .as_str()
+            .unwrap()
+            .contains("`owner` is not a field"),
+        "{reply}"
+    );
+    let (status, _) = call(
+        "POST",
+        "/v1/blueprints/service/entities/search".into(),
+        Some(json!({"exclude": ["relations.x", "nope"]})),
+    )
+    .await;
+    assert_eq!(status, 422);
+});

@@ -501,10 +501,14 @@ both_databases!(token_guessing_is_rate_limited, |store, _url| {
     };
     let (status, reply) = exchange("ci-bot", "ci-bot-secret-0123456789").await;
     assert_eq!(status, StatusCode::OK, "{reply}");
-    for _ in 0..5 {
-        let (status, _) = exchange("ci-bot", "a-guess").await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // Guesses are counted per address (client ids are not secret, so a
+    // count per id would let anyone lock an integration out).
+    for i in 0..20 {
+        let id: &'static str = if i % 2 == 0 { "ci-bot" } else { "other-id" };
+        let (status, _) = exchange(id, "a-guess").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {i}");
     }
+    // From this address, even the right secret waits now.
     let (status, reply) = exchange("ci-bot", "ci-bot-secret-0123456789").await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{reply}");
     assert_eq!(reply["ok"], false);
@@ -512,14 +516,6 @@ both_databases!(token_guessing_is_rate_limited, |store, _url| {
         reply["message"].as_str().unwrap().contains("try again in"),
         "{reply}"
     );
-    // Guessing other client ids from the same address stops at 20.
-    for i in 0..15 {
-        let id: &'static str = Box::leak(format!("other-{i}").into_boxed_str());
-        let (status, _) = exchange(id, "a-guess").await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {i}");
-    }
-    let (status, _) = exchange("yet-another", "a-guess").await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 });
 
 both_databases!(

@@ -105,7 +105,7 @@ test('a member cannot see or reach what a page initial filter leaves out', async
 
   // So does calling the server function directly.
   const direct = await member.request.post('/api/get_catalog_page', {
-    form: { page: 'gold-services', 'params[sort]': '', offset: '0' },
+    form: { page: 'gold-services', sort: '', search: '', offset: '0', filter: '' },
   });
   expect(direct.status()).toBe(200);
   const body = await direct.json();

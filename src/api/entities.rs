@@ -1,18 +1,40 @@
-//! Entities: reading one or all of a blueprint's, and searching with the
-//! query language (`/v1/entities/search`, `/v1/blueprints/{bp}/entities/search`).
+//! `/v1/blueprints/{bp}/entities…` and `/v1/entities/search`: reading,
+//! searching (with `include`/`exclude` projections), creating, replacing,
+//! patching and deleting entities, one at a time or in bulk.
 
 use super::json::ApiJson;
 use super::ApiResult;
+use crate::model::projection::Projection;
 use crate::model::query::Query;
-use crate::model::AppError;
-use crate::model::Subject;
+use crate::model::{AppError, Entity, Subject};
 use crate::services::entities::{self, EntityInput, WriteOptions};
 use crate::store::Store;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
+
+/// `include` / `exclude` query parameters (repeated or comma-joined).
+fn projection_of(uri: &Uri) -> Result<Projection, AppError> {
+    let (mut include, mut exclude) = (Vec::new(), Vec::new());
+    for (key, value) in url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes()) {
+        match key.as_ref() {
+            "include" | "include[]" => include.push(value.into_owned()),
+            "exclude" | "exclude[]" => exclude.push(value.into_owned()),
+            _ => {}
+        }
+    }
+    Projection::parse(&include, &exclude)
+}
+
+/// Entities as the answer carries them, projected.
+fn projected(projection: &Projection, entities: Vec<Entity>) -> Vec<Value> {
+    entities
+        .into_iter()
+        .map(|e| projection.apply(json!(e)))
+        .collect()
+}
 
 /// Mirror values among the properties, unless the client asked to leave
 /// calculated values out (`exclude_calculated_properties=true`).
@@ -32,14 +54,18 @@ pub async fn get(
     subject: Subject,
     Path((blueprint, identifier)): Path<(String, String)>,
     axum::extract::Query(params): Params,
+    uri: Uri,
 ) -> ApiResult {
+    let projection = projection_of(&uri)?;
     let entity =
         crate::services::catalog::readable_entity(&store, &subject, &blueprint, &identifier)
             .await?;
     let mut entities = [entity];
     with_mirrors(&store, &params, &mut entities).await?;
     let [entity] = entities;
-    Ok(Json(json!({"ok": true, "entity": entity})))
+    Ok(Json(
+        json!({"ok": true, "entity": projection.apply(json!(entity))}),
+    ))
 }
 
 pub async fn list(
@@ -47,7 +73,9 @@ pub async fn list(
     subject: Subject,
     Path(blueprint): Path<String>,
     axum::extract::Query(params): Params,
+    uri: Uri,
 ) -> ApiResult {
+    let projection = projection_of(&uri)?;
     let (_, mut entities) = crate::services::search::search(
         &store,
         &subject,
@@ -61,23 +89,29 @@ pub async fn list(
         crate::services::blueprints::blueprint(&store, &blueprint).await?;
     }
     with_mirrors(&store, &params, &mut entities).await?;
-    Ok(Json(json!({"ok": true, "entities": entities})))
+    Ok(Json(
+        json!({"ok": true, "entities": projected(&projection, entities)}),
+    ))
 }
 
 pub async fn search(
     State(store): State<Store>,
     subject: Subject,
     axum::extract::Query(params): Params,
+    uri: Uri,
     ApiJson(body): ApiJson<Value>,
 ) -> ApiResult {
+    let projection = projection_of(&uri)?;
     let query =
         Query::from_json(&body).map_err(|e| AppError::Invalid(format!("invalid query: {e}")))?;
     let (matching, mut entities) =
         crate::services::search::search(&store, &subject, &query).await?;
     with_mirrors(&store, &params, &mut entities).await?;
-    Ok(Json(
-        json!({"ok": true, "matchingBlueprints": matching, "entities": entities}),
-    ))
+    Ok(Json(json!({
+        "ok": true,
+        "matchingBlueprints": matching,
+        "entities": projected(&projection, entities),
+    })))
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -89,13 +123,30 @@ pub struct BlueprintSearch {
     limit: Option<i64>,
     #[serde(default)]
     from: Option<String>,
-    // Accepted for Port compatibility; projection comes with the read options.
-    #[serde(default)]
-    #[allow(dead_code)]
-    include: Option<Value>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    exclude: Option<Value>,
+    /// Fields to keep (`identifier`, `properties.tier`, …): an array, one
+    /// comma-joined string, or null.
+    #[serde(default, deserialize_with = "names")]
+    #[schemars(with = "Option<Vec<String>>")]
+    include: Vec<String>,
+    /// Fields to drop, the same way.
+    #[serde(default, deserialize_with = "names")]
+    #[schemars(with = "Option<Vec<String>>")]
+    exclude: Vec<String>,
+}
+
+/// A list of field names as clients send it: null, one string or an array.
+fn names<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Names {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match Option::<Names>::deserialize(d)? {
+        None => Vec::new(),
+        Some(Names::One(one)) => vec![one],
+        Some(Names::Many(many)) => many,
+    })
 }
 
 pub async fn search_blueprint(
@@ -105,6 +156,7 @@ pub async fn search_blueprint(
     axum::extract::Query(params): Params,
     ApiJson(body): ApiJson<BlueprintSearch>,
 ) -> ApiResult {
+    let projection = Projection::parse(&body.include, &body.exclude)?;
     let query = body
         .query
         .as_ref()
@@ -121,7 +173,7 @@ pub async fn search_blueprint(
     )
     .await?;
     with_mirrors(&store, &params, &mut entities).await?;
-    let mut reply = json!({"ok": true, "entities": entities});
+    let mut reply = json!({"ok": true, "entities": projected(&projection, entities)});
     if let Some(next) = next {
         reply["next"] = json!(next);
     }

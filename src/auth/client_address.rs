@@ -86,21 +86,40 @@ pub fn client_address(extensions: &Extensions, headers: &HeaderMap, trusted: &[N
     if !is_trusted(peer) {
         return peer.to_string();
     }
-    let forwarded: Vec<IpAddr> = headers
+    let forwarded: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .filter_map(|s| s.trim().parse().ok())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
         .collect();
-    forwarded
-        .iter()
-        .rev()
-        .find(|ip| !is_trusted(**ip))
-        .or(forwarded.first())
-        .copied()
-        .unwrap_or(peer)
-        .to_string()
+    // From the right: each trusted proxy appended whom it heard from. The
+    // first entry that is not a trusted proxy is the client, written by
+    // the nearest proxy we trust; an entry that is no address (a proxy
+    // that writes `ip:port`, or garbage) counts as that client too, never
+    // as a reason to read further left, where the client writes.
+    let mut client = peer.to_string();
+    for entry in forwarded.iter().rev() {
+        match parse_entry(entry) {
+            Some(ip) if is_trusted(ip) => client = ip.to_string(),
+            Some(ip) => return ip.to_string(),
+            None => return (*entry).to_string(),
+        }
+    }
+    client
+}
+
+/// An `X-Forwarded-For` entry's address: `1.2.3.4`, `1.2.3.4:5678`,
+/// `2001:db8::1` or `[2001:db8::1]:5678`.
+fn parse_entry(entry: &str) -> Option<IpAddr> {
+    if let Ok(ip) = entry.parse() {
+        return Some(ip);
+    }
+    if let Ok(socket) = entry.parse::<SocketAddr>() {
+        return Some(socket.ip());
+    }
+    None
 }
 
 #[cfg(test)]
@@ -152,6 +171,20 @@ mod tests {
             from("::ffff:10.0.0.2", Some("2001:db8::1"), "10.0.0.0/8"),
             "2001:db8::1"
         );
+        // Ports are read off; what is no address is the client as given,
+        // never a reason to believe the client-written entries left of it.
+        let t = "10.0.0.0/8";
+        assert_eq!(
+            from("10.0.0.2", Some("6.6.6.6, 198.51.100.7:4711"), t),
+            "198.51.100.7"
+        );
+        assert_eq!(
+            from("10.0.0.2", Some("6.6.6.6, [2001:db8::7]:443"), t),
+            "2001:db8::7"
+        );
+        assert_eq!(from("10.0.0.2", Some("6.6.6.6, unknown"), t), "unknown");
+        // Every entry a trusted proxy: the leftmost of them, not a client's.
+        assert_eq!(from("10.0.0.2", Some("10.0.0.7, 10.0.0.9"), t), "10.0.0.7");
     }
 
     #[test]

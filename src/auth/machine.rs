@@ -75,8 +75,9 @@ pub async fn issue_token(
 }
 
 /// `POST /v1/auth/access_token`: `issue_token` for `TOKEN_SECONDS`, with
-/// failures counted per client id and per address like sign-ins (5 and 20
-/// in 15 minutes), so secrets cannot be guessed at speed. 429 while paused.
+/// failures counted per address (20 in 15 minutes, `AuthState`'s
+/// `token_limiter`), so secrets cannot be guessed at speed. 429 while
+/// paused.
 pub async fn exchange(
     store: &Store,
     limiter: &LoginLimiter,
@@ -88,7 +89,7 @@ pub async fn exchange(
     let account = format!("client:{client_id}");
     if let Err(wait) = limiter.check(&account, address, now) {
         return Err(AppError::TooManyRequests(format!(
-            "too many failed token requests for these credentials or from this address; try again in {} minute(s)",
+            "too many failed token requests from this address; try again in {} minute(s)",
             (wait + 59) / 60
         )));
     }

@@ -46,7 +46,10 @@ impl AuthState {
             store,
             limits,
             limiter: Arc::new(LoginLimiter::default()),
-            token_limiter: Arc::new(LoginLimiter::default()),
+            // Per address only: client ids are not secret (they show in
+            // `createdBy`), so counting per id would let anyone lock an
+            // integration out; its secret is 256 random bits anyway.
+            token_limiter: Arc::new(LoginLimiter::new(15 * 60, usize::MAX, 20)),
             trusted_proxies: Vec::new(),
             oidc: None,
             public_origin: None,

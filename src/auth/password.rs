@@ -78,17 +78,19 @@ pub async fn bootstrap_admin(
         )));
     }
     if let Some(password) = password {
-        if let Some(problem) = password_problem(password, &[&email]) {
-            return Err(AppError::Invalid(format!(
-                "PORTOLAN_ADMIN_PASSWORD: {problem}"
-            )));
-        }
         let current = store.user_with_password(&email).await?;
         let unchanged = matches!(&current, Some((u, Some(hash)))
             if u.role == crate::model::UserRole::Admin
                 && u.status == UserStatus::Active
                 && secret_matches(password, hash));
+        // Judged when it is set, not at every start: a portal whose admin
+        // password predates the strength check still starts.
         if !unchanged {
+            if let Some(problem) = password_problem(password, &[&email]) {
+                return Err(AppError::Invalid(format!(
+                    "PORTOLAN_ADMIN_PASSWORD: {problem}"
+                )));
+            }
             store.put_admin(&email, &hash_secret(password)?).await?;
         }
         return Ok(AdminBootstrap::Configured(email));

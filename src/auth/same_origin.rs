@@ -32,6 +32,7 @@ pub fn origin_of(url: &str) -> Option<url::Origin> {
 pub fn cross_site_reason(
     method: &Method,
     headers: &axum::http::HeaderMap,
+    authority: Option<&str>,
     public_origin: Option<&url::Origin>,
 ) -> Option<String> {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
@@ -42,12 +43,15 @@ pub fn cross_site_reason(
     }
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(site) = text("sec-fetch-site") {
-        // `none`: typed into the address bar or a bookmark, not a page.
-        if site != "same-origin" && site != "none" {
-            return Some(format!(
-                "the browser says this request came from a {site} page"
-            ));
+        // The browser compares scheme, host and port itself, and a page
+        // cannot forge this header: believed, even behind a proxy that
+        // rewrites `Host`. `none`: typed into the address bar or a bookmark.
+        if site == "same-origin" || site == "none" {
+            return None;
         }
+        return Some(format!(
+            "the browser says this request came from a {site} page"
+        ));
     }
     let origin = text("origin")?;
     if origin == "null" {
@@ -62,7 +66,9 @@ pub fn cross_site_reason(
         Some(url::Origin::Tuple(scheme, _, _)) => scheme.as_str(),
         _ => "http",
     };
-    let own = text("host").and_then(|host| origin_of(&format!("{scheme}://{host}")));
+    // HTTP/2 has no `Host` header: the authority is the URI's.
+    let host = text("host").or(authority);
+    let own = host.and_then(|host| origin_of(&format!("{scheme}://{host}")));
     if Some(&claimed) == own.as_ref() || Some(&claimed) == public_origin {
         return None;
     }
@@ -76,8 +82,12 @@ pub async fn require_same_origin(
     req: Request,
     next: Next,
 ) -> Response {
-    let Some(reason) = cross_site_reason(req.method(), req.headers(), state.public_origin.as_ref())
-    else {
+    let Some(reason) = cross_site_reason(
+        req.method(),
+        req.headers(),
+        req.uri().authority().map(|a| a.as_str()),
+        state.public_origin.as_ref(),
+    ) else {
         return next.run(req).await;
     };
     tracing::warn!(path = %req.uri().path(), %reason, "cross-site request refused");
@@ -103,43 +113,48 @@ mod tests {
     #[test]
     fn reads_and_non_browser_clients_pass() {
         let cross = headers(&[("origin", "https://evil.example"), ("host", "portal:3000")]);
-        assert_eq!(cross_site_reason(&Method::GET, &cross, None), None);
+        assert_eq!(cross_site_reason(&Method::GET, &cross, None, None), None);
         assert_eq!(
-            cross_site_reason(&Method::POST, &headers(&[("host", "portal:3000")]), None),
+            cross_site_reason(
+                &Method::POST,
+                &headers(&[("host", "portal:3000")]),
+                None,
+                None
+            ),
             None
         );
         let bearer = headers(&[
             ("origin", "https://evil.example"),
             ("authorization", "Bearer x"),
         ]);
-        assert_eq!(cross_site_reason(&Method::POST, &bearer, None), None);
+        assert_eq!(cross_site_reason(&Method::POST, &bearer, None, None), None);
     }
 
     #[test]
     fn same_origin_posts_pass_and_cross_site_posts_do_not() {
         let own = headers(&[("origin", "http://portal:3000"), ("host", "portal:3000")]);
-        assert_eq!(cross_site_reason(&Method::POST, &own, None), None);
+        assert_eq!(cross_site_reason(&Method::POST, &own, None, None), None);
         let fetch = headers(&[("sec-fetch-site", "same-origin"), ("host", "portal:3000")]);
-        assert_eq!(cross_site_reason(&Method::DELETE, &fetch, None), None);
+        assert_eq!(cross_site_reason(&Method::DELETE, &fetch, None, None), None);
         let public = headers(&[
             ("origin", "https://portal.example"),
             ("host", "10.0.0.5:3000"),
         ]);
         let configured = origin_of("https://portal.example/");
         assert_eq!(
-            cross_site_reason(&Method::POST, &public, configured.as_ref()),
+            cross_site_reason(&Method::POST, &public, None, configured.as_ref()),
             None
         );
 
         let evil = headers(&[("origin", "https://evil.example"), ("host", "portal:3000")]);
-        let reason = cross_site_reason(&Method::POST, &evil, None).unwrap();
+        let reason = cross_site_reason(&Method::POST, &evil, None, None).unwrap();
         assert!(reason.contains("https://evil.example"), "{reason}");
         let sibling = headers(&[("sec-fetch-site", "same-site"), ("host", "portal:3000")]);
-        assert!(cross_site_reason(&Method::POST, &sibling, None)
+        assert!(cross_site_reason(&Method::POST, &sibling, None, None)
             .unwrap()
             .contains("same-site"));
         let sandboxed = headers(&[("origin", "null"), ("host", "portal:3000")]);
-        assert!(cross_site_reason(&Method::PUT, &sandboxed, None).is_some());
+        assert!(cross_site_reason(&Method::PUT, &sandboxed, None, None).is_some());
     }
 
     #[test]
@@ -149,6 +164,7 @@ mod tests {
             cross_site_reason(
                 &Method::POST,
                 &headers(&[("origin", origin), ("host", host)]),
+                None,
                 public.as_ref(),
             )
         };
@@ -181,6 +197,23 @@ mod tests {
             ("origin", "http://portal"),
             ("host", "portal"),
         ]);
-        assert!(cross_site_reason(&Method::POST, &forged, None).is_some());
+        assert!(cross_site_reason(&Method::POST, &forged, None, None).is_some());
+        // A browser that says same-origin is believed behind a proxy that
+        // rewrote `Host`; over HTTP/2 the URI's authority stands for `Host`.
+        let rewritten = headers(&[
+            ("sec-fetch-site", "same-origin"),
+            ("origin", "https://portal.example"),
+            ("host", "10.0.0.5:3000"),
+        ]);
+        assert_eq!(
+            cross_site_reason(&Method::POST, &rewritten, None, None),
+            None
+        );
+        let h2 = headers(&[("origin", "http://portal:3000")]);
+        assert_eq!(
+            cross_site_reason(&Method::POST, &h2, Some("portal:3000"), None),
+            None
+        );
+        assert!(cross_site_reason(&Method::POST, &h2, Some("other:3000"), None).is_some());
     }
 }

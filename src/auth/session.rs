@@ -141,6 +141,11 @@ pub async fn begin(
     method: &str,
 ) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
+    // A session ended from outside keeps its mark until it expires; the
+    // new sign-in starts clean.
+    session
+        .remove_value(crate::store::sessions::ENDED_KEY)
+        .await?;
     let now = now();
     let sign_in = SignIn {
         email: email.to_string(),

@@ -61,8 +61,9 @@ async fn session_subject(
     let Some(sign_in) = session::sign_in_of(session).await else {
         return Ok(Ok(Subject::Anonymous));
     };
+    // Left in place, marked, until it expires: deleted, a request still
+    // in flight with it could write it back unmarked.
     if let Some(ended) = session::ended_from_outside(session).await {
-        session::end(session).await;
         return Ok(Err(ended));
     }
     let now = session::now();

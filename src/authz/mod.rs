@@ -1,9 +1,9 @@
 //! Who may do what: the one policy that says yes or no.
 //!
 //! Decisions are pure functions with no I/O (the caller loads what they
-//! need) and come with a reason a person can read. Services ask here before
-//! every write; nothing else in the code base decides access. Roles, blueprint
-//! and page permissions (the Authorization issue) grow from this module.
+//! need) and come with a reason a person can read. Services, server
+//! functions and pages ask here before every read and write; nothing else
+//! decides access.
 //!
 //! Reads need a signed-in subject (enforced where requests come in).
 //! Entities follow their blueprint's permissions (`catalog`), pages their
@@ -47,8 +47,8 @@ pub fn may_change_data_model(subject: &Subject) -> Decision {
 }
 
 /// May `subject` read the audit log with these filters? Admins read all of
-/// it; others one entity's history at a time (entities are readable to
-/// everyone signed in until blueprint read permissions land).
+/// it; others one entity's history at a time, if they may read that entity
+/// (checked by the caller), and of refusals only their own (`audit_scope`).
 pub fn may_read_audit_log(subject: &Subject, one_entity: bool) -> Decision {
     match subject.role() {
         Some(UserRole::Admin) => Decision {
@@ -194,11 +194,38 @@ pub fn may_edit_team_membership(team: &Team, idp: &str) -> Decision {
 }
 
 /// The error a refused decision becomes: 401 for nobody, 403 for someone.
+pub fn refusal(subject: &Subject, decision: Decision) -> crate::model::AppError {
+    match subject {
+        Subject::Anonymous => crate::model::AppError::Unauthorized(decision.reason),
+        _ => crate::model::AppError::Forbidden(decision.reason),
+    }
+}
+
+/// `Ok` when the decision allows, else its `refusal`.
 pub fn require(subject: &Subject, decision: Decision) -> Result<(), crate::model::AppError> {
-    match (decision.allowed, subject) {
-        (true, _) => Ok(()),
-        (false, Subject::Anonymous) => Err(crate::model::AppError::Unauthorized(decision.reason)),
-        (false, _) => Err(crate::model::AppError::Forbidden(decision.reason)),
+    if decision.allowed {
+        Ok(())
+    } else {
+        Err(refusal(subject, decision))
+    }
+}
+
+/// May `subject` read the history of an entity that no longer exists?
+/// Only who may read every entity of its blueprint: whether a deleted
+/// entity was one of theirs can no longer be told.
+pub fn may_read_deleted_history(blueprint: &str, identifier: &str, scope: &ReadScope) -> Decision {
+    if *scope == ReadScope::All {
+        Decision {
+            allowed: true,
+            reason: "you may read every entity of its blueprint".into(),
+        }
+    } else {
+        Decision {
+            allowed: false,
+            reason: format!(
+                "you may not read the history of `{identifier}`: it no longer exists, and blueprint `{blueprint}` lets you read only some of its entities"
+            ),
+        }
     }
 }
 

@@ -1,5 +1,7 @@
 //! Pages: who may read a catalog page or dashboard (and see it in the
-//! sidebar), and who may change page permissions (permissions.md §4).
+//! sidebar), create or configure one (initial filter, default view,
+//! deletion), save personal views, and change page permissions
+//! (permissions.md §4).
 //! Reading a page never widens what its entities' blueprint lets one read.
 
 use super::catalog::{holds_role, in_audience};

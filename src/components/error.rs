@@ -42,6 +42,8 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
         AppError::NotFound(_) => "Not found",
         AppError::Forbidden(_) => "You don't have access",
         AppError::Unauthorized(_) => "Please sign in",
+        AppError::Fields(f) if f.status == 404 => "Not found",
+        AppError::Fields(f) if f.status == 409 => "Conflict",
         AppError::Invalid(_) | AppError::Fields(_) | AppError::BadRequest(_) => {
             "This request can't be shown"
         }

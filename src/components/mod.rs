@@ -1,4 +1,4 @@
-//! Reusable view pieces: the layout, icons, badges, error and loading states.
+//! Reusable view pieces: icons, badges, property values, error and loading states, and the hydration flag.
 //! Components render what they are given; they fetch nothing themselves.
 
 pub mod badge;

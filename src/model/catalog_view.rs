@@ -1,7 +1,8 @@
 //! What someone chose to see on a catalog page: a filter (the shared query
 //! AST), sort, search, columns, group-by and "My Teams". It lives in the URL
 //! (so a link reproduces the view), in saved personal views, and in a
-//! page's default view that an admin saved for everyone.
+//! page's default view that an admin or the blueprint's moderators saved
+//! for everyone.
 
 use super::query::Query;
 use super::EntitySort;

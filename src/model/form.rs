@@ -1,7 +1,8 @@
 //! Entity forms: a property's value as a form shows it (text), and the
 //! text a form sends back turned into the JSON value its schema asks for.
-//! The entity page's form and the `save_entity` server function share
-//! these, so what the form shows is exactly what it reads back.
+//! The entity page's edit form (`save_entity`) and the catalog page's
+//! new-entity form (`create_entity`) share these, so what a form shows is
+//! exactly what it reads back.
 
 use super::validate::FieldError;
 use super::{Blueprint, Entity, PropertySchema, PropertyType};

@@ -18,6 +18,7 @@ pub mod identifier;
 pub mod json_codec;
 pub mod page;
 pub mod permissions;
+pub mod projection;
 pub mod query;
 pub mod relation_path;
 pub mod subject;

@@ -57,7 +57,8 @@ pub struct Page {
     /// read of this page; viewers cannot see or remove it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataset: Option<super::query::Query>,
-    /// The view an admin saved as the page's default, for everyone.
+    /// The view an admin or a moderator of its blueprint saved as the
+    /// page's default, for everyone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<super::CatalogView>,
 }

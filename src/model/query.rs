@@ -3,8 +3,10 @@
 //! `Query::from_json` parses Port's JSON and says exactly which rule is wrong
 //! (`rules[1].operator: unknown operator "eq"`); `Query::to_json` writes it
 //! back. The same type serves the REST search endpoints, catalog pages'
-//! initial filters and the UI's filter builder. Checking a query against a
-//! blueprint's schema happens in `query::validate` on the server.
+//! initial filters and the UI's filter builder. It is bounded (`MAX_RULES`,
+//! `MAX_VALUES`, `MAX_DEPTH`). Checking a query against the blueprints it
+//! searches happens on the server when it is compiled
+//! (`query::filter::compile_filter`).
 
 use super::{PropertySchema, PropertyType};
 use serde_json::{json, Map, Value};
@@ -473,8 +475,13 @@ impl Query {
 
     pub fn from_json(value: &Value) -> Result<Query, QueryError> {
         let query = parse_group(value, "", 0)?;
-        within_limits(&query, "", &mut Size::default())?;
+        query.check_limits()?;
         Ok(query)
+    }
+
+    /// `MAX_RULES` and `MAX_VALUES`, naming the rule that passes one.
+    pub fn check_limits(&self) -> Result<(), QueryError> {
+        within_limits(self, "", &mut Size::default())
     }
 
     pub fn to_json(&self) -> Value {
@@ -854,10 +861,14 @@ impl serde::Serialize for Query {
     }
 }
 
+/// Reading a query back (a stored page's initial filter, a saved view) is
+/// not bounded by `MAX_RULES` / `MAX_VALUES`: a page stored before the
+/// limits, or joined from two queries, must still load. Every way in from
+/// outside (`from_json`, `create_page`) checks the limits.
 impl<'de> serde::Deserialize<'de> for Query {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(d)?;
-        Query::from_json(&value).map_err(serde::de::Error::custom)
+        parse_group(&value, "", 0).map_err(serde::de::Error::custom)
     }
 }
 

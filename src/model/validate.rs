@@ -1,8 +1,9 @@
-//! Checking an entity's properties and relations against its blueprint.
+//! Checking entities (properties and relations) against their blueprint,
+//! and blueprints as an admin writes them.
 //!
 //! One validator for every path that writes an entity (REST, server
-//! functions, forms in the browser): it returns one message per bad field,
-//! keyed by the field, so a form can show each next to its input.
+//! functions, forms, import): it returns one message per bad field, keyed
+//! by the field, so a form can show each next to its input.
 
 use super::{Blueprint, PropertySchema, PropertyType};
 use serde_json::{Map, Value};

@@ -1,5 +1,5 @@
 //! The frame around every page: the sidebar with catalog pages, dashboards,
-//! users & teams and the builder, and the top bar.
+//! users & teams, the builder and API credentials, and the top bar.
 
 use crate::components::error::Loading;
 use crate::components::icon::Icon;

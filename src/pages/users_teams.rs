@@ -42,45 +42,23 @@ pub async fn delete_team(name: String) -> Result<(), AppError> {
 /// Adds (`member = true`) or removes one member of a team made in Portolan.
 #[server(endpoint = "set_team_member", output = crate::model::json_codec::Json)]
 pub async fn set_team_member(team: String, email: String, member: bool) -> Result<Team, AppError> {
-    use crate::services::directory::{self, TeamInput};
     let idp = crate::pages::context::auth()?.idp_name();
     let (store, subject) = (
         crate::pages::context::store()?,
         crate::pages::context::subject().await?,
     );
-    let mut users = directory::get_team(&store, &team).await?.users;
-    users.retain(|u| *u != email);
-    if member {
-        users.push(email);
-    }
-    let input = TeamInput {
-        description: None,
-        users: Some(users),
-    };
-    directory::change_team(&store, &subject, &team, input, &idp).await
+    crate::services::directory::set_team_member(&store, &subject, &team, &email, member, &idp).await
 }
 
 /// Makes someone an admin or a member, keeping the blueprints they moderate.
 #[server(endpoint = "set_user_role", output = crate::model::json_codec::Json)]
 pub async fn set_user_role(email: String, role: String) -> Result<User, AppError> {
-    use crate::services::directory::{self, UserEdit};
     let idp = crate::pages::context::auth()?.idp_name();
     let (store, subject) = (
         crate::pages::context::store()?,
         crate::pages::context::subject().await?,
     );
-    let user = directory::get_user(&store, &email).await?;
-    let mut roles = vec![role];
-    roles.extend(
-        user.moderated_blueprints
-            .iter()
-            .map(|bp| format!("{bp}-moderator")),
-    );
-    let edit = UserEdit {
-        roles: Some(roles),
-        ..UserEdit::default()
-    };
-    directory::change_user(&store, &subject, &email, edit, &idp).await
+    crate::services::directory::set_role(&store, &subject, &email, &role, &idp).await
 }
 
 /// Disables or re-enables an account (`Disabled` / `Active`).
@@ -391,7 +369,9 @@ fn teams_table(data: UsersAndTeams, admin: Option<AdminActions>) -> AnyView {
                         } else {
                             "Created in Portolan".to_string()
                         };
-                        let editable = if synced { None } else { admin };
+                        let editable = admin.filter(|_| {
+                            crate::authz::may_edit_team_membership(&t, &identity_provider).allowed
+                        });
                         let count = t.users.len();
                         view! {
                             <tr>

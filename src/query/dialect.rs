@@ -203,9 +203,8 @@ impl Dialect {
         }
     }
 
-    /// The JSON type of a property: `'true'`/`'false'` for booleans,
-    /// `'array'`, `'null'`, … NULL when absent. SQLite's and PostgreSQL's
-    /// names differ, so callers compare against `json_type_name`.
+    /// `e.properties[key]` is the JSON boolean `value` (SQLite compares
+    /// `json_type` with 'true'/'false'; PostgreSQL the jsonb value).
     pub fn push_boolean_is(&self, sql: &mut Sql, key: &str, value: bool) {
         match self {
             Dialect::Sqlite => {

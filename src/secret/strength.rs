@@ -5,6 +5,9 @@
 /// Shortest password accepted when one is set.
 pub const MIN_PASSWORD: usize = 10;
 
+/// Longest: a passphrase, not a file.
+pub const MAX_PASSWORD: usize = 1024;
+
 /// The least zxcvbn score a new password must reach (0 to 4): 2 stands
 /// for about a million guesses, out of reach online behind the sign-in
 /// rate limit, and what is left offline is argon2id's to slow.
@@ -26,7 +29,15 @@ pub fn password_problem(password: &str, personal: &[&str]) -> Option<String> {
             inputs.extend([name, domain]);
         }
     }
-    let estimate = zxcvbn::zxcvbn(password, &inputs);
+    if password.chars().count() > MAX_PASSWORD {
+        return Some(format!(
+            "The password may have at most {MAX_PASSWORD} characters."
+        ));
+    }
+    // The estimate's cost grows fast with length; the first 64 characters
+    // decide (a longer password is judged by them, never weaker for it).
+    let judged: String = password.chars().take(64).collect();
+    let estimate = zxcvbn::zxcvbn(&judged, &inputs);
     if u8::from(estimate.score()) >= MIN_STRENGTH {
         return None;
     }

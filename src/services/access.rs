@@ -279,10 +279,7 @@ pub async fn refuse(
     if let Err(e) = store.record_denied(&attempt).await {
         tracing::warn!(error = %e, "could not record a refused write in the audit log");
     }
-    match actor {
-        Subject::Anonymous => AppError::Unauthorized(decision.reason),
-        _ => AppError::Forbidden(decision.reason),
-    }
+    crate::authz::refusal(actor, decision)
 }
 
 /// `Ok` when the decision allows; otherwise the refusal is recorded and

@@ -47,13 +47,14 @@ async fn require_entity_readable(
     identifier: &str,
 ) -> Result<(), AppError> {
     let blueprint = crate::services::blueprints::blueprint(store, blueprint).await?;
-    let restriction = access::read_restriction(store, subject, &blueprint).await?;
     match store.get_entity(&blueprint.identifier, identifier).await? {
         Some(entity) => access::require_readable(store, subject, &blueprint, &entity).await,
-        None if restriction.is_none() => Ok(()),
-        None => Err(AppError::Forbidden(format!(
-            "you may not read the history of `{identifier}`: it no longer exists, and blueprint `{}` lets you read only some of its entities",
-            blueprint.identifier
-        ))),
+        None => {
+            let permissions = access::permissions_of(store, &blueprint).await?;
+            let scope = crate::authz::entity_read_scope(subject, &permissions);
+            let decision =
+                crate::authz::may_read_deleted_history(&blueprint.identifier, identifier, &scope);
+            require(subject, decision)
+        }
     }
 }

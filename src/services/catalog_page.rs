@@ -33,7 +33,7 @@ pub struct CatalogRequest {
 }
 
 impl CatalogRequest {
-    /// Sort, search, offset and My Teams only (the REST-like callers).
+    /// Sort, search, offset and My Teams only (what tests ask for).
     pub fn simple(sort: &str, search: &str, offset: i64, mine: bool) -> Self {
         CatalogRequest {
             params: ViewParams {

@@ -325,6 +325,51 @@ pub async fn change_user(
         .await?)
 }
 
+/// Makes someone an admin or a member (the users tab), keeping the
+/// blueprints they moderate.
+pub async fn set_role(
+    store: &Store,
+    subject: &Subject,
+    email: &str,
+    role: &str,
+    idp: &str,
+) -> Result<User, AppError> {
+    let user = get_user(store, email).await?;
+    let mut roles = vec![role.to_string()];
+    roles.extend(
+        user.moderated_blueprints
+            .iter()
+            .map(|bp| crate::model::permissions::moderator_role(bp)),
+    );
+    let edit = UserEdit {
+        roles: Some(roles),
+        ..UserEdit::default()
+    };
+    change_user(store, subject, email, edit, idp).await
+}
+
+/// Adds (`member`) or removes one member of a team made in Portolan (the
+/// teams tab); the team's other members stay.
+pub async fn set_team_member(
+    store: &Store,
+    subject: &Subject,
+    team: &str,
+    email: &str,
+    member: bool,
+    idp: &str,
+) -> Result<Team, AppError> {
+    let mut users = get_team(store, team).await?.users;
+    users.retain(|u| u != email);
+    if member {
+        users.push(email.to_string());
+    }
+    let input = TeamInput {
+        description: None,
+        users: Some(users),
+    };
+    change_team(store, subject, team, input, idp).await
+}
+
 /// Checks a user's new team list: every team exists, and SSO-synced teams
 /// are neither joined nor left here.
 async fn user_teams(

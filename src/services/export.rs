@@ -1,7 +1,8 @@
 //! Export of chosen blueprints' entities as JSON Lines, GitOps YAML or
 //! Terraform HCL (`port_entity` resources), produced a page at a time so a
-//! 100k-entity export never sits in memory; and import of the JSON Lines
-//! export, which restores the same catalog (blueprints, teams, entities).
+//! 100k-entity export never sits in memory. `services::import` reads the
+//! JSON Lines file back and restores the same catalog (blueprints, teams,
+//! entities).
 //!
 //! An export holds only what the subject may read. The JSON Lines file has
 //! one object per line: `{"blueprint": …}` for each blueprint, `{"team":

@@ -1,4 +1,8 @@
-//! The domain rules, one module per area (catalog, identity, pages, actions).
+//! The domain rules, one module per area: `blueprints`, `entities` (the one
+//! write path), `catalog` and `catalog_page` (reading), `pages` (pages and
+//! the sidebar), `views`, `dashboard`, `directory` (users, teams,
+//! invitations), `credentials`, `permissions`, `audit`, `export` and
+//! `import`, with `access` applying the policy's read decisions to queries.
 //!
 //! Server functions and REST handlers call these functions and nothing below
 //! them. A read loads what it needs from the store and shapes it for the

@@ -51,6 +51,9 @@ async fn create(
         (PageType::BlueprintEntities, Some(id)) => {
             let blueprint = blueprint(store, id).await?;
             if let Some(dataset) = &page.dataset {
+                dataset
+                    .check_limits()
+                    .map_err(|e| AppError::Invalid(format!("dataset: {e}")))?;
                 filter_on(store, subject, &blueprint, dataset)
                     .map_err(|e| AppError::Invalid(format!("dataset: {}", e.message())))?;
             }

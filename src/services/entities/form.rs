@@ -42,12 +42,48 @@ fn title_of(form: &EntityForm) -> Option<Option<String>> {
         .map(|t| Some(t.trim().to_string()).filter(|t| !t.is_empty()))
 }
 
+/// Which fields a form has inputs for: the new-entity form every
+/// property and relation of the blueprint and the identifier; the edit
+/// form those it was sent with (it leaves out what one may not change).
+enum Inputs<'a> {
+    New(&'a Blueprint),
+    Edit(&'a EntityForm),
+}
+
+impl Inputs<'_> {
+    fn has(&self, field: &str) -> bool {
+        let (property, relation) = (
+            field.strip_prefix("properties."),
+            field.strip_prefix("relations."),
+        );
+        match self {
+            Inputs::New(blueprint) => {
+                field == "identifier"
+                    || property.is_some_and(|k| blueprint.schema.properties.contains_key(k))
+                    || relation.is_some_and(|k| blueprint.relations.contains_key(k))
+            }
+            Inputs::Edit(form) => {
+                property.is_some_and(|k| form.properties.contains_key(k))
+                    || relation.is_some_and(|k| form.relations.contains_key(k))
+            }
+        }
+    }
+}
+
 /// What the write answered, as the form shows it: the entity, or the
-/// fields to fix (a whole-request problem stays an error).
-fn outcome(written: Result<(Entity, bool), AppError>) -> Result<FormOutcome, AppError> {
+/// fields to fix next to their inputs. A problem with a field the form has
+/// no input for (teams, a relation it does not show) stays an error, which
+/// the form's alert shows whole, so nothing refused goes unsaid.
+fn outcome(
+    inputs: Inputs,
+    written: Result<(Entity, bool), AppError>,
+) -> Result<FormOutcome, AppError> {
+    let shown = |field: &str| inputs.has(field);
     match written {
         Ok((entity, _)) => Ok(FormOutcome::Saved(Box::new(entity))),
-        Err(AppError::Fields(problems)) => Ok(FormOutcome::Invalid(problems.fields)),
+        Err(AppError::Fields(problems)) if problems.fields.iter().all(|f| shown(&f.field)) => {
+            Ok(FormOutcome::Invalid(problems.fields))
+        }
         Err(other) => Err(other),
     }
 }
@@ -69,7 +105,7 @@ pub async fn save_form(
     let input = EntityInput {
         identifier: Some(form.identifier.clone()),
         title: title_of(&form),
-        team: form.team.map(Value::from),
+        team: form.team.clone().map(Value::from),
         properties: Some(values),
         relations: (!relations.is_empty()).then_some(relations),
         ..EntityInput::default()
@@ -81,7 +117,8 @@ pub async fn save_form(
         expected_version: Some(form.version),
         ..WriteOptions::default()
     };
-    outcome(write_one(store, actor, &blueprint, input, options).await)
+    let written = write_one(store, actor, &blueprint, input, options).await;
+    outcome(Inputs::Edit(&form), written)
 }
 
 /// Creates an entity from the catalog page's form: blank fields are left
@@ -109,5 +146,6 @@ pub async fn create_form(
         relations: (!relations.is_empty()).then_some(relations),
         ..EntityInput::default()
     };
-    outcome(write_one(store, actor, &blueprint, input, WriteOptions::default()).await)
+    let written = write_one(store, actor, &blueprint, input, WriteOptions::default()).await;
+    outcome(Inputs::New(&blueprint), written)
 }

@@ -279,16 +279,19 @@ fn plan(
         now,
         ..
     } = batch;
+    // An update of what is not there (or not readable, or cannot even be
+    // an identifier) answers as for a missing entity.
+    if options.must_exist && (identifier.is_err() || existing.is_none() || hidden) {
+        return Err(AppError::NotFound(format!(
+            "there is no entity `{}` in blueprint `{}`",
+            input.identifier.as_deref().unwrap_or_default(),
+            blueprint.identifier
+        )));
+    }
     if let Ok(id) = &identifier {
         // An entity the writer may not read is never written over nor
         // shown: its identifier is taken, which is all a create could
-        // learn anyway; an update answers as for a missing one.
-        if options.must_exist && (existing.is_none() || hidden) {
-            return Err(AppError::NotFound(format!(
-                "there is no entity `{id}` in blueprint `{}`",
-                blueprint.identifier
-            )));
-        }
+        // learn anyway.
         if existing.is_some() && hidden {
             return Err(taken(blueprint, id, ""));
         }
@@ -309,11 +312,15 @@ fn plan(
     let mut properties = base.map(|e| e.properties.clone()).unwrap_or_default();
     for (key, value) in input.properties.unwrap_or_default() {
         // `3774` over a stored `3774.0` (a form shows whole numbers
-        // without the fraction) is no change.
-        let same_number = matches!(
-            (properties.get(&key).and_then(Value::as_f64), value.as_f64()),
-            (Some(old), Some(new)) if old == new
-        );
+        // without the fraction) is no change; two integers are compared
+        // exactly, never through a float.
+        let same_number = match (properties.get(&key), &value) {
+            (Some(Value::Number(old)), Value::Number(new)) if old.is_f64() || new.is_f64() => {
+                const EXACT: f64 = 9_007_199_254_740_992.0;
+                matches!((old.as_f64(), new.as_f64()), (Some(a), Some(b)) if a == b && a.abs() <= EXACT)
+            }
+            _ => false,
+        };
         if !same_number {
             properties.insert(key, value);
         }

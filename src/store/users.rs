@@ -1,4 +1,7 @@
-//! Users, teams and memberships.
+//! Users: accounts, passwords, roles and status, the first admin, and SSO
+//! sign-in (which also creates SSO teams and sets the person's SSO
+//! memberships). Teams themselves are in `teams.rs`; disabling or deleting
+//! an account ends its sessions (`sessions.rs`) in the same transaction.
 
 use super::audit::{insert_change, ChangeRecord};
 use super::sessions::end_sessions_of;
