@@ -39,15 +39,24 @@ impl LoginLimiter {
         ]
     }
 
+    /// The counts an attempt adds to, each with its limit; a limit of
+    /// `usize::MAX` is no limit, and nothing is counted for it.
+    fn counted(&self, account: &str, address: &str) -> Vec<(String, usize)> {
+        let [by_account, by_address] = Self::keys(account, address);
+        [
+            (by_account, self.per_account),
+            (by_address, self.per_address),
+        ]
+        .into_iter()
+        .filter(|(_, limit)| *limit != usize::MAX)
+        .collect()
+    }
+
     /// `Err(seconds)` until the caller may try again, when either limit is reached.
     pub fn check(&self, account: &str, address: &str, now: i64) -> Result<(), i64> {
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let [by_account, by_address] = Self::keys(account, address);
         let mut wait = 0;
-        for (key, limit) in [
-            (by_account, self.per_account),
-            (by_address, self.per_address),
-        ] {
+        for (key, limit) in self.counted(account, address) {
             if let Some(times) = failures.get_mut(&key) {
                 times.retain(|t| now - t < self.window);
                 if times.len() >= limit {
@@ -68,7 +77,7 @@ impl LoginLimiter {
         if failures.len() > 100_000 {
             failures.retain(|_, times| times.iter().any(|t| now - t < self.window));
         }
-        for key in Self::keys(account, address) {
+        for (key, _) in self.counted(account, address) {
             failures.entry(key).or_default().push(now);
         }
     }
@@ -95,6 +104,16 @@ mod tests {
         assert_eq!(limiter.check("a@x", "2.2.2.2", 10), Err(890));
         assert!(limiter.check("b@x", "1.1.1.1", 10).is_ok());
         assert!(limiter.check("a@x", "1.1.1.1", 900).is_ok());
+    }
+
+    #[test]
+    fn an_unlimited_count_keeps_nothing() {
+        let limiter = LoginLimiter::new(900, usize::MAX, 2);
+        limiter.record_failure("a", "9.9.9.9", 0);
+        limiter.record_failure("b", "9.9.9.9", 1);
+        assert!(limiter.check("c", "9.9.9.9", 2).is_err());
+        let failures = limiter.failures.lock().unwrap();
+        assert_eq!(failures.keys().collect::<Vec<_>>(), ["address:9.9.9.9"]);
     }
 
     #[test]

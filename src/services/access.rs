@@ -191,17 +191,11 @@ pub async fn require_readable(
     let Some(restriction) = read_restriction(store, subject, blueprint).await? else {
         return Ok(());
     };
-    let mut condition = Sql::default();
-    condition
-        .push("e.identifier = ")
-        .push_bind(crate::query::Bind::Text(entity.identifier.clone()))
-        .push(" AND (")
-        .push_sql(&restriction)
-        .push(")");
-    let found = store
-        .search_entities(condition, Some(&blueprint.identifier), None, 1)
-        .await?;
-    if found.is_empty() {
+    let ids = std::slice::from_ref(&entity.identifier);
+    if readable_among(store, blueprint, &restriction, ids)
+        .await?
+        .is_empty()
+    {
         return Err(AppError::Forbidden(format!(
             "you may not read `{}` of blueprint `{}`: its blueprint's read permission does not include you for this entity (it belongs to a team you are not in)",
             entity.identifier, blueprint.identifier
@@ -229,6 +223,22 @@ pub async fn unreadable(
         ReadScope::Only(query) => query,
     };
     let restriction = compile_for(store, subject, blueprint, &query)?;
+    let readable = readable_among(store, blueprint, &restriction, identifiers).await?;
+    Ok(identifiers
+        .iter()
+        .filter(|id| !readable.contains(*id))
+        .cloned()
+        .collect())
+}
+
+/// Which of these entities of `blueprint` a read `restriction` admits (one
+/// query).
+async fn readable_among(
+    store: &Store,
+    blueprint: &Blueprint,
+    restriction: &Sql,
+    identifiers: &[String],
+) -> Result<HashSet<String>, AppError> {
     let mut condition = Sql::default();
     condition.push("e.identifier IN (");
     for (i, id) in identifiers.iter().enumerate() {
@@ -237,8 +247,8 @@ pub async fn unreadable(
         }
         condition.push_bind(crate::query::Bind::Text(id.clone()));
     }
-    condition.push(") AND (").push_sql(&restriction).push(")");
-    let readable: HashSet<String> = store
+    condition.push(") AND (").push_sql(restriction).push(")");
+    Ok(store
         .search_entities(
             condition,
             Some(&blueprint.identifier),
@@ -248,11 +258,6 @@ pub async fn unreadable(
         .await?
         .into_iter()
         .map(|e| e.identifier)
-        .collect();
-    Ok(identifiers
-        .iter()
-        .filter(|id| !readable.contains(*id))
-        .cloned()
         .collect())
 }
 

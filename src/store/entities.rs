@@ -460,47 +460,35 @@ impl Store {
     }
 
     /// Which of these `(blueprint, identifier)` pairs name a stored
-    /// entity: one query (per 10,000 pairs) whatever the blueprints, each
-    /// blueprint's identifiers looked up through the primary key.
+    /// entity: one query per 5,000 pairs whatever the blueprints (well
+    /// under SQLite's 32,766 bound values), each blueprint's identifiers
+    /// looked up through the primary key.
     pub async fn existing_entities(
         &self,
         pairs: &[(String, String)],
     ) -> Result<std::collections::HashSet<(String, String)>, StoreError> {
-        let mut by_blueprint: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
-        for (blueprint, identifier) in pairs {
-            by_blueprint.entry(blueprint).or_default().push(identifier);
-        }
         let mut found = std::collections::HashSet::new();
-        let mut groups = by_blueprint.into_iter().peekable();
-        while groups.peek().is_some() {
+        for chunk in pairs.chunks(5000) {
+            let mut by_blueprint: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+            for (blueprint, identifier) in chunk {
+                by_blueprint.entry(blueprint).or_default().push(identifier);
+            }
             let mut sql = Sql::default();
             sql.push("SELECT blueprint, identifier FROM entities WHERE ");
-            let mut binds = 0;
-            let mut first = true;
-            while let Some((blueprint, identifiers)) = groups.peek_mut() {
-                if binds > 0 && binds + identifiers.len() > 10_000 {
-                    break;
-                }
-                let take = identifiers.len().min(10_000);
-                let chunk: Vec<&str> = identifiers.drain(..take).collect();
-                if !first {
+            for (i, (blueprint, identifiers)) in by_blueprint.into_iter().enumerate() {
+                if i > 0 {
                     sql.push(" OR ");
                 }
-                first = false;
                 sql.push("(blueprint = ")
                     .push_bind(Bind::Text(blueprint.to_string()))
                     .push(" AND identifier IN (");
-                for (i, id) in chunk.iter().enumerate() {
-                    if i > 0 {
+                for (j, id) in identifiers.into_iter().enumerate() {
+                    if j > 0 {
                         sql.push(", ");
                     }
                     sql.push_bind(Bind::Text(id.to_string()));
                 }
                 sql.push("))");
-                binds += chunk.len() + 1;
-                if identifiers.is_empty() {
-                    groups.next();
-                }
             }
             let rows: Vec<(String, String)> = with_pool!(self, pool => {
                 bind_all!(sqlx::query_as::<_, (String, String)>(&sql.text), &sql.binds)

@@ -12,7 +12,7 @@ mod write;
 pub use form::{create_form, save_form};
 
 use crate::authz::{may_unregister, Decision};
-use crate::model::{AppError, Blueprint, Entity, Subject};
+use crate::model::{AppError, Blueprint, BlueprintPermissions, Entity, Subject};
 use crate::services::{access, blueprints};
 use crate::store::{AuditRecord, Store};
 use serde::Deserialize;
@@ -123,20 +123,12 @@ pub async fn write_entities(
     write::write_all(store, actor, &blueprint, inputs, options).await
 }
 
-/// One stored entity, or 404 naming it.
-pub async fn entity(
-    store: &Store,
-    blueprint_id: &str,
-    identifier: &str,
-) -> Result<Entity, AppError> {
-    store
-        .get_entity(blueprint_id, identifier)
-        .await?
-        .ok_or_else(|| {
-            AppError::NotFound(format!(
-                "there is no entity `{identifier}` in blueprint `{blueprint_id}`"
-            ))
-        })
+/// The 404 of an entity that is not there, or that the writer may not
+/// read: the same words either way.
+fn missing_entity(blueprint: &str, identifier: &str) -> AppError {
+    AppError::NotFound(format!(
+        "there is no entity `{identifier}` in blueprint `{blueprint}`"
+    ))
 }
 
 /// Updates a stored entity (PUT replaces it, PATCH merges into it): 404
@@ -164,31 +156,27 @@ pub async fn update_entity(
 }
 
 /// One stored entity that `actor` may read, or the same 404 as for a
-/// missing one: what an update or a deletion starts from, so neither
-/// tells an entity one may not read from one that does not exist.
-pub async fn readable_or_missing(
+/// missing one, so a deletion never tells an entity one may not read from
+/// one that does not exist.
+async fn readable_or_missing(
     store: &Store,
     actor: &Subject,
     blueprint: &Blueprint,
+    permissions: &BlueprintPermissions,
     identifier: &str,
 ) -> Result<Entity, AppError> {
-    let found = entity(store, &blueprint.identifier, identifier).await?;
-    let permissions = access::permissions_of(store, blueprint).await?;
-    let hidden = access::unreadable(
-        store,
-        actor,
-        blueprint,
-        &permissions,
-        std::slice::from_ref(&found.identifier),
-    )
-    .await?;
-    if hidden.is_empty() {
+    let found = store
+        .get_entity(&blueprint.identifier, identifier)
+        .await?
+        .ok_or_else(|| missing_entity(&blueprint.identifier, identifier))?;
+    let ids = std::slice::from_ref(&found.identifier);
+    if access::unreadable(store, actor, blueprint, permissions, ids)
+        .await?
+        .is_empty()
+    {
         Ok(found)
     } else {
-        Err(AppError::NotFound(format!(
-            "there is no entity `{identifier}` in blueprint `{}`",
-            blueprint.identifier
-        )))
+        Err(missing_entity(&blueprint.identifier, identifier))
     }
 }
 
@@ -202,8 +190,8 @@ pub async fn delete_entity(
 ) -> Result<(), AppError> {
     require_signed_in(actor)?;
     let blueprint = blueprints::blueprint(store, blueprint_id).await?;
-    let before = readable_or_missing(store, actor, &blueprint, identifier).await?;
     let permissions = access::permissions_of(store, &blueprint).await?;
+    let before = readable_or_missing(store, actor, &blueprint, &permissions, identifier).await?;
     let decision = may_unregister(actor, &permissions, &before);
     if !decision.allowed {
         return Err(refuse(store, actor, "DELETE", blueprint_id, identifier, decision).await);
@@ -221,8 +209,6 @@ pub async fn delete_entity(
     if store.delete_entity(&audit, &inheritance).await? {
         Ok(())
     } else {
-        Err(AppError::NotFound(format!(
-            "there is no entity `{identifier}` in blueprint `{blueprint_id}`"
-        )))
+        Err(missing_entity(blueprint_id, identifier))
     }
 }

@@ -282,11 +282,10 @@ fn plan(
     // An update of what is not there (or not readable, or cannot even be
     // an identifier) answers as for a missing entity.
     if options.must_exist && (identifier.is_err() || existing.is_none() || hidden) {
-        return Err(AppError::NotFound(format!(
-            "there is no entity `{}` in blueprint `{}`",
+        return Err(super::missing_entity(
+            &blueprint.identifier,
             input.identifier.as_deref().unwrap_or_default(),
-            blueprint.identifier
-        )));
+        ));
     }
     if let Ok(id) = &identifier {
         // An entity the writer may not read is never written over nor
