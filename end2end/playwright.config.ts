@@ -69,7 +69,7 @@ export default defineConfig({
     { name: 'setup', testMatch: /admin\.setup\.ts/ },
     {
       name: 'portal',
-      testMatch: /(shell|users|permissions|export|create|views|ownership)\.spec\.ts/,
+      testMatch: /(shell|users|permissions|export|create|views|ownership|iframe-widget|dashboards)\.spec\.ts/,
       dependencies: ['setup'],
       use: { storageState: path.join(tmp, 'admin.json') },
     },
@@ -88,6 +88,8 @@ export default defineConfig({
       env: {
         OIDC_PORT: String(OIDC_PORT),
         OIDC_REDIRECT_URIS: `http://127.0.0.1:${SSO_PORT}/auth/oidc/callback`,
+        // Dashboards' iframe widgets sign in from the main portal's pages.
+        OIDC_WIDGET_REDIRECT_URIS: `http://127.0.0.1:${port}/widget-oauth-callback.html`,
       },
     },
     portolan(SSO_PORT, 'sso', {

@@ -3,7 +3,7 @@
 use crate::pages::layout::Layout;
 use crate::pages::{
     builder::BuilderPage, catalog::CatalogPage, credentials::CredentialsPage,
-    dashboard::DashboardPage, entity::EntityPage, home::HomePage, not_found::NotFound,
+    dashboard::{DashboardPage, HomePage}, entity::EntityPage, not_found::NotFound,
     users_teams::UsersTeamsPage,
 };
 use leptos::prelude::*;
@@ -26,6 +26,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" type="image/x-icon" href="/favicon.ico"/>
                 // Dates in the viewer's time zone (see components::value::local_time).
                 <script src="/local-time.js" defer></script>
+                // Iframe widgets: PKCE sign-in and pages that refuse framing.
+                <script src="/iframe-widget.js" defer></script>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>

@@ -335,7 +335,6 @@ fn matrix() -> Vec<Row> {
             Some(json!({"name": "doomed-team"})),
         ),
         // Server functions.
-        server_fn("get_home", "", SignedIn),
         server_fn("get_sidebar", "", SignedIn),
         server_fn("get_subject", "", SignedIn),
         server_fn("get_blueprints", "", SignedIn),
@@ -364,7 +363,7 @@ fn matrix() -> Vec<Row> {
             "blueprint=widget&identifier=owned",
             SignedIn,
         ),
-        server_fn("get_dashboard", "page=overview", SignedIn),
+        server_fn("get_dashboard", "page=overview&filters=", SignedIn),
         server_fn(
             "save_entity",
             "blueprint=widget&identifier=formed&version=1&properties%5Bversion%5D=9",

@@ -50,7 +50,8 @@ both_databases!(
         assert!(first.entities >= 300, "{} entities", first.entities);
         assert_eq!(first.teams, 5);
         assert!(first.users >= 3);
-        assert_eq!(first.pages, 6);
+        // Six pages and the home dashboard, which the migrations made and the demo fills.
+        assert_eq!(first.pages, 7);
         assert_eq!(demo::seed_if_empty(&store).await.unwrap(), None);
         let total: i64 = {
             let mut n = 0;
@@ -306,16 +307,34 @@ both_databases!(markdown_properties_reach_the_page_as_html, |store, _url| {
 
 both_databases!(dashboard_widgets_are_computed, |store, _url| {
     seeded(&store).await;
-    let dash = portolan::services::dashboard::dashboard(&store, &reader(), "overview")
-        .await
-        .unwrap();
+    let dash = portolan::services::dashboard::dashboard(
+        &store,
+        &reader(),
+        "overview",
+        &Default::default(),
+    )
+    .await
+    .unwrap();
     let services = store.count_entities("service").await.unwrap() as f64;
+    assert!(dash.widgets.iter().any(|w| w.title == "Services"
+        && matches!(w.data, portolan::model::WidgetData::Number { value, .. } if value == Some(services))));
     assert!(dash.widgets.iter().any(|w| matches!(
-        w, portolan::model::WidgetData::Number { title, value, .. } if title == "Services" && *value == services
+        &w.data, portolan::model::WidgetData::Breakdown { slices, .. } if slices.iter().map(|s| s.count).sum::<i64>() as f64 == services
     )));
-    assert!(dash.widgets.iter().any(|w| matches!(
-        w, portolan::model::WidgetData::Breakdown { slices, .. } if slices.iter().map(|s| s.count).sum::<i64>() as f64 == services
-    )));
+    // Every demo widget draws: none failed, none unsupported.
+    for page in ["overview", portolan::services::dashboard::HOME] {
+        let dash = portolan::services::dashboard::dashboard(&store, &reader(), page, &Default::default())
+            .await
+            .unwrap();
+        for w in &dash.widgets {
+            assert!(
+                !matches!(w.data, portolan::model::WidgetData::Failed { .. } | portolan::model::WidgetData::Unsupported { .. }),
+                "{page}/{}: {:?}",
+                w.id,
+                w.data
+            );
+        }
+    }
 });
 
 both_databases!(sessions_round_trip_and_expire, |store, _url| {

@@ -19,6 +19,13 @@ const redirectUris = (env.OIDC_REDIRECT_URIS || 'http://127.0.0.1:3917/auth/oidc
 const postLogoutRedirectUris = (env.OIDC_POST_LOGOUT_REDIRECT_URIS
   || [...new Set(redirectUris.map((u) => `${new URL(u).origin}/`))].join(','))
   .split(',').map((s) => s.trim()).filter(Boolean);
+// The second, public client: dashboards' iframe widgets sign in from the
+// browser (authorization code with PKCE, no secret) and call the token
+// endpoint with fetch, cross-origin, from the portal's pages.
+const widgetClientId = 'portolan-widget';
+const widgetRedirectUris = (env.OIDC_WIDGET_REDIRECT_URIS || 'http://127.0.0.1:3917/widget-oauth-callback.html')
+  .split(',').map((s) => s.trim()).filter(Boolean);
+const widgetOrigins = new Set(widgetRedirectUris.map((u) => new URL(u).origin));
 const idTokenTtl = Number(env.OIDC_ID_TOKEN_TTL || 600);
 const requirePkce = env.OIDC_REQUIRE_PKCE === '1';
 
@@ -99,8 +106,17 @@ function configuration() {
       id_token_signed_response_alg: 'RS256',
       // application_type defaults to 'web', which allows http redirect URIs
       // for the code flow (only the implicit flow insists on https).
+    }, {
+      client_id: widgetClientId,
+      redirect_uris: widgetRedirectUris,
+      // A public client: code in a browser cannot keep a secret, PKCE
+      // stands in for it (required below).
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      id_token_signed_response_alg: 'RS256',
     }],
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     jwks: { keys: [signingKey] },
     responseTypes: ['code'],
     scopes: ['openid', 'email', 'profile', 'groups'],
@@ -112,7 +128,8 @@ function configuration() {
     },
     // Put the scope's claims into the ID token, not only into userinfo.
     conformIdTokenClaims: false,
-    pkce: { required: () => requirePkce }, // S256 is the only method in v9
+    // S256 is the only method in v9. Always required for the public client.
+    pkce: { required: (ctx, client) => requirePkce || client.clientId === widgetClientId },
     features: {
       devInteractions: { enabled: false }, // our own /interaction routes below
       rpInitiatedLogout: { enabled: true },
@@ -136,7 +153,10 @@ function configuration() {
       Session: 24 * 3600,
       Grant: 24 * 3600,
     },
-    clientBasedCORS: () => false,
+    // CORS on the token (and userinfo) endpoint: only the widget client, and
+    // only from the origins of its redirect URIs (the portal's pages). The
+    // confidential client talks to the provider server-side: never.
+    clientBasedCORS: (ctx, origin, client) => client.clientId === widgetClientId && widgetOrigins.has(origin),
     renderError(ctx, out) {
       ctx.type = 'html';
       ctx.body = page('Error', `<h1>Error</h1><pre>${esc(JSON.stringify(out, null, 2))}</pre>`);
@@ -275,6 +295,55 @@ async function admin(req, res, path) {
   return json(200, updated);
 }
 
+// ------------------------------------------------------ pages to frame
+// Targets for the portal's iframe widgets. /framed may be framed by anyone;
+// it takes an access token from its URL fragment (`#access_token=…`, how a
+// protected iframe widget hands it over: a fragment never reaches a server
+// or a Referer header), asks userinfo who it belongs to and shows the email.
+// /framed-refused and /framed-refused-csp refuse to be framed, one with
+// X-Frame-Options, one with CSP frame-ancestors.
+const FRAMED = page('Framed - Portolan test identity provider', `
+<h1>Framed page</h1>
+<p id="framed-user" hidden></p>
+<p id="framed-error" role="alert" hidden></p>
+<script>
+(async () => {
+  const show = (id, text) => {
+    const el = document.getElementById(id);
+    el.textContent = text;
+    el.hidden = false;
+  };
+  const token = new URLSearchParams(location.hash.slice(1)).get('access_token');
+  if (!token) return show('framed-error', 'No access_token in the URL fragment.');
+  // The token is not needed in the address any more.
+  history.replaceState(null, '', location.pathname + location.search);
+  try {
+    const res = await fetch('/me', { headers: { authorization: 'Bearer ' + token } });
+    if (!res.ok) return show('framed-error', 'userinfo answered ' + res.status + ': ' + await res.text());
+    const user = await res.json();
+    show('framed-user', user.email ?? user.sub);
+  } catch (err) {
+    show('framed-error', 'userinfo failed: ' + err);
+  }
+})();
+</script>`);
+const REFUSED = (how) => page('Refused - Portolan test identity provider',
+  `<h1>Not to be framed</h1><p>This page sends ${esc(how)}.</p>`);
+
+function framed(res, path) {
+  const html = 'text/html; charset=utf-8';
+  if (path === '/framed') {
+    res.setHeader('content-security-policy', 'frame-ancestors *');
+    return send(res, 200, html, FRAMED);
+  }
+  if (path === '/framed-refused') {
+    res.setHeader('x-frame-options', 'DENY');
+    return send(res, 200, html, REFUSED('X-Frame-Options: DENY'));
+  }
+  res.setHeader('content-security-policy', "frame-ancestors 'none'");
+  return send(res, 200, html, REFUSED("Content-Security-Policy: frame-ancestors 'none'"));
+}
+
 // ------------------------------------------------------------------ server
 let provider;
 let callback;
@@ -283,6 +352,9 @@ const server = http.createServer(async (req, res) => {
   try {
     if (!provider) return send(res, 503, 'text/plain', 'starting\n');
     if (path.startsWith('/__test/')) return await admin(req, res, path);
+    if (['/framed', '/framed-refused', '/framed-refused-csp'].includes(path) && req.method === 'GET') {
+      return framed(res, path);
+    }
     const m = /^\/interaction\/([^/]+)(?:\/(login))?$/.exec(path);
     if (m) return await interaction(provider, req, res, m[1], m[2]);
     return callback(req, res);

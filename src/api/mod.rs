@@ -100,8 +100,10 @@ endpoints! {
     GET "/export" => export::export, "Export entities as JSON lines, GitOps YAML or Terraform HCL (streamed)" ["blueprints", "format"];
     POST "/import" => export::import, "Import a JSON export" (Value) -> "import": Value;
     GET "/pages" => pages::list, "List pages" -> "pages": Vec<Page>;
-    POST "/pages" => pages::create, "Create a page" (Page) -> "page": Page;
+    POST "/pages" => pages::create, "Create a page (a dashboard's widgets flat or inside one dashboard-widget)" (Page) -> "page": Page;
     GET "/pages/{id}" => pages::get, "Read one page" -> "page": Page;
+    PUT "/pages/{id}" => pages::put, "Replace a dashboard's widgets, layout and filters" (Value) -> "page": Page;
+    PATCH "/pages/{id}" => pages::patch, "Change some of a dashboard's keys" (Value) -> "page": Page;
     DELETE "/pages/{id}" => pages::delete, "Delete a page and its saved views";
     GET "/pages/{id}/permissions" => permissions::get_page, "Read who may see a page" -> "permissions": PagePermissions;
     PATCH "/pages/{id}/permissions" => permissions::patch_page, "Change who may see a page" (Value) -> "permissions": PagePermissions;

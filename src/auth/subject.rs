@@ -131,7 +131,12 @@ pub fn sign_in_required(req: &Request) -> AppError {
 }
 
 /// The files of `public/`, served at the site's root.
-pub const STATIC_FILES: [&str; 2] = ["/favicon.ico", "/local-time.js"];
+pub const STATIC_FILES: [&str; 4] = [
+    "/favicon.ico",
+    "/local-time.js",
+    "/iframe-widget.js",
+    "/widget-oauth-callback.html",
+];
 
 /// Paths anyone may open: sign-in itself, static files, the health check.
 pub fn is_public(path: &str) -> bool {

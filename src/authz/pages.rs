@@ -124,6 +124,32 @@ pub fn may_configure_page(subject: &Subject, page: &Page) -> Decision {
     }
 }
 
+/// May `subject` change a dashboard's widgets, layout and filters for
+/// everyone? Admins, and whoever the page's `update` permission names
+/// (Port's "page editors"); a catalog page's moderators configure it
+/// through `may_configure_page` instead.
+pub fn may_edit_dashboard(subject: &Subject, page: &Page) -> Decision {
+    let editor = page
+        .permissions
+        .update
+        .as_ref()
+        .is_some_and(|u| in_audience(subject, &u.roles, &u.users, &u.teams));
+    if page.kind == PageType::Dashboard && (subject.role() == Some(UserRole::Admin) || editor) {
+        Decision {
+            allowed: true,
+            reason: "admins and the page's editors edit its widgets".into(),
+        }
+    } else {
+        Decision {
+            allowed: false,
+            reason: format!(
+                "only an admin or an editor named in the page's `update` permission may change the dashboard `{}`",
+                page.identifier
+            ),
+        }
+    }
+}
+
 /// May `subject` save personal views? People only: a machine has no one to
 /// show them to.
 pub fn may_save_views(subject: &Subject) -> Decision {
@@ -153,6 +179,8 @@ mod tests {
             blueprint: Some("cluster".into()),
             description: None,
             widgets: vec![],
+            layout: vec![],
+            page_filters: vec![],
             permissions: PagePermissions { read, update: None },
             dataset: None,
             view: None,
@@ -190,6 +218,26 @@ mod tests {
         assert!(!may_configure_page(&member(&["platform"]), &page).allowed);
         assert!(may_save_views(&member(&[])).allowed);
         assert!(!may_save_views(&Subject::Anonymous).allowed);
+    }
+
+    #[test]
+    fn dashboards_are_edited_by_admins_and_the_pages_editors() {
+        let mut dashboard = Page {
+            kind: PageType::Dashboard,
+            ..page(PagePermissions::default().read)
+        };
+        assert!(!may_edit_dashboard(&member(&["platform"]), &dashboard).allowed);
+        dashboard.permissions.update = Some(PageAudience {
+            roles: vec![],
+            users: vec![],
+            teams: vec!["platform".into()],
+        });
+        assert!(may_edit_dashboard(&member(&["platform"]), &dashboard).allowed);
+        let refused = may_edit_dashboard(&member(&["payments"]), &dashboard);
+        assert!(!refused.allowed && refused.reason.contains("update"), "{}", refused.reason);
+        // A catalog page's `update` names nobody who edits widgets.
+        let catalog = Page { kind: PageType::BlueprintEntities, ..dashboard };
+        assert!(!may_edit_dashboard(&member(&["platform"]), &catalog).allowed);
     }
 
     #[test]

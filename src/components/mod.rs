@@ -2,6 +2,7 @@
 //! Components render what they are given; they fetch nothing themselves.
 
 pub mod badge;
+pub mod charts;
 pub mod error;
 pub mod hydration;
 pub mod icon;

@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod blueprint;
 pub mod catalog_view;
+pub mod dashboard;
 pub mod credential;
 pub mod deferred;
 pub mod entity;
@@ -25,6 +26,7 @@ pub mod subject;
 pub mod url;
 pub mod user;
 pub mod validate;
+pub mod widget;
 
 pub use audit::{AuditEntry, AuditFilter};
 pub use blueprint::{
@@ -36,14 +38,15 @@ pub use credential::{CredentialInfo, CredentialsView, IssuedCredential};
 pub use entity::{Entity, EntityList, EntitySort, SortOrder};
 pub use error::AppError;
 pub use page::{
-    ActiveView, BlueprintSummary, CatalogEditing, CatalogPageContext, CatalogPageData,
-    CatalogPageHtml, CatalogPageView, DashboardData, EntityPageData, GroupCount, HomeData, Page,
-    PageType, Reference, RelatedChoice, SidebarItem, Slice, UsersAndTeams, WidgetData,
+    ActiveView, CatalogEditing, CatalogPageContext, CatalogPageData,
+    CatalogPageHtml, CatalogPageView, EntityPageData, GroupCount, Page,
+    PageType, Reference, RelatedChoice, SidebarItem, UsersAndTeams,
 };
 pub use permissions::{
     BlueprintPermissions, EntityAbilities, Grant, PageAudience, PagePermissions,
 };
 pub use subject::{SignedInUser, Subject};
+pub use widget::{DashboardData, Slice, WidgetData, WidgetView};
 pub use user::{Invitation, Team, TeamProvider, User, UserRole, UserStatus};
 
 /// A JSON value as a person reads it: strings without quotes, whole

@@ -50,6 +50,12 @@ pub struct Page {
     /// `entities-pie-chart`, …).
     #[serde(default)]
     pub widgets: Vec<Value>,
+    /// A dashboard's grid: rows of widget ids and widths (model::dashboard).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layout: Vec<super::dashboard::LayoutRow>,
+    /// A dashboard's filters (`pageFilters`), applied to its charts and tables.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub page_filters: Vec<super::dashboard::PageFilter>,
     /// Who may read the page (everyone signed in unless an admin narrowed it).
     #[serde(default)]
     pub permissions: super::PagePermissions,
@@ -63,11 +69,15 @@ pub struct Page {
     pub view: Option<super::CatalogView>,
 }
 
+/// The home dashboard's identifier (Port's `$home`), shown at `/`.
+pub const HOME_PAGE: &str = "$home";
+
 impl Page {
     /// The portal URL of this page.
     pub fn href(&self) -> String {
         match self.kind {
             PageType::BlueprintEntities => format!("/catalog/{}", self.identifier),
+            PageType::Dashboard if self.identifier == HOME_PAGE => "/".into(),
             PageType::Dashboard => format!("/dashboard/{}", self.identifier),
         }
     }
@@ -199,54 +209,6 @@ pub struct GroupCount {
     /// The value's text; `None` for entities without one.
     pub value: Option<String>,
     pub count: i64,
-}
-
-/// A dashboard with its widgets already computed on the server.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct DashboardData {
-    pub page: Page,
-    pub widgets: Vec<WidgetData>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
-pub enum WidgetData {
-    /// `entities-number-chart` counting a blueprint's entities.
-    Number {
-        title: String,
-        value: f64,
-        unit: Option<String>,
-        href: Option<String>,
-    },
-    /// `entities-pie-chart`: entities of a blueprint by a property's value.
-    Breakdown { title: String, slices: Vec<Slice> },
-    /// A widget whose configuration could not be used, shown as such.
-    Invalid { title: String, reason: String },
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Slice {
-    pub label: String,
-    pub count: i64,
-    pub color: Option<String>,
-}
-
-/// The home page's overview.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct HomeData {
-    pub blueprints: Vec<BlueprintSummary>,
-    pub teams: i64,
-    pub users: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct BlueprintSummary {
-    pub identifier: String,
-    pub title: String,
-    pub icon: Option<String>,
-    pub description: Option<String>,
-    pub entities: i64,
-    pub href: Option<String>,
 }
 
 /// The users & teams page.

@@ -56,8 +56,40 @@ fn UserMenu() -> impl IntoView {
     }
 }
 
-fn section(title: &'static str, items: Vec<SidebarItem>) -> impl IntoView {
-    (!items.is_empty()).then(|| {
+/// "New dashboard": title, icon and description, for admins (a plain form
+/// post before hydration; the new dashboard then opens in its editor's
+/// place, empty).
+#[component]
+fn NewDashboard() -> impl IntoView {
+    let create = ServerAction::<crate::pages::dashboard::CreateDashboard>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(href)) = create.value().get() {
+            // A full load, so the sidebar lists it.
+            let _ = window().location().set_href(&href);
+        }
+    });
+    view! {
+        <details class="nav-new">
+            <summary>"+ New dashboard"</summary>
+            <ActionForm action=create attr:class="stack-form nav-new-form">
+                <label for="new-dashboard-title">"Title"</label>
+                <input id="new-dashboard-title" type="text" name="title" required placeholder="e.g. Costs"/>
+                <label for="new-dashboard-icon">"Icon"</label>
+                <input id="new-dashboard-icon" type="text" name="icon" placeholder="e.g. Dashboard"/>
+                <label for="new-dashboard-description">"Description"</label>
+                <input id="new-dashboard-description" type="text" name="description"/>
+                <button type="submit" class="button primary">"Create dashboard"</button>
+                {move || match create.value().get() {
+                    Some(Err(e)) => Some(view! { <p class="field-error" role="alert">{e.to_string()}</p> }),
+                    _ => None,
+                }}
+            </ActionForm>
+        </details>
+    }
+}
+
+fn section(title: &'static str, items: Vec<SidebarItem>, extra: Option<AnyView>) -> impl IntoView {
+    (!items.is_empty() || extra.is_some()).then(|| {
         view! {
             <div class="nav-section">
                 <h2 class="nav-heading">{title}</h2>
@@ -77,6 +109,7 @@ fn section(title: &'static str, items: Vec<SidebarItem>) -> impl IntoView {
                         })
                         .collect_view()}
                 </ul>
+                {extra}
             </div>
         }
     })
@@ -86,6 +119,7 @@ fn section(title: &'static str, items: Vec<SidebarItem>) -> impl IntoView {
 pub fn Layout(children: Children) -> impl IntoView {
     let collapsed = RwSignal::new(false);
     let items = Resource::new(|| (), |_| get_sidebar());
+    let subject = Resource::new(|| (), |_| get_subject());
     view! {
         <div class="layout" class:collapsed=move || collapsed.get()>
             <aside class="sidebar">
@@ -96,14 +130,18 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <nav aria-label="Portal">
                     <Suspense fallback=|| view! { <Loading label="Loading pages…"/> }>
                         {move || Suspend::new(async move {
+                            let admin = matches!(subject.await, Ok(Subject::User(u)) if u.role == crate::model::UserRole::Admin);
                             match items.await {
                                 Ok(items) => {
                                     let (catalog, dashboards): (Vec<_>, Vec<_>) = items
                                         .into_iter()
                                         .partition(|i| i.kind == PageType::BlueprintEntities);
                                     view! {
-                                        {section("Catalog", catalog)}
-                                        {section("Dashboards", dashboards)}
+                                        <ul class="nav-home">
+                                            <li><A href="/" exact=true><Icon name="Home"/><span class="nav-label">"Home"</span></A></li>
+                                        </ul>
+                                        {section("Catalog", catalog, None)}
+                                        {section("Dashboards", dashboards, admin.then(|| view! { <NewDashboard/> }.into_any()))}
                                     }
                                         .into_any()
                                 }

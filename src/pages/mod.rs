@@ -14,7 +14,6 @@ pub mod dashboard;
 pub mod entity;
 pub mod entity_form;
 pub mod filter_builder;
-pub mod home;
 pub mod layout;
 pub mod not_found;
 pub mod users_teams;

@@ -7,6 +7,7 @@
 //! of `shared/spec/search.md` compiles here too, through the same `Sql`
 //! builder.
 
+pub mod aggregate;
 pub mod dialect;
 pub mod filter;
 pub mod listing;

@@ -105,6 +105,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             headers::HeaderPolicy {
                 https: state.secure_cookies,
+                store: state.store.clone(),
+                frames: Default::default(),
             },
             headers::security_headers,
         ))

@@ -70,6 +70,8 @@ pub async fn create(
                 blueprint: Some(blueprint.identifier.clone()),
                 description: blueprint.description.clone(),
                 widgets: vec![],
+                layout: vec![],
+                page_filters: vec![],
                 permissions: Default::default(),
                 dataset: None,
                 view: None,

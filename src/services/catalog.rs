@@ -5,7 +5,7 @@
 
 use crate::authz::ReadScope;
 use crate::model::{
-    AppError, Blueprint, BlueprintSummary, Entity, EntityPageData, EntitySort, HomeData, Subject,
+    AppError, Blueprint, Entity, EntityPageData, EntitySort, Subject,
 };
 use crate::query::EntityListing;
 use crate::services::access;
@@ -15,41 +15,6 @@ use crate::store::Store;
 
 /// Changes an entity page lists.
 const HISTORY_SHOWN: i64 = 20;
-
-/// The overview of the blueprints `subject` may read something of, with
-/// the number of entities they may read.
-pub async fn home(store: &Store, subject: &Subject) -> Result<HomeData, AppError> {
-    let pages = crate::services::pages::readable_pages(store, subject).await?;
-    let all = store.list_blueprints().await?;
-    let scopes = access::read_scopes(store, subject, &all).await?;
-    let mut blueprints = Vec::new();
-    for bp in all {
-        let href = crate::services::pages::catalog_page_in(&pages, &bp.identifier);
-        let entities = match &scopes[&bp.identifier] {
-            ReadScope::Nothing => continue,
-            ReadScope::All => store.count_entities(&bp.identifier).await?,
-            ReadScope::Only(query) => {
-                let restriction = access::compile_for(store, subject, &bp, query)?;
-                store
-                    .count_entities_where(&bp.identifier, Some(&restriction))
-                    .await?
-            }
-        };
-        blueprints.push(BlueprintSummary {
-            entities,
-            identifier: bp.identifier,
-            title: bp.title,
-            icon: bp.icon,
-            description: bp.description,
-            href,
-        });
-    }
-    Ok(HomeData {
-        blueprints,
-        teams: store.count_teams().await?,
-        users: store.count_users().await?,
-    })
-}
 
 /// An entity with its blueprint and the entities that point at it (those
 /// `subject` may read).

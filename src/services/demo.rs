@@ -5,6 +5,7 @@
 //! Generated deterministically (a fixed-seed generator), so every fresh
 //! database and every test sees the same catalog.
 
+use crate::model::dashboard::{LayoutColumn, LayoutRow, PageFilter};
 use crate::model::query::Query;
 use crate::model::{
     AppError, Blueprint, BlueprintPermissions, BlueprintSchema, Entity, Page, PageAudience,
@@ -629,11 +630,32 @@ pub fn pages() -> Vec<Page> {
         blueprint: Some(bp.into()),
         description: None,
         widgets: vec![],
+        layout: vec![],
+        page_filters: vec![],
         permissions: Default::default(),
         dataset: None,
         view: None,
     };
     vec![
+        Page {
+            identifier: crate::services::dashboard::HOME.into(),
+            title: "Home".into(),
+            icon: Some("Home".into()),
+            kind: PageType::Dashboard,
+            blueprint: None,
+            description: Some("What your teams own and run, at a glance".into()),
+            widgets: home_widgets(),
+            layout: layout(&[
+                (170, &[("services", 3), ("failed-deployments", 3), ("deploy-duration", 3), ("monthly-cost", 3)]),
+                (380, &[("deployments-per-week", 8), ("services-by-tier", 4)]),
+                (420, &[("my-services", 7), ("deployments-by-status", 5)]),
+                (260, &[("handbook", 8), ("links", 4)]),
+            ]),
+            page_filters: vec![],
+            permissions: PagePermissions::default(),
+            dataset: None,
+            view: None,
+        },
         Page {
             identifier: "overview".into(),
             title: "Engineering overview".into(),
@@ -649,8 +671,20 @@ pub fn pages() -> Vec<Page> {
                 json!({"id": "services-by-tier", "type": "entities-pie-chart", "title": "Services by tier", "blueprint": "service", "property": "property#tier"}),
                 json!({"id": "services-by-language", "type": "entities-pie-chart", "title": "Services by language", "blueprint": "service", "property": "property#language"}),
                 json!({"id": "deployments-by-status", "type": "entities-pie-chart", "title": "Deployments by status", "blueprint": "deployment", "property": "property#status"}),
-                json!({"id": "services-by-lifecycle", "type": "entities-pie-chart", "title": "Services by lifecycle", "blueprint": "service", "property": "property#lifecycle"}),
+                json!({"id": "services-by-lifecycle", "type": "entities-bar-chart", "title": "Services by lifecycle", "blueprint": "service", "property": "property#lifecycle"}),
             ],
+            layout: layout(&[
+                (170, &[("services-count", 3), ("deployments-count", 3), ("environments-count", 3), ("clusters-count", 3)]),
+                (360, &[("services-by-tier", 6), ("services-by-language", 6)]),
+                (360, &[("deployments-by-status", 6), ("services-by-lifecycle", 6)]),
+            ]),
+            // Each viewer may narrow the overview to some teams for themselves.
+            page_filters: vec![PageFilter {
+                identifier: "teams".into(),
+                title: "Owning teams".into(),
+                query: json!({"combinator": "and", "rules": [], "blueprint": crate::model::dashboard::META_BLUEPRINT}),
+                locked: false,
+            }],
             permissions: PagePermissions::default(),
             dataset: None,
             view: None,
@@ -684,6 +718,60 @@ pub fn pages() -> Vec<Page> {
             },
             ..catalog("clusters", "Clusters", "Cluster", "cluster")
         },
+    ]
+}
+
+/// Rows of `(height, [(widget id, width)])`.
+fn layout(rows: &[(u32, &[(&str, u32)])]) -> Vec<LayoutRow> {
+    rows.iter()
+        .map(|(height, columns)| LayoutRow {
+            height: *height,
+            columns: columns
+                .iter()
+                .map(|(id, size)| LayoutColumn {
+                    id: id.to_string(),
+                    size: *size,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The demo's home dashboard: a widget of most kinds over the demo catalog.
+fn home_widgets() -> Vec<Value> {
+    vec![
+        json!({"id": "services", "type": "entities-number-chart", "title": "Services", "icon": "Microservice",
+            "blueprint": "service", "chartType": "countEntities", "func": "count", "unit": "none"}),
+        json!({"id": "failed-deployments", "type": "entities-number-chart", "title": "Failed deployments",
+            "description": "Red past 20: time to look at the pipeline", "blueprint": "deployment",
+            "chartType": "countEntities", "func": "count", "unit": "none",
+            "dataset": [{"property": "status", "operator": "=", "value": "failed"}],
+            "conditions": [{"operator": ">", "value": 20, "color": "red", "message": "More than 20 failed"},
+                           {"operator": "<=", "value": 20, "color": "green", "message": "Within budget"}]}),
+        json!({"id": "deploy-duration", "type": "entities-number-chart", "title": "Average deployment",
+            "blueprint": "deployment", "chartType": "aggregateByProperty", "property": "property#durationSeconds",
+            "func": "average", "averageOf": "total", "unit": "custom", "unitCustom": "s", "formatting": "1"}),
+        json!({"id": "monthly-cost", "type": "entities-number-chart", "title": "Monthly cost of services",
+            "blueprint": "service", "chartType": "aggregateByProperty", "property": "property#monthlyCost",
+            "func": "sum", "averageOf": "total", "unit": "$", "formatting": "round"}),
+        json!({"id": "deployments-per-week", "type": "line-chart", "title": "Deployments per week, by status",
+            "blueprint": "deployment", "lineChartType": "countEntities", "measureTimeBy": "deployedAt",
+            "timeInterval": "week", "timeRange": 63, "breakdownProperty": "status"}),
+        json!({"id": "services-by-tier", "type": "entities-pie-chart", "title": "Services by tier",
+            "blueprint": "service", "property": "property#tier"}),
+        json!({"id": "my-services", "type": "table-entities-explorer", "title": "My teams' services",
+            "description": "Services owned by your teams", "blueprint": "service",
+            "dataset": {"combinator": "and", "rules": [{"property": "$team", "operator": "containsAny", "value": ["My Teams"]}]},
+            "columns": ["$title", "tier", "lifecycle", "$updatedAt"], "pageSize": 8}),
+        json!({"id": "deployments-by-status", "type": "entities-bar-chart", "title": "Deployments by status",
+            "blueprint": "deployment", "property": "property#status"}),
+        json!({"id": "handbook", "type": "markdown", "title": "How we ship",
+            "markdown": "1. Every service has an **owner team** and an on-call address.\n2. Gold-tier services deploy behind a canary.\n3. A failed deployment is rolled back first and understood second.\n\nSee the [gold services](/catalog/gold-services) and the [engineering overview](/dashboard/overview)."}),
+        json!({"id": "links", "type": "links", "title": "Links", "links": [
+            {"title": "Services catalog", "url": "/catalog/services"},
+            {"title": "Deployments", "url": "/catalog/deployments"},
+            {"title": "Engineering overview", "url": "/dashboard/overview"},
+            {"title": "Users & teams", "url": "/users-teams"}]}),
     ]
 }
 
@@ -749,7 +837,13 @@ pub async fn seed_if_empty(store: &Store) -> Result<Option<Seeded>, AppError> {
         seeded.teams += 1;
     }
     for (position, page) in pages().iter().enumerate() {
-        store.insert_page(page, position as i64).await?;
+        // Every database has a home dashboard from its migrations: the
+        // demo's replaces it.
+        if page.identifier == crate::services::dashboard::HOME {
+            store.replace_page(page, Value::Null, "demo-data").await?;
+        } else {
+            store.insert_page(page, position as i64).await?;
+        }
         seeded.pages += 1;
     }
     for (blueprint, after) in permissions() {

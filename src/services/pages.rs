@@ -96,6 +96,8 @@ pub async fn sidebar(store: &Store, subject: &Subject) -> Result<Vec<SidebarItem
     Ok(readable_pages(store, subject)
         .await?
         .into_iter()
+        // Home has its own place at the top of the sidebar.
+        .filter(|page| page.identifier != crate::model::page::HOME_PAGE)
         .map(|page| SidebarItem {
             href: page.href(),
             identifier: page.identifier,
@@ -174,6 +176,11 @@ pub async fn delete_page(store: &Store, subject: &Subject, id: &str) -> Result<(
         Some(&page.identifier),
     )
     .await?;
+    if page.identifier == crate::model::page::HOME_PAGE {
+        return Err(AppError::Conflict(
+            "the home dashboard cannot be deleted; edit its widgets instead".into(),
+        ));
+    }
     if !store.delete_page(&page, &subject.audit_name()).await? {
         return Err(not_found(id));
     }
@@ -228,7 +235,7 @@ pub async fn create_page_from_view(
 }
 
 /// `Production services!` → `production-services`.
-fn slug(title: &str) -> String {
+pub(crate) fn slug(title: &str) -> String {
     let mut slug = String::new();
     for c in title.trim().chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {

@@ -9,6 +9,7 @@
 
 pub(crate) mod audit;
 pub use audit::ChangeRecord;
+mod aggregates;
 mod blueprints;
 mod credentials;
 pub use credentials::{Credential, TokenOwner};

@@ -3,6 +3,7 @@
 use super::audit::{insert_change, ChangeRecord};
 use super::{with_pool, OnConflict, Store, StoreError};
 use crate::model::query::Query;
+use crate::model::dashboard::{LayoutRow, PageFilter};
 use crate::model::{CatalogView, Page, PagePermissions, PageType};
 use crate::store::BeginWrite;
 use chrono::Utc;
@@ -17,6 +18,10 @@ struct PageDocument {
     description: Option<String>,
     #[serde(default)]
     widgets: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    layout: Vec<LayoutRow>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    page_filters: Vec<PageFilter>,
     /// Absent: everyone signed in may read the page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     permissions: Option<PagePermissions>,
@@ -33,6 +38,8 @@ impl PageDocument {
         PageDocument {
             description: page.description.clone(),
             widgets: page.widgets.clone(),
+            layout: page.layout.clone(),
+            page_filters: page.page_filters.clone(),
             permissions: Some(page.permissions.clone()),
             dataset: page.dataset.clone(),
             view: page.view.clone(),
@@ -62,10 +69,28 @@ fn page_from_row(row: PageRow) -> Result<Page, StoreError> {
         blueprint,
         description: doc.description,
         widgets: doc.widgets,
+        layout: doc.layout,
+        page_filters: doc.page_filters,
         permissions: doc.permissions.unwrap_or_default(),
         dataset: doc.dataset,
         view: doc.view,
     })
+}
+
+/// Bumped whenever this process writes a page, so what is derived from the
+/// pages (the frame-src policy) is derived again. Other instances on the
+/// same database are not told: their caches expire instead.
+static PAGES_WRITTEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn pages_written() {
+    PAGES_WRITTEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+impl Store {
+    /// How many page writes this process has made (see `PAGES_WRITTEN`).
+    pub fn pages_generation(&self) -> u64 {
+        PAGES_WRITTEN.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 const PAGE_COLUMNS: &str = "identifier, kind, title, icon, blueprint, definition";
@@ -108,6 +133,7 @@ impl Store {
             .await
             .map(|_| ())
         });
+        pages_written();
         result.on_conflict(|| format!("page identifier `{}` is already taken", page.identifier))
     }
 
@@ -144,10 +170,12 @@ impl Store {
                     after: after.clone(),
                 });
                 tx.commit().await?;
+            pages_written();
                 Ok::<(), sqlx::Error>(())
             }
             .await
         });
+        pages_written();
         result.on_conflict(|| format!("page identifier `{}` is already taken", page.identifier))
     }
 
@@ -198,6 +226,51 @@ impl Store {
                 after: change.after.clone(),
             });
             tx.commit().await?;
+            pages_written();
+        });
+        Ok(true)
+    }
+}
+
+impl Store {
+    /// Rewrites a page (title, icon and its whole document) and records the
+    /// change, in one transaction. False when there is no such page.
+    pub async fn replace_page(
+        &self,
+        page: &Page,
+        before: Value,
+        actor: &str,
+    ) -> Result<bool, StoreError> {
+        let doc = PageDocument::of(page);
+        let after = serde_json::to_value(page).unwrap_or_default();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let updated = sqlx::query(
+                "UPDATE pages SET title = $2, icon = $3, definition = $4, updated_at = $5 \
+                 WHERE identifier = $1",
+            )
+            .bind(&page.identifier)
+            .bind(&page.title)
+            .bind(&page.icon)
+            .bind(Json(&doc))
+            .bind(Utc::now())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if updated == 0 {
+                return Ok(false);
+            }
+            insert_change!(&mut tx, &ChangeRecord {
+                actor,
+                resource_type: "page",
+                action: "UPDATE",
+                blueprint: "_page",
+                identifier: &page.identifier,
+                before: before.clone(),
+                after: after.clone(),
+            });
+            tx.commit().await?;
+            pages_written();
         });
         Ok(true)
     }
@@ -229,6 +302,7 @@ impl Store {
                 after: Value::Null,
             });
             tx.commit().await?;
+            pages_written();
         });
         Ok(true)
     }
