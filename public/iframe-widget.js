@@ -113,8 +113,11 @@
   // ------------------------------------------------------ the callback page
   // Pop-up: post the response (query string) to the dashboard that opened
   // it, to this origin only, and close. The dashboard checks `state` and
-  // exchanges the code. Full-page redirect: no opener; the flow was saved in
-  // this tab's sessionStorage, so finish here and go back to the dashboard.
+  // exchanges the code. A BroadcastChannel (same origin only, by
+  // construction) carries the same message, for when the pop-up has lost its
+  // opener (a Cross-Origin-Opener-Policy on the way severs it).
+  // Full-page redirect (the flow in this tab's sessionStorage says so):
+  // finish here and go back to the dashboard.
   const callback = async () => {
     const params = new URLSearchParams(location.search);
     const state = params.get('state') || '';
@@ -123,15 +126,20 @@
       const p = document.getElementById('widget-oauth-status') || document.body.appendChild(document.createElement('p'));
       p.textContent = text;
     };
-    if (window.opener && !(flow && flow.mode === 'redirect')) {
+    if (!(flow && flow.mode === 'redirect')) {
+      const message = { type: MESSAGE_TYPE, params: location.search };
       try {
-        window.opener.postMessage({ type: MESSAGE_TYPE, params: location.search }, location.origin);
+        if (window.opener) window.opener.postMessage(message, location.origin);
       } catch { /* the opener went away */ }
+      try {
+        const channel = new BroadcastChannel(MESSAGE_TYPE);
+        channel.postMessage(message);
+        channel.close();
+      } catch { /* no BroadcastChannel: the opener was the way */ }
       window.close();
-      return;
-    }
-    if (!flow) {
-      say('This sign-in has expired or was started in another tab. Go back to the dashboard and try again.');
+      // Still here: not a window a script opened (a bookmarked or reloaded
+      // callback URL), so nobody was waiting for it.
+      setTimeout(() => say('This sign-in has expired or was started in another window. Go back to the dashboard and try again.'), 500);
       return;
     }
     store.remove(PENDING_KEY + state);
@@ -167,11 +175,15 @@
   const widgetsWithId = (id) => document.querySelectorAll(`.iframe-widget[data-widget="${CSS.escape(id)}"]`);
 
   // The status element's content, from text and elements made here (never
-  // markup: URLs and error texts come from elsewhere).
+  // markup: URLs and error texts come from elsewhere). A <noscript> the
+  // server put there stays where it is: hydration expects to find it.
   const status = (el, ...parts) => {
     const box = el.querySelector('.iframe-widget-status');
     if (!box) return;
-    box.replaceChildren(...parts);
+    for (const node of [...box.childNodes]) {
+      if (node.nodeName !== 'NOSCRIPT') node.remove();
+    }
+    box.append(...parts);
     box.hidden = parts.length === 0;
   };
   const text = (tag, content) => {
@@ -194,14 +206,13 @@
   const frameWithToken = (el, token) => {
     const cfg = configOf(el);
     const iframe = el.querySelector('iframe');
-    if (!iframe) return;
+    if (!iframe || refused.has(el)) return;
     status(el);
-    iframe.hidden = false;
-    watchFraming(el, iframe);
     iframe.src = `${cfg.src.split('#')[0]}#access_token=${encodeURIComponent(token)}`;
   };
 
   const askToSignIn = (el, message) => {
+    if (refused.has(el)) return; // signing in would not help
     const cfg = configOf(el);
     const parts = [];
     if (message) parts.push(text('p', message), button('Retry', () => signIn(el)));
@@ -237,6 +248,11 @@
     }
     // window.open must run in the click's user activation, which lasts a few
     // seconds: the digest is quick enough.
+    if (!crypto.subtle) {
+      // Web Crypto exists in secure contexts only (https, or localhost).
+      askToSignIn(el, 'Signing in needs this portal to be served over https.');
+      return;
+    }
     const challenge = await challengeOf(verifier);
     for (const [k, v] of Object.entries({
       response_type: 'code',
@@ -263,13 +279,14 @@
       other.settle();
       widgetsWithId(other.widget).forEach((w) => askToSignIn(w));
     }
-    status(el, text('p', `Signing in to ${hostOf(cfg.authorizationUrl)} in a pop-up window…`));
+    if (!refused.has(el)) status(el, text('p', `Signing in to ${hostOf(cfg.authorizationUrl)} in a pop-up window…`));
     let poll;
     flow.settle = () => {
       clearInterval(poll);
       flows.delete(state);
       store.remove(PENDING_KEY + state);
     };
+    flow.popup = popup;
     flows.set(state, flow);
     // Closing the pop-up is the only way to cancel that a page can see.
     // The callback closes it too, after posting its message: give that
@@ -285,14 +302,13 @@
     }, 500);
   };
 
-  window.addEventListener('message', async (event) => {
-    // Only our own callback page, with a state this page issued.
-    if (event.origin !== location.origin) return;
-    const data = event.data;
+  // The callback page's answer: only from our own origin, with a state this
+  // page issued (and, through the opener, from the pop-up it opened).
+  const onAnswer = async (data, source) => {
     if (!data || data.type !== MESSAGE_TYPE || typeof data.params !== 'string') return;
     const params = new URLSearchParams(data.params);
     const flow = flows.get(params.get('state') || '');
-    if (!flow) return;
+    if (!flow || (source && source !== flow.popup)) return;
     flow.settle();
     const widgets = () => widgetsWithId(flow.widget);
     if (params.has('error') || !params.get('code')) {
@@ -300,17 +316,120 @@
       widgets().forEach((w) => askToSignIn(w, message));
       return;
     }
-    widgets().forEach((w) => status(w, text('p', 'Finishing sign-in…')));
+    widgets().forEach((w) => { if (!refused.has(w)) status(w, text('p', 'Finishing sign-in…')); });
     try {
       const saved = await exchange(flow, params.get('code'));
       widgets().forEach((w) => frameWithToken(w, saved.token));
     } catch (err) {
       widgets().forEach((w) => askToSignIn(w, `Sign-in failed: ${err.message}`));
     }
+  };
+  window.addEventListener('message', (event) => {
+    if (event.origin === location.origin) onAnswer(event.data, event.source);
   });
+  try {
+    new BroadcastChannel(MESSAGE_TYPE).addEventListener('message', (event) => onAnswer(event.data, null));
+  } catch { /* no BroadcastChannel: window messages only */ }
 
   // ------------------------------------------------- framing refusals
-  // FRAMING_DETECTION
+  // A page that sends `X-Frame-Options: DENY|SAMEORIGIN` or a CSP
+  // `frame-ancestors` that leaves this portal out is replaced, inside the
+  // iframe, by the browser's error page, and nothing on the iframe tells:
+  // Chromium fires `load` as for any page, and everything a parent can read
+  // of a cross-origin frame (its length, the SecurityError on access, the
+  // resource timing entry, load timing, history.length, a fragment
+  // navigation) was measured to be the same for a refused page and a shown
+  // one. An <object> loading the same URL does differ: it fires `error`
+  // instead of `load` when the browser refuses to display the page (checked
+  // in Chromium 156: DENY, SAMEORIGIN, frame-ancestors 'none' and 'self',
+  // also behind a redirect; frame-ancestors * or naming the portal load).
+  //
+  // So each widget gets one probe: an off-screen iframe, same-origin with
+  // the portal (so frame-ancestors and SAMEORIGIN see the same ancestors as
+  // the widget's iframe) but sandboxed without scripts, which the sandbox
+  // passes on to the probed page: its scripts do not run, it cannot navigate
+  // or open anything. This script puts an <object> for the widget's URL into
+  // it and listens. The cost is a second GET of the URL (the HTML and what
+  // it loads without script).
+  //
+  // Not fully reliable, hence a heuristic:
+  // - an <object> also fires `error` for an answer with an error status
+  //   (404, 500…) or one refused to `Sec-Fetch-Dest: object` requests: such
+  //   a widget is reported as refusing to be framed too;
+  // - it needs the portal's CSP to allow the widget's origin in
+  //   `object-src` (with frame-src): where it does not, the probe's load is
+  //   blocked by the portal itself, which shows as a
+  //   securitypolicyviolation in the probe, and nothing is reported.
+  const refused = new WeakSet();
+  const probed = new WeakSet();
+  const PROBE_TIMEOUT_MS = 30_000;
+
+  // Resolves to 'shown', 'refused' or 'unknown'.
+  const probeFraming = (url) => new Promise((resolve) => {
+    const probe = document.createElement('iframe');
+    probe.setAttribute('sandbox', 'allow-same-origin');
+    probe.setAttribute('aria-hidden', 'true');
+    probe.tabIndex = -1;
+    probe.srcdoc = '<!DOCTYPE html><title>framing probe</title><body></body>';
+    probe.style.cssText = 'position:fixed;left:-10000px;top:0;width:1px;height:1px;border:0;visibility:hidden';
+    let timer;
+    const finish = (result) => {
+      clearTimeout(timer);
+      probe.remove();
+      resolve(result);
+    };
+    timer = setTimeout(() => finish('unknown'), PROBE_TIMEOUT_MS);
+    probe.addEventListener('load', () => {
+      const doc = probe.contentDocument;
+      if (!doc || !doc.body) {
+        finish('unknown');
+        return;
+      }
+      // The portal's own CSP refusing the <object> fires `error` first and
+      // the violation right after: wait a moment before believing an error.
+      let blockedHere = false;
+      doc.addEventListener('securitypolicyviolation', () => { blockedHere = true; });
+      const object = doc.createElement('object');
+      object.addEventListener('load', () => finish('shown'));
+      object.addEventListener('error', () => setTimeout(() => finish(blockedHere ? 'unknown' : 'refused'), 250));
+      object.type = 'text/html';
+      object.data = url;
+      doc.body.append(object);
+    }, { once: true });
+    // Outside <body>: nothing the server rendered (and hydration walks) moves.
+    document.documentElement.append(probe);
+  });
+
+  const isWebUrl = (url) => {
+    try { return ['http:', 'https:'].includes(new URL(url).protocol); } catch { return false; }
+  };
+
+  const showRefusal = (el) => {
+    const cfg = configOf(el);
+    const url = cfg.src.split('#')[0];
+    refused.add(el);
+    const iframe = el.querySelector('iframe');
+    if (iframe) iframe.hidden = true;
+    const link = text('a', `Open ${url} in a new tab`);
+    link.href = url;
+    link.target = '_blank';
+    link.rel = 'noopener noreferrer';
+    status(el,
+      text('p', `${hostOf(url)} refuses to be shown inside another site (its X-Frame-Options or `
+        + 'Content-Security-Policy frame-ancestors header). Ask its owner to allow this portal\'s '
+        + 'origin in frame-ancestors, or open it in a new tab.'),
+      link);
+  };
+
+  const checkFraming = (el) => {
+    const url = configOf(el).src.split('#')[0];
+    if (probed.has(el) || !isWebUrl(url)) return;
+    probed.add(el);
+    probeFraming(url).then((result) => {
+      // Unless the widget has been given another URL meanwhile.
+      if (result === 'refused' && configOf(el).src.split('#')[0] === url) showRefusal(el);
+    });
+  };
 
   const setUp = (el) => {
     if (el.dataset[READY]) return;
@@ -318,10 +437,10 @@
     const cfg = configOf(el);
     const iframe = el.querySelector('iframe');
     if (!iframe) return;
-    if (cfg.urlType !== 'protected') {
-      watchFraming(el, iframe);
-      return;
-    }
+    // Protected ones too, before signing in: a sign-in is no use for a page
+    // that will not be shown.
+    checkFraming(el);
+    if (cfg.urlType !== 'protected') return;
     const failed = store.get(FAILED_KEY + cfg.widget);
     if (failed) {
       store.remove(FAILED_KEY + cfg.widget);
@@ -333,6 +452,25 @@
     else askToSignIn(el);
   };
 
+  // Hydration or a client-side navigation may also reuse a widget's nodes and
+  // only change its data attributes: then it is set up afresh.
+  const WATCHED = ['data-widget', 'data-url-type', 'data-src', 'data-origin', 'data-authorization-url',
+    'data-token-url', 'data-client-id', 'data-scopes'];
+  const reset = (el) => {
+    if (!el.dataset[READY]) return;
+    delete el.dataset[READY];
+    refused.delete(el);
+    probed.delete(el);
+    const iframe = el.querySelector('iframe');
+    if (iframe) {
+      iframe.hidden = false;
+      // A page framed with a token for the old settings goes.
+      if (iframe.src.includes('#access_token=')) iframe.src = 'about:blank';
+    }
+    status(el);
+    setUp(el);
+  };
+
   const sweep = (root) => {
     if (root.nodeType !== Node.ELEMENT_NODE) return;
     if (root.matches('.iframe-widget')) setUp(root);
@@ -341,8 +479,14 @@
   const start = () => {
     sweep(document.body);
     new MutationObserver((changes) => {
-      for (const change of changes) change.addedNodes.forEach(sweep);
-    }).observe(document.body, { childList: true, subtree: true });
+      for (const change of changes) {
+        if (change.type === 'attributes') {
+          if (change.target.matches('.iframe-widget')) reset(change.target);
+        } else {
+          change.addedNodes.forEach(sweep);
+        }
+      }
+    }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: WATCHED });
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();

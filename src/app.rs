@@ -2,8 +2,12 @@
 
 use crate::pages::layout::Layout;
 use crate::pages::{
-    builder::BuilderPage, catalog::CatalogPage, credentials::CredentialsPage,
-    dashboard::{DashboardPage, HomePage}, entity::EntityPage, not_found::NotFound,
+    builder::BuilderPage,
+    catalog::CatalogPage,
+    credentials::CredentialsPage,
+    dashboard::{DashboardPage, HomePage},
+    entity::EntityPage,
+    not_found::NotFound,
     users_teams::UsersTeamsPage,
 };
 use leptos::prelude::*;

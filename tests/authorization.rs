@@ -324,6 +324,18 @@ fn matrix() -> Vec<Row> {
         .reset("DELETE", "/v1/pages/api-made-page", None),
         api("GET", "/v1/pages", None, SignedIn),
         api("GET", "/v1/pages/clusters", None, PageReaders),
+        api(
+            "PUT",
+            "/v1/pages/overview",
+            Some(json!({"title": "Engineering overview", "widgets": [], "layout": []})),
+            Admins,
+        ),
+        api(
+            "PATCH",
+            "/v1/pages/overview",
+            Some(json!({"description": "Changed"})),
+            Admins,
+        ),
         api("DELETE", "/v1/pages/api-made-page", None, Moderators).reset(
             "POST",
             "/v1/pages",
@@ -364,6 +376,21 @@ fn matrix() -> Vec<Row> {
             SignedIn,
         ),
         server_fn("get_dashboard", "page=overview&filters=", SignedIn),
+        server_fn(
+            "preview_widget",
+            "page=overview&config=%7B%22id%22%3A%22m%22%2C%22type%22%3A%22markdown%22%2C%22title%22%3A%22M%22%2C%22markdown%22%3A%22x%22%7D",
+            Admins,
+        ),
+        server_fn(
+            "save_dashboard",
+            "page=overview&change=%7B%22title%22%3A%22Engineering%20overview%22%2C%22widgets%22%3A%5B%5D%2C%22layout%22%3A%5B%5D%7D",
+            Admins,
+        ),
+        server_fn("create_dashboard", "title=Fn+dash&icon=&description=", Admins).reset(
+            "DELETE",
+            "/v1/pages/fn-dash",
+            None,
+        ),
         server_fn(
             "save_entity",
             "blueprint=widget&identifier=formed&version=1&properties%5Bversion%5D=9",

@@ -38,12 +38,25 @@ both_databases!(healthz_reports_the_database, |store, _url| {
 });
 
 both_databases!(pages_render_on_the_server_with_their_data, |store, _url| {
+    // Every portal's home dashboard starts with a welcome.
+    let (status, _, html) = get(&store, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Welcome to Portolan"), "{html}");
     portolan::services::demo::seed_if_empty(&store)
         .await
         .unwrap();
+    // The demo's home: charts drawn on the server, as SVG.
     let (status, _, html) = get(&store, "/").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Welcome to Portolan"));
+    for drawn in [
+        "Deployments per week, by status",
+        "Monthly cost of services",
+        "<svg class=\"chart chart-pie\"",
+        "<svg class=\"chart chart-bar\"",
+        "<svg class=\"chart chart-line-chart\"",
+    ] {
+        assert!(html.contains(drawn), "{drawn}");
+    }
     assert!(
         html.contains("Engineering overview"),
         "sidebar lists the dashboard"

@@ -323,12 +323,17 @@ both_databases!(dashboard_widgets_are_computed, |store, _url| {
     )));
     // Every demo widget draws: none failed, none unsupported.
     for page in ["overview", portolan::services::dashboard::HOME] {
-        let dash = portolan::services::dashboard::dashboard(&store, &reader(), page, &Default::default())
-            .await
-            .unwrap();
+        let dash =
+            portolan::services::dashboard::dashboard(&store, &reader(), page, &Default::default())
+                .await
+                .unwrap();
         for w in &dash.widgets {
             assert!(
-                !matches!(w.data, portolan::model::WidgetData::Failed { .. } | portolan::model::WidgetData::Unsupported { .. }),
+                !matches!(
+                    w.data,
+                    portolan::model::WidgetData::Failed { .. }
+                        | portolan::model::WidgetData::Unsupported { .. }
+                ),
                 "{page}/{}: {:?}",
                 w.id,
                 w.data

@@ -352,7 +352,7 @@ const server = http.createServer(async (req, res) => {
   try {
     if (!provider) return send(res, 503, 'text/plain', 'starting\n');
     if (path.startsWith('/__test/')) return await admin(req, res, path);
-    if (['/framed', '/framed-refused', '/framed-refused-csp'].includes(path) && req.method === 'GET') {
+    if (['/framed', '/framed-refused', '/framed-refused-csp'].includes(path) && ['GET', 'HEAD'].includes(req.method)) {
       return framed(res, path);
     }
     const m = /^\/interaction\/([^/]+)(?:\/(login))?$/.exec(path);

@@ -13,6 +13,9 @@ const REDIRECT2 = 'http://127.0.0.1:4999/second/callback';
 const CLIENT_ID = 'portolan';
 const CLIENT_SECRET = 'portolan-test-secret';
 const TTL = 900;
+const WIDGET_ID = 'portolan-widget';
+const WIDGET_REDIRECT = 'http://127.0.0.1:4917/widget-oauth-callback.html';
+const WIDGET_ORIGIN = 'http://127.0.0.1:4917';
 
 // ------------------------------------------------------- start the provider
 const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'provider.mjs')], {
@@ -21,6 +24,7 @@ const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.ur
     OIDC_PORT: '0', // any free port; the ready line says which
     OIDC_REDIRECT_URIS: `${REDIRECT}, ${REDIRECT2}`,
     OIDC_ID_TOKEN_TTL: String(TTL),
+    OIDC_WIDGET_REDIRECT_URIS: WIDGET_REDIRECT,
   },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
@@ -96,7 +100,7 @@ async function authorize(login, { jar = new Jar(), redirectUri = REDIRECT, extra
     code_challenge: challenge,
     code_challenge_method: 'S256',
     ...extra,
-  }).toString();
+  }).toString().replace(/(^|&)[^=&]+=undefined(?=&|$)/g, ''); // extra: { k: undefined } leaves k out
 
   let next = { url: url.href };
   let sawLoginForm = false;
@@ -216,7 +220,7 @@ await test('discovery document', () => {
   for (const c of ['email', 'email_verified', 'given_name', 'family_name', 'name', 'groups']) {
     assert.ok(discovery.claims_supported.includes(c), c);
   }
-  assert.deepEqual(discovery.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post']);
+  assert.deepEqual(discovery.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'none']);
   assert.equal(jwks.keys.length, 1);
   assert.equal(jwks.keys[0].kty, 'RSA');
   assert.equal(jwks.keys[0].d, undefined, 'no private part published');
@@ -345,6 +349,64 @@ await test('unregistered redirect_uri is refused at the provider', async () => {
   const r = await authorize('alice', { redirectUri: 'http://127.0.0.1:1/evil' });
   assert.equal(r.stopped?.status, 400);
   assert.match(r.stopped.html, /redirect_uri did not match/);
+});
+
+// The public client of iframe widgets: the token request comes from a
+// browser page on the portal (CORS), with the PKCE verifier and no secret.
+async function widgetToken(code, verifier, origin = WIDGET_ORIGIN) {
+  const res = await fetch(discovery.token_endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code', code, redirect_uri: WIDGET_REDIRECT, client_id: WIDGET_ID, code_verifier: verifier,
+    }).toString(),
+  });
+  return { status: res.status, cors: res.headers.get('access-control-allow-origin'), body: await res.json() };
+}
+const widgetAuthorize = (login, extra = {}) => authorize(login, {
+  redirectUri: WIDGET_REDIRECT, extra: { client_id: WIDGET_ID, scope: 'openid email', nonce: undefined, ...extra },
+});
+
+await test('portolan-widget: public client, PKCE and no secret, CORS for the portal\'s origin', async () => {
+  const r = await widgetAuthorize('alice');
+  assert.ok(r.params?.code, JSON.stringify(r.params ?? r.stopped));
+  assert.equal(r.params.state, r.state);
+  const t = await widgetToken(r.params.code, r.verifier);
+  assert.equal(t.status, 200, JSON.stringify(t.body));
+  assert.equal(t.cors, WIDGET_ORIGIN);
+  assert.ok(t.body.expires_in > 0);
+  const res = await fetch(discovery.userinfo_endpoint, { headers: { authorization: `Bearer ${t.body.access_token}` } });
+  assert.equal((await res.json()).email, 'alice@example.com');
+});
+
+await test('portolan-widget: no CORS for other origins, nor ever for the confidential client', async () => {
+  const r = await widgetAuthorize('bob');
+  const t = await widgetToken(r.params.code, r.verifier, 'http://evil.example');
+  assert.equal(t.cors, null);
+  const res = await fetch(discovery.token_endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: WIDGET_ORIGIN },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code: 'x', redirect_uri: REDIRECT, client_id: CLIENT_ID }),
+  });
+  assert.equal(res.headers.get('access-control-allow-origin'), null);
+});
+
+await test('portolan-widget: PKCE is required, a wrong verifier fails', async () => {
+  const r = await widgetAuthorize('alice', { code_challenge: undefined, code_challenge_method: undefined });
+  assert.equal(r.params?.error, 'invalid_request', JSON.stringify(r.params ?? r.stopped));
+  assert.match(r.params.error_description, /PKCE/);
+  const r2 = await widgetAuthorize('alice');
+  assert.equal((await widgetToken(r2.params.code, `${r2.verifier}x`)).body.error, 'invalid_grant');
+});
+
+await test('pages to frame: /framed may be framed, the /framed-refused ones may not', async () => {
+  const framed = await fetch(`${issuer}/framed`);
+  assert.equal(framed.status, 200);
+  assert.equal(framed.headers.get('content-security-policy'), 'frame-ancestors *');
+  assert.match(await framed.text(), /id="framed-user"/);
+  assert.equal((await fetch(`${issuer}/framed-refused`)).headers.get('x-frame-options'), 'DENY');
+  assert.equal((await fetch(`${issuer}/framed-refused-csp`)).headers.get('content-security-policy'),
+    "frame-ancestors 'none'");
 });
 
 await test('SIGTERM stops the provider cleanly', async () => {

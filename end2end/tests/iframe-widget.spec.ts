@@ -37,11 +37,12 @@ const dashboard = {
   layout: [{ height: 400, columns: [{ id: 'w-protected', size: 6 }, { id: 'w-refused', size: 6 }] }],
 };
 
-test.describe.configure({ mode: 'serial' });
-
+// The detection of framing refusals needs the portal's CSP to name the
+// widget origins in object-src as well as frame-src (see iframe-widget.js).
 test.beforeAll(async ({ browser }) => {
-  // Created through the REST API with the admin's browser session (a request
-  // without Origin or Sec-Fetch-Site is not a browser's cross-site one).
+  // Created through the REST API with the admin's session (the project's
+  // storage state; a request without Origin or Sec-Fetch-Site passes the
+  // same-origin check, like the other specs' API calls).
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.request.delete(`/v1/pages/${DASHBOARD}`); // left over from an earlier run, if any

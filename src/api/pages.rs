@@ -19,12 +19,14 @@ pub async fn create(
     ApiJson(mut body): ApiJson<Value>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     crate::model::dashboard::unwrap_dashboard_widget(&mut body);
-    let page: Page = serde_json::from_value(body)
-        .map_err(|e| AppError::Invalid(format!("the page: {e}")))?;
+    let page: Page =
+        serde_json::from_value(body).map_err(|e| AppError::Invalid(format!("the page: {e}")))?;
     let page = dashboard::create_page(&store, &subject, page).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"ok": true, "identifier": page.identifier, "page": dashboard::port_shape(&page)})),
+        Json(
+            json!({"ok": true, "identifier": page.identifier, "page": dashboard::port_shape(&page)}),
+        ),
     ))
 }
 
@@ -45,7 +47,9 @@ pub async fn get(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let page = pages::shown_page(&store, &subject, &id).await?;
-    Ok(Json(json!({"ok": true, "page": dashboard::port_shape(&page)})))
+    Ok(Json(
+        json!({"ok": true, "page": dashboard::port_shape(&page)}),
+    ))
 }
 
 /// PUT → `{ok, page}`: a dashboard's title, icon, description, widgets,
@@ -57,7 +61,9 @@ pub async fn put(
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<Value>, ApiError> {
     let page = dashboard::update_from_json(&store, &subject, &id, body, true).await?;
-    Ok(Json(json!({"ok": true, "page": dashboard::port_shape(&page)})))
+    Ok(Json(
+        json!({"ok": true, "page": dashboard::port_shape(&page)}),
+    ))
 }
 
 /// PATCH → `{ok, page}`: only the keys given change.
@@ -68,7 +74,9 @@ pub async fn patch(
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Json<Value>, ApiError> {
     let page = dashboard::update_from_json(&store, &subject, &id, body, false).await?;
-    Ok(Json(json!({"ok": true, "page": dashboard::port_shape(&page)})))
+    Ok(Json(
+        json!({"ok": true, "page": dashboard::port_shape(&page)}),
+    ))
 }
 
 /// → `{ok}`.

@@ -234,9 +234,16 @@ mod tests {
         });
         assert!(may_edit_dashboard(&member(&["platform"]), &dashboard).allowed);
         let refused = may_edit_dashboard(&member(&["payments"]), &dashboard);
-        assert!(!refused.allowed && refused.reason.contains("update"), "{}", refused.reason);
+        assert!(
+            !refused.allowed && refused.reason.contains("update"),
+            "{}",
+            refused.reason
+        );
         // A catalog page's `update` names nobody who edits widgets.
-        let catalog = Page { kind: PageType::BlueprintEntities, ..dashboard };
+        let catalog = Page {
+            kind: PageType::BlueprintEntities,
+            ..dashboard
+        };
         assert!(!may_edit_dashboard(&member(&["platform"]), &catalog).allowed);
     }
 

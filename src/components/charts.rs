@@ -65,7 +65,11 @@ pub fn pie_svg(slices: &[Slice], total: i64, label: &str) -> String {
     let mut shapes = String::new();
     let mut angle = -std::f64::consts::FRAC_PI_2;
     for (i, slice) in slices.iter().enumerate() {
-        let share = if total == 0 { 0.0 } else { slice.count as f64 / total as f64 };
+        let share = if total == 0 {
+            0.0
+        } else {
+            slice.count as f64 / total as f64
+        };
         let color = color_at(slice.color.as_deref(), i);
         let tip = format!(
             "<title>{}: {} ({:.0}%)</title>",
@@ -74,7 +78,9 @@ pub fn pie_svg(slices: &[Slice], total: i64, label: &str) -> String {
             share * 100.0
         );
         let shape = if share >= 0.9999 {
-            format!("<circle cx=\"{cx}\" cy=\"{cy}\" r=\"{r}\" data-color=\"{color}\">{tip}</circle>")
+            format!(
+                "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"{r}\" data-color=\"{color}\">{tip}</circle>"
+            )
         } else if share > 0.0 {
             let end = angle + share * std::f64::consts::TAU;
             let (x1, y1) = (cx + r * angle.cos(), cy + r * angle.sin());
@@ -250,14 +256,22 @@ mod tests {
     use super::*;
 
     fn slice(label: &str, count: i64) -> Slice {
-        Slice { label: label.into(), count, color: None, href: Some(format!("/x?v={label}")) }
+        Slice {
+            label: label.into(),
+            count,
+            color: None,
+            href: Some(format!("/x?v={label}")),
+        }
     }
 
     #[test]
     fn a_pie_has_a_wedge_per_slice_and_says_what_it_shows() {
         let svg = pie_svg(&[slice("gold", 3), slice("<b>", 1)], 4, "Services by tier");
         assert_eq!(svg.matches("<path").count(), 2);
-        assert!(svg.contains("aria-label=\"Services by tier: gold 3 (75%), &lt;b&gt; 1 (25%)\""), "{svg}");
+        assert!(
+            svg.contains("aria-label=\"Services by tier: gold 3 (75%), &lt;b&gt; 1 (25%)\""),
+            "{svg}"
+        );
         assert!(svg.contains("<a href=\"/x?v=gold\">"));
         assert!(!svg.contains("<b>"));
         // One slice is a whole disc, not a degenerate arc.
@@ -274,7 +288,14 @@ mod tests {
     #[test]
     fn lines_skip_empty_intervals_and_round_the_axis() {
         let labels: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
-        let svg = line_svg(&labels, &[Series { label: "n".into(), points: vec![Some(1.0), None, Some(7.0)] }], "Entities");
+        let svg = line_svg(
+            &labels,
+            &[Series {
+                label: "n".into(),
+                points: vec![Some(1.0), None, Some(7.0)],
+            }],
+            "Entities",
+        );
         assert_eq!(svg.matches("<circle").count(), 2);
         assert!(svg.contains(">10</text>"), "{svg}");
         assert_eq!(nice_ceiling(0.0), 1.0);

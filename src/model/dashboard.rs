@@ -171,7 +171,10 @@ pub enum KeyInput {
     /// An http(s) URL.
     Url,
     /// A whole number within the bounds.
-    Integer { min: i64, max: i64 },
+    Integer {
+        min: i64,
+        max: i64,
+    },
     /// One of these values.
     Choice(&'static [&'static str]),
     /// A blueprint's identifier.
@@ -289,8 +292,13 @@ const LINE_KEYS: &[KeySpec] = &[
 const TABLE_KEYS: &[KeySpec] = &[
     key("blueprint", "Blueprint", KeyInput::Blueprint).required(),
     key("dataset", "Filter", KeyInput::Query).help(DATASET_HELP),
-    key("columns", "Columns", KeyInput::List).help("property keys, e.g. [\"$title\", \"tier\", \"$updatedAt\"]"),
-    key("pageSize", "Rows per page", KeyInput::Integer { min: 1, max: 100 }),
+    key("columns", "Columns", KeyInput::List)
+        .help("property keys, e.g. [\"$title\", \"tier\", \"$updatedAt\"]"),
+    key(
+        "pageSize",
+        "Rows per page",
+        KeyInput::Integer { min: 1, max: 100 },
+    ),
 ];
 
 const MARKDOWN_KEYS: &[KeySpec] = &[
@@ -328,6 +336,11 @@ pub const COMMON_KEYS: &[KeySpec] = &[
     key("icon", "Icon", KeyInput::Text),
 ];
 
+/// Port writes properties as `property#<key>`; the bare key works too.
+pub fn property_key(value: &str) -> &str {
+    value.strip_prefix("property#").unwrap_or(value)
+}
+
 /// A widget's id (`id`), or `None` when it has none.
 pub fn widget_id(widget: &Value) -> Option<&str> {
     widget.get("id").and_then(Value::as_str)
@@ -355,7 +368,9 @@ pub fn check_widget(widget: &Value) -> Vec<FieldError> {
         _ => {
             return vec![FieldError {
                 field: "widgets[].id".into(),
-                message: "each widget needs an `id` (1 to 100 characters) that the layout refers to".into(),
+                message:
+                    "each widget needs an `id` (1 to 100 characters) that the layout refers to"
+                        .into(),
             }]
         }
     };
@@ -366,7 +381,10 @@ pub fn check_widget(widget: &Value) -> Vec<FieldError> {
         })
     };
     let Some(type_name) = config.get("type").and_then(Value::as_str) else {
-        problem("type", "say which widget this is (e.g. `entities-number-chart`)".into());
+        problem(
+            "type",
+            "say which widget this is (e.g. `entities-number-chart`)".into(),
+        );
         return problems;
     };
     let Some(kind) = WidgetKind::of_type(type_name) else {
@@ -381,7 +399,11 @@ pub fn check_widget(widget: &Value) -> Vec<FieldError> {
             if spec.required {
                 problem(
                     spec.key,
-                    format!("give the {} widget its {}", kind.label().to_lowercase(), spec.label.to_lowercase()),
+                    format!(
+                        "give the {} widget its {}",
+                        kind.label().to_lowercase(),
+                        spec.label.to_lowercase()
+                    ),
                 );
             }
             continue;
@@ -439,7 +461,10 @@ fn check_key(spec: &KeySpec, value: &Value) -> Result<(), String> {
             if choices.contains(&text) {
                 Ok(())
             } else {
-                Err(format!("must be one of {}, not `{text}`", choices.join(", ")))
+                Err(format!(
+                    "must be one of {}, not `{text}`",
+                    choices.join(", ")
+                ))
             }
         }
         KeyInput::Query => match value {
@@ -519,7 +544,11 @@ pub fn url_origin(url: &str) -> Option<String> {
     {
         return None;
     }
-    Some(format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase()))
+    Some(format!(
+        "{}://{}",
+        scheme.to_ascii_lowercase(),
+        host.to_ascii_lowercase()
+    ))
 }
 
 fn check_links(value: &Value) -> Result<(), String> {
@@ -544,10 +573,15 @@ pub const CONDITION_OPERATORS: &[&str] = &["=", "!=", ">", ">=", "<", "<="];
 
 fn check_conditions(value: &Value) -> Result<(), String> {
     let Value::Array(conditions) = value else {
-        return Err("must be a list: [{\"operator\": \">\", \"value\": 10, \"color\": \"red\"}]".into());
+        return Err(
+            "must be a list: [{\"operator\": \">\", \"value\": 10, \"color\": \"red\"}]".into(),
+        );
     };
     for (i, condition) in conditions.iter().enumerate() {
-        let operator = condition.get("operator").and_then(Value::as_str).unwrap_or("");
+        let operator = condition
+            .get("operator")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         if !CONDITION_OPERATORS.contains(&operator) {
             return Err(format!(
                 "condition {}: `operator` must be one of {}",
@@ -597,7 +631,9 @@ pub fn check_dashboard(widgets: &[Value], layout: &[LayoutRow]) -> Vec<FieldErro
         if width > GRID_COLUMNS || row.columns.iter().any(|c| c.size == 0) {
             problems.push(FieldError {
                 field: format!("{field}.columns"),
-                message: format!("widths are 1 to {GRID_COLUMNS} and add up to at most {GRID_COLUMNS}"),
+                message: format!(
+                    "widths are 1 to {GRID_COLUMNS} and add up to at most {GRID_COLUMNS}"
+                ),
             });
         }
         for column in &row.columns {
@@ -672,7 +708,10 @@ pub fn unwrap_dashboard_widget(page: &mut Value) {
     let outer = outer.clone();
     map.insert(
         "widgets".into(),
-        outer.get("widgets").cloned().unwrap_or(Value::Array(vec![])),
+        outer
+            .get("widgets")
+            .cloned()
+            .unwrap_or(Value::Array(vec![])),
     );
     if let Some(layout) = outer.get("layout") {
         map.insert("layout".into(), layout.clone());
@@ -705,14 +744,24 @@ mod tests {
 
     #[test]
     fn only_web_addresses_can_be_framed() {
-        let iframe = |url: &str| json!({"id": "w1", "type": "iframe-widget", "title": "T", "url": url});
+        let iframe =
+            |url: &str| json!({"id": "w1", "type": "iframe-widget", "title": "T", "url": url});
         assert!(check_widget(&iframe("https://grafana.example/d/1")).is_empty());
-        for bad in ["javascript:alert(1)", "data:text/html,<b>", " JAVASCRIPT:x", "//evil", "ftp://x"] {
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,<b>",
+            " JAVASCRIPT:x",
+            "//evil",
+            "ftp://x",
+        ] {
             let problems = check_widget(&iframe(bad));
             assert_eq!(problems.len(), 1, "{bad}: {problems:?}");
             assert_eq!(problems[0].field, "widgets[w1].url");
         }
-        assert_eq!(url_origin("https://User@Grafana.example:8443/x?y#z").as_deref(), Some("https://grafana.example:8443"));
+        assert_eq!(
+            url_origin("https://User@Grafana.example:8443/x?y#z").as_deref(),
+            Some("https://grafana.example:8443")
+        );
         assert_eq!(url_origin("javascript:alert(1)"), None);
         // Templates are filled per viewer; the address around them is checked.
         assert!(check_url("https://g.example/d?u={{ .user.email }}").is_ok());
@@ -724,32 +773,71 @@ mod tests {
         let problems = check_widget(&json!({"id": "p", "type": "iframe-widget", "title": "T",
             "url": "https://x.example", "urlType": "protected", "tokenUrl": "data:x"}));
         let fields: Vec<_> = problems.iter().map(|p| p.field.as_str()).collect();
-        assert_eq!(fields, ["widgets[p].authorizationUrl", "widgets[p].tokenUrl", "widgets[p].clientId"]);
+        assert_eq!(
+            fields,
+            [
+                "widgets[p].authorizationUrl",
+                "widgets[p].tokenUrl",
+                "widgets[p].clientId"
+            ]
+        );
     }
 
     #[test]
     fn unknown_widget_types_are_kept_unchecked() {
-        assert!(check_widget(&json!({"id": "a", "type": "action-card-widget", "actions": 3})).is_empty());
-        assert_eq!(check_widget(&json!({"type": "markdown"}))[0].field, "widgets[].id");
+        assert!(
+            check_widget(&json!({"id": "a", "type": "action-card-widget", "actions": 3}))
+                .is_empty()
+        );
+        assert_eq!(
+            check_widget(&json!({"type": "markdown"}))[0].field,
+            "widgets[].id"
+        );
     }
 
     #[test]
     fn number_charts_check_units_conditions_and_aggregates() {
-        let problems = check_widget(&json!({"id": "n", "type": "entities-number-chart", "title": "N",
+        let problems = check_widget(
+            &json!({"id": "n", "type": "entities-number-chart", "title": "N",
             "blueprint": "service", "chartType": "aggregateByProperty", "unit": "yen",
-            "conditions": [{"operator": "~", "value": 1}]}));
+            "conditions": [{"operator": "~", "value": 1}]}),
+        );
         let fields: Vec<_> = problems.iter().map(|p| p.field.as_str()).collect();
-        assert_eq!(fields, ["widgets[n].property", "widgets[n].unit", "widgets[n].conditions"]);
+        assert_eq!(
+            fields,
+            [
+                "widgets[n].property",
+                "widgets[n].unit",
+                "widgets[n].conditions"
+            ]
+        );
     }
 
     #[test]
     fn layouts_name_existing_widgets_in_rows_of_twelve() {
-        let widgets = [json!({"id": "a", "type": "markdown", "title": "A", "markdown": "x"}),
-            json!({"id": "b", "type": "markdown", "title": "B", "markdown": "y"})];
-        let row = |cols: &[(&str, u32)]| LayoutRow { height: 400, columns: cols.iter().map(|(id, size)| LayoutColumn { id: id.to_string(), size: *size }).collect() };
+        let widgets = [
+            json!({"id": "a", "type": "markdown", "title": "A", "markdown": "x"}),
+            json!({"id": "b", "type": "markdown", "title": "B", "markdown": "y"}),
+        ];
+        let row = |cols: &[(&str, u32)]| LayoutRow {
+            height: 400,
+            columns: cols
+                .iter()
+                .map(|(id, size)| LayoutColumn {
+                    id: id.to_string(),
+                    size: *size,
+                })
+                .collect(),
+        };
         assert!(check_dashboard(&widgets, &[row(&[("a", 6), ("b", 6)])]).is_empty());
-        assert_eq!(check_dashboard(&widgets, &[row(&[("a", 8), ("b", 6)])]).len(), 1);
-        assert_eq!(check_dashboard(&widgets, &[row(&[("zz", 6)])])[0].message, "there is no widget `zz`");
+        assert_eq!(
+            check_dashboard(&widgets, &[row(&[("a", 8), ("b", 6)])]).len(),
+            1
+        );
+        assert_eq!(
+            check_dashboard(&widgets, &[row(&[("zz", 6)])])[0].message,
+            "there is no widget `zz`"
+        );
         // Widgets the layout leaves out are drawn after it, three a row.
         let drawn = effective_layout(&widgets, &[row(&[("b", 12)])]);
         assert_eq!(drawn.len(), 2);

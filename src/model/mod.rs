@@ -8,8 +8,8 @@
 pub mod audit;
 pub mod blueprint;
 pub mod catalog_view;
-pub mod dashboard;
 pub mod credential;
+pub mod dashboard;
 pub mod deferred;
 pub mod entity;
 pub mod error;
@@ -38,16 +38,16 @@ pub use credential::{CredentialInfo, CredentialsView, IssuedCredential};
 pub use entity::{Entity, EntityList, EntitySort, SortOrder};
 pub use error::AppError;
 pub use page::{
-    ActiveView, CatalogEditing, CatalogPageContext, CatalogPageData,
-    CatalogPageHtml, CatalogPageView, EntityPageData, GroupCount, Page,
-    PageType, Reference, RelatedChoice, SidebarItem, UsersAndTeams,
+    ActiveView, CatalogEditing, CatalogPageContext, CatalogPageData, CatalogPageHtml,
+    CatalogPageView, EntityPageData, GroupCount, Page, PageType, Reference, RelatedChoice,
+    SidebarItem, UsersAndTeams,
 };
 pub use permissions::{
     BlueprintPermissions, EntityAbilities, Grant, PageAudience, PagePermissions,
 };
 pub use subject::{SignedInUser, Subject};
-pub use widget::{DashboardData, Slice, WidgetData, WidgetView};
 pub use user::{Invitation, Team, TeamProvider, User, UserRole, UserStatus};
+pub use widget::{DashboardData, Slice, WidgetData, WidgetView};
 
 /// A JSON value as a person reads it: strings without quotes, whole
 /// numbers stored as floats (`2251.0`) as `2251`, null as nothing. Table

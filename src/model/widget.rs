@@ -86,14 +86,18 @@ pub enum WidgetData {
         href: Option<String>,
     },
     /// `markdown`, sanitised on the server.
-    Markdown { html: String },
+    Markdown {
+        html: String,
+    },
     /// `entity-info`.
     EntityCard {
         title: String,
         href: String,
         fields: Vec<(String, String)>,
     },
-    Links { links: Vec<Link> },
+    Links {
+        links: Vec<Link>,
+    },
     /// `iframe-widget`: what the browser frames, and how it signs in.
     Iframe {
         src: String,
@@ -101,9 +105,13 @@ pub enum WidgetData {
         protected: Option<IframeSignIn>,
     },
     /// A type Portolan does not draw; kept as saved.
-    Unsupported { type_name: String },
+    Unsupported {
+        type_name: String,
+    },
     /// This widget could not be computed; the rest of the page is fine.
-    Failed { reason: String },
+    Failed {
+        reason: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -137,10 +137,12 @@ pub fn compile_time_points(dialect: Dialect, rows: &WidgetRows, points: &TimePoi
     rows.push_from(&mut sql);
     match (points.time, points.since) {
         (TimeKey::Created, Some(since)) => {
-            sql.push(" AND e.created_at >= ").push_bind(Bind::Time(since));
+            sql.push(" AND e.created_at >= ")
+                .push_bind(Bind::Time(since));
         }
         (TimeKey::Updated, Some(since)) => {
-            sql.push(" AND e.updated_at >= ").push_bind(Bind::Time(since));
+            sql.push(" AND e.updated_at >= ")
+                .push_bind(Bind::Time(since));
         }
         (TimeKey::Property(key), Some(since)) => {
             // ISO text sorts as time; a day's margin covers values written
@@ -148,7 +150,9 @@ pub fn compile_time_points(dialect: Dialect, rows: &WidgetRows, points: &TimePoi
             sql.push(" AND ");
             dialect.push_property_text(&mut sql, key);
             sql.push(" >= ").push_bind(Bind::Text(
-                (since - chrono::Duration::days(1)).format("%Y-%m-%d").to_string(),
+                (since - chrono::Duration::days(1))
+                    .format("%Y-%m-%d")
+                    .to_string(),
             ));
         }
         (_, None) => {}
@@ -164,7 +168,10 @@ mod tests {
     #[test]
     fn property_keys_are_bound_never_spliced() {
         let evil = "x'; DROP TABLE entities; --";
-        let rows = WidgetRows { blueprint: evil, condition: None };
+        let rows = WidgetRows {
+            blueprint: evil,
+            condition: None,
+        };
         for dialect in [Dialect::Sqlite, Dialect::Postgres] {
             let stats = compile_number_stats(dialect, &rows, "cost");
             assert!(!stats.text.contains("DROP"), "{}", stats.text);
@@ -172,7 +179,13 @@ mod tests {
             let points = compile_time_points(
                 dialect,
                 &rows,
-                &TimePoints { time: &time, value: Some("cost"), group: Some("tier"), since: None, limit: 10 },
+                &TimePoints {
+                    time: &time,
+                    value: Some("cost"),
+                    group: Some("tier"),
+                    since: None,
+                    limit: 10,
+                },
             );
             assert!(!points.text.contains("DROP"), "{}", points.text);
         }

@@ -1,11 +1,11 @@
 //! Security headers on every response, and no caching of what is private.
 
+use crate::services::dashboard::{CspSources, FrameOrigins};
+use crate::store::Store;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
-use crate::services::dashboard::{CspSources, FrameOrigins};
-use crate::store::Store;
 
 /// Content-Security-Policy. `'unsafe-inline'` scripts are needed by Leptos'
 /// inline hydration bootstrap until we serve it with a nonce;
@@ -13,6 +13,9 @@ use crate::store::Store;
 /// `frame-src` lists exactly the origins saved iframe widgets frame, and
 /// `connect-src` the token endpoints of protected ones (the browser posts
 /// its authorization code there); with none, nothing may be framed.
+/// `object-src` names the same origins: iframe-widget.js probes each
+/// widget's page with an `<object>` (which, unlike an iframe, reports a
+/// page that refuses to be framed) and nothing else embeds objects.
 fn csp(sources: &CspSources) -> String {
     let frames = if sources.frames.is_empty() {
         "'none'".to_string()
@@ -22,7 +25,8 @@ fn csp(sources: &CspSources) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'{}{}; \
-         frame-src {frames}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+         frame-src {frames}; object-src {frames}; frame-ancestors 'none'; base-uri 'self'; \
+         form-action 'self'",
         if sources.tokens.is_empty() { "" } else { " " },
         sources.tokens
     )

@@ -4,9 +4,7 @@
 //! `pages`; blueprints in `blueprints`.
 
 use crate::authz::ReadScope;
-use crate::model::{
-    AppError, Blueprint, Entity, EntityPageData, EntitySort, Subject,
-};
+use crate::model::{AppError, Blueprint, Entity, EntityPageData, EntitySort, Subject};
 use crate::query::EntityListing;
 use crate::services::access;
 use crate::services::blueprints::blueprint;

@@ -646,7 +646,15 @@ pub fn pages() -> Vec<Page> {
             description: Some("What your teams own and run, at a glance".into()),
             widgets: home_widgets(),
             layout: layout(&[
-                (170, &[("services", 3), ("failed-deployments", 3), ("deploy-duration", 3), ("monthly-cost", 3)]),
+                (
+                    170,
+                    &[
+                        ("services", 3),
+                        ("failed-deployments", 3),
+                        ("deploy-duration", 3),
+                        ("monthly-cost", 3),
+                    ],
+                ),
                 (380, &[("deployments-per-week", 8), ("services-by-tier", 4)]),
                 (420, &[("my-services", 7), ("deployments-by-status", 5)]),
                 (260, &[("handbook", 8), ("links", 4)]),
@@ -674,9 +682,20 @@ pub fn pages() -> Vec<Page> {
                 json!({"id": "services-by-lifecycle", "type": "entities-bar-chart", "title": "Services by lifecycle", "blueprint": "service", "property": "property#lifecycle"}),
             ],
             layout: layout(&[
-                (170, &[("services-count", 3), ("deployments-count", 3), ("environments-count", 3), ("clusters-count", 3)]),
+                (
+                    170,
+                    &[
+                        ("services-count", 3),
+                        ("deployments-count", 3),
+                        ("environments-count", 3),
+                        ("clusters-count", 3),
+                    ],
+                ),
                 (360, &[("services-by-tier", 6), ("services-by-language", 6)]),
-                (360, &[("deployments-by-status", 6), ("services-by-lifecycle", 6)]),
+                (
+                    360,
+                    &[("deployments-by-status", 6), ("services-by-lifecycle", 6)],
+                ),
             ]),
             // Each viewer may narrow the overview to some teams for themselves.
             page_filters: vec![PageFilter {

@@ -2,8 +2,8 @@
 
 use super::audit::{insert_change, ChangeRecord};
 use super::{with_pool, OnConflict, Store, StoreError};
-use crate::model::query::Query;
 use crate::model::dashboard::{LayoutRow, PageFilter};
+use crate::model::query::Query;
 use crate::model::{CatalogView, Page, PagePermissions, PageType};
 use crate::store::BeginWrite;
 use chrono::Utc;

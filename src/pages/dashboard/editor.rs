@@ -193,9 +193,14 @@ fn apply(
     view: WidgetView,
 ) {
     let id = view.id.clone();
-    widgets.update(|all| match original.as_ref().and_then(|o| all.iter().position(|w| &w.id == o)) {
-        Some(i) => all[i] = view,
-        None => all.push(view),
+    widgets.update(|all| {
+        match original
+            .as_ref()
+            .and_then(|o| all.iter().position(|w| &w.id == o))
+        {
+            Some(i) => all[i] = view,
+            None => all.push(view),
+        }
     });
     layout.update(|rows| {
         if let Some(original) = &original {
@@ -253,12 +258,31 @@ fn move_cell(rows: &mut Vec<LayoutRow>, r: usize, c: usize, to: Move) {
                 Move::Up => r.checked_sub(1),
                 _ => Some(r + 1).filter(|t| *t < rows.len()),
             };
-            let fits = |row: &LayoutRow| row.columns.iter().map(|c| c.size).sum::<u32>() + cell.size <= GRID_COLUMNS;
+            let fits = |row: &LayoutRow| {
+                row.columns.iter().map(|c| c.size).sum::<u32>() + cell.size <= GRID_COLUMNS
+            };
             match target {
                 Some(t) if fits(&rows[t]) => rows[t].columns.push(cell),
-                _ => {
+                // A full neighbour: a row of its own beyond it.
+                Some(t) => {
+                    let at = if matches!(to, Move::Up) { t } else { t + 1 };
+                    rows.insert(
+                        at,
+                        LayoutRow {
+                            height: 360,
+                            columns: vec![cell],
+                        },
+                    );
+                }
+                None => {
                     let at = if matches!(to, Move::Up) { r } else { r + 1 };
-                    rows.insert(at, LayoutRow { height: 360, columns: vec![cell] });
+                    rows.insert(
+                        at,
+                        LayoutRow {
+                            height: 360,
+                            columns: vec![cell],
+                        },
+                    );
                 }
             }
             rows.retain(|r| !r.columns.is_empty());
@@ -271,7 +295,9 @@ fn move_cell(rows: &mut Vec<LayoutRow>, r: usize, c: usize, to: Move) {
 fn resize_cell(rows: &mut [LayoutRow], r: usize, c: usize, wider: bool) {
     let Some(row) = rows.get_mut(r) else { return };
     let used: u32 = row.columns.iter().map(|c| c.size).sum();
-    let Some(cell) = row.columns.get_mut(c) else { return };
+    let Some(cell) = row.columns.get_mut(c) else {
+        return;
+    };
     if wider && used < GRID_COLUMNS {
         cell.size += 1;
     } else if !wider && cell.size > 1 {
@@ -297,7 +323,10 @@ fn swap_rows(rows: &mut [LayoutRow], r: usize, up: bool) {
 }
 
 fn kind_of(config: &Map<String, Value>) -> Option<WidgetKind> {
-    config.get("type").and_then(Value::as_str).and_then(WidgetKind::of_type)
+    config
+        .get("type")
+        .and_then(Value::as_str)
+        .and_then(WidgetKind::of_type)
 }
 
 /// The keys the form asks for now (those whose condition holds).
@@ -315,7 +344,9 @@ fn shown(value: Option<&Value>, input: KeyInput) -> String {
     match (value, input) {
         (None | Some(Value::Null), _) => String::new(),
         (Some(Value::String(s)), _) => s.clone(),
-        (Some(v), KeyInput::Query | KeyInput::List) => serde_json::to_string_pretty(v).unwrap_or_default(),
+        (Some(v), KeyInput::Query | KeyInput::List) => {
+            serde_json::to_string_pretty(v).unwrap_or_default()
+        }
         (Some(v), _) => v.to_string(),
     }
 }
@@ -328,7 +359,9 @@ fn parsed(text: String, input: KeyInput) -> Option<Value> {
         return None;
     }
     Some(match input {
-        KeyInput::Query | KeyInput::List => serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        KeyInput::Query | KeyInput::List => {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        }
         KeyInput::Integer { .. } => text
             .trim()
             .parse::<i64>()
@@ -358,7 +391,14 @@ fn WidgetForm(
     Effect::new(move |_| {
         preview.dispatch(Value::Object(config.get()).to_string());
     });
-    let id = move || config.with(|c| c.get("id").and_then(Value::as_str).unwrap_or_default().to_string());
+    let id = move || {
+        config.with(|c| {
+            c.get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        })
+    };
     let error_of = move |key: &'static str| {
         let field = widget_field(&id(), key);
         match preview.value().get() {
@@ -372,7 +412,8 @@ fn WidgetForm(
     };
     // The form's inputs are drawn again only when the set of keys changes,
     // so typing never loses the focus.
-    let keys = Memo::new(move |_| config.with(|c| asked(c).iter().map(|k| k.key).collect::<Vec<_>>()));
+    let keys =
+        Memo::new(move |_| config.with(|c| asked(c).iter().map(|k| k.key).collect::<Vec<_>>()));
     let set = move |key: &'static str, value: Option<Value>| {
         config.update(|c| match value {
             Some(v) => {
@@ -384,7 +425,11 @@ fn WidgetForm(
         })
     };
     let blueprint_props = move || {
-        let chosen = config.with(|c| c.get("blueprint").and_then(Value::as_str).map(str::to_string));
+        let chosen = config.with(|c| {
+            c.get("blueprint")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        });
         let mut keys = vec!["$createdAt".to_string(), "$updatedAt".to_string()];
         if let (Some(Ok(all)), Some(chosen)) = (blueprints.get(), chosen) {
             if let Some(bp) = all.iter().find(|b| b.identifier == chosen) {
@@ -421,7 +466,7 @@ fn WidgetForm(
                 </datalist>
                 {move || {
                     keys.get();
-                    let specs = config.with_untracked(|c| asked(c));
+                    let specs = config.with_untracked(asked);
                     specs.into_iter().map(|spec| {
                         let key = spec.key;
                         let input_id = format!("widget-key-{key}");
@@ -510,11 +555,22 @@ mod tests {
     use super::*;
 
     fn row(cells: &[(&str, u32)]) -> LayoutRow {
-        LayoutRow { height: 400, columns: cells.iter().map(|(id, size)| LayoutColumn { id: id.to_string(), size: *size }).collect() }
+        LayoutRow {
+            height: 400,
+            columns: cells
+                .iter()
+                .map(|(id, size)| LayoutColumn {
+                    id: id.to_string(),
+                    size: *size,
+                })
+                .collect(),
+        }
     }
 
     fn ids(rows: &[LayoutRow]) -> Vec<Vec<&str>> {
-        rows.iter().map(|r| r.columns.iter().map(|c| c.id.as_str()).collect()).collect()
+        rows.iter()
+            .map(|r| r.columns.iter().map(|c| c.id.as_str()).collect())
+            .collect()
     }
 
     #[test]

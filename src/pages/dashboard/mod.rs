@@ -23,11 +23,17 @@ pub async fn get_dashboard(page: String, filters: String) -> Result<DashboardDat
     let choices: HashMap<String, String> = if filters.trim().is_empty() {
         HashMap::new()
     } else {
-        serde_json::from_str(&filters)
-            .map_err(|e| AppError::BadRequest(format!("filters: not a JSON object of filter values: {e}")))?
+        serde_json::from_str(&filters).map_err(|e| {
+            AppError::BadRequest(format!("filters: not a JSON object of filter values: {e}"))
+        })?
     };
-    crate::services::dashboard::dashboard(&crate::pages::context::store()?, &subject, &page, &choices)
-        .await
+    crate::services::dashboard::dashboard(
+        &crate::pages::context::store()?,
+        &subject,
+        &page,
+        &choices,
+    )
+    .await
 }
 
 /// One widget computed from an unsaved configuration (the editor's preview).
@@ -36,8 +42,13 @@ pub async fn preview_widget(page: String, config: String) -> Result<WidgetView, 
     let subject = crate::pages::context::subject().await?;
     let config: serde_json::Value = serde_json::from_str(&config)
         .map_err(|e| AppError::Invalid(format!("the widget is not JSON: {e}")))?;
-    crate::services::dashboard::preview_widget(&crate::pages::context::store()?, &subject, &page, config)
-        .await
+    crate::services::dashboard::preview_widget(
+        &crate::pages::context::store()?,
+        &subject,
+        &page,
+        config,
+    )
+    .await
 }
 
 /// Saves the editor's dashboard: `change` is the JSON of
@@ -47,9 +58,14 @@ pub async fn save_dashboard(page: String, change: String) -> Result<(), AppError
     let subject = crate::pages::context::subject().await?;
     let change: crate::services::dashboard::DashboardChange = serde_json::from_str(&change)
         .map_err(|e| AppError::Invalid(format!("the dashboard: {e}")))?;
-    crate::services::dashboard::save_dashboard(&crate::pages::context::store()?, &subject, &page, change)
-        .await
-        .map(|_| ())
+    crate::services::dashboard::save_dashboard(
+        &crate::pages::context::store()?,
+        &subject,
+        &page,
+        change,
+    )
+    .await
+    .map(|_| ())
 }
 
 /// A new, empty dashboard (from the sidebar); answers its URL.

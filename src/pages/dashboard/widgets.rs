@@ -3,8 +3,8 @@
 
 use crate::components::charts::{bar_svg, color_at, line_svg, pie_svg};
 use crate::components::icon::Icon;
-use crate::model::widget::{FilterView, WidgetView};
 use crate::model::url::encode_component;
+use crate::model::widget::{FilterView, WidgetView};
 use crate::model::WidgetData;
 use leptos::prelude::*;
 
@@ -44,7 +44,8 @@ fn kind_class(data: &WidgetData) -> &'static str {
 }
 
 fn empty(text: Option<String>) -> AnyView {
-    view! { <p class="widget-empty muted">{text.unwrap_or_else(|| "No entities match".into())}</p> }.into_any()
+    view! { <p class="widget-empty muted">{text.unwrap_or_else(|| "No entities match".into())}</p> }
+        .into_any()
 }
 
 pub fn widget_body(widget: &WidgetView) -> AnyView {

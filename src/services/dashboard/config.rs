@@ -3,9 +3,9 @@
 //! type, and its filter fits the blueprint. Each problem names the widget
 //! and the key (`widgets[<id>].<key>`), for the API's 422 and the editor.
 
-use super::charts::property_key;
 use super::rows::dataset;
 use crate::model::blueprint::PropertyType;
+use crate::model::dashboard::property_key;
 use crate::model::dashboard::{widget_field, widget_id, PageFilter, WidgetKind};
 use crate::model::query::Query;
 use crate::model::validate::FieldError;
@@ -23,7 +23,10 @@ pub(super) async fn check_against_catalog(
     for widget in widgets {
         let (Some(id), Some(kind)) = (
             widget_id(widget),
-            widget.get("type").and_then(Value::as_str).and_then(WidgetKind::of_type),
+            widget
+                .get("type")
+                .and_then(Value::as_str)
+                .and_then(WidgetKind::of_type),
         ) else {
             continue;
         };
@@ -37,11 +40,18 @@ pub(super) async fn check_against_catalog(
             })
         };
         let Some(blueprint) = store.get_blueprint(blueprint_id).await? else {
-            problem("blueprint", format!("there is no blueprint `{blueprint_id}`"));
+            problem(
+                "blueprint",
+                format!("there is no blueprint `{blueprint_id}`"),
+            );
             continue;
         };
         for (key, wanted) in property_keys(kind, widget) {
-            let Some(name) = widget.get(key).and_then(Value::as_str).filter(|s| !s.is_empty()) else {
+            let Some(name) = widget
+                .get(key)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+            else {
                 continue;
             };
             if let Err(message) = check_property(&blueprint, property_key(name), wanted) {
@@ -54,7 +64,10 @@ pub(super) async fn check_against_catalog(
                 if let Err(e) = query.check_limits() {
                     problem("dataset", e.to_string());
                 } else if let Err(e) = compile_on(store, subject, &blueprint, &query) {
-                    problem("dataset", format!("does not fit blueprint `{blueprint_id}`: {e}"));
+                    problem(
+                        "dataset",
+                        format!("does not fit blueprint `{blueprint_id}`: {e}"),
+                    );
                 }
             }
             Ok(None) => {}
@@ -83,7 +96,10 @@ fn property_keys(kind: WidgetKind, widget: &Value) -> Vec<(&'static str, Wanted)
             keys
         }
         WidgetKind::Line => {
-            let mut keys = vec![("measureTimeBy", Wanted::Time), ("breakdownProperty", Wanted::Any)];
+            let mut keys = vec![
+                ("measureTimeBy", Wanted::Time),
+                ("breakdownProperty", Wanted::Any),
+            ];
             if aggregate("lineChartType", "aggregatePropertiesValues") {
                 keys.push(("property", Wanted::Number));
             }
@@ -99,7 +115,10 @@ fn check_property(blueprint: &Blueprint, key: &str, wanted: Wanted) -> Result<()
         return Ok(());
     }
     let Some(schema) = blueprint.schema.properties.get(key) else {
-        return Err(format!("blueprint `{}` has no property `{key}`", blueprint.identifier));
+        return Err(format!(
+            "blueprint `{}` has no property `{key}`",
+            blueprint.identifier
+        ));
     };
     match wanted {
         Wanted::Number if schema.kind != PropertyType::Number => {

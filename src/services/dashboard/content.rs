@@ -28,7 +28,7 @@ pub(super) async fn table(viewing: &Viewing<'_>, config: &Value) -> Result<Widge
         Some(keys) if !keys.is_empty() => keys
             .iter()
             .filter_map(Value::as_str)
-            .map(|k| super::charts::property_key(k).to_string())
+            .map(|k| crate::model::dashboard::property_key(k).to_string())
             .collect(),
         _ => DEFAULT_COLUMNS.iter().map(|c| c.to_string()).collect(),
     };
@@ -106,7 +106,11 @@ fn cell(entity: &Entity, key: &str) -> String {
         "$updatedAt" => time(&entity.updated_at),
         "$createdAt" => time(&entity.created_at),
         "$team" => entity.team.join(", "),
-        key => entity.properties.get(key).map(value_text).unwrap_or_default(),
+        key => entity
+            .properties
+            .get(key)
+            .map(value_text)
+            .unwrap_or_default(),
     }
 }
 
@@ -123,7 +127,10 @@ fn value_text(value: &Value) -> String {
     }
 }
 
-pub(super) async fn markdown(viewing: &Viewing<'_>, config: &Value) -> Result<WidgetData, AppError> {
+pub(super) async fn markdown(
+    viewing: &Viewing<'_>,
+    config: &Value,
+) -> Result<WidgetData, AppError> {
     if let Some(markdown) = text(config, "markdown") {
         return Ok(WidgetData::Markdown {
             html: to_safe_html(markdown),
@@ -145,7 +152,7 @@ pub(super) async fn markdown(viewing: &Viewing<'_>, config: &Value) -> Result<Wi
         identifier,
     )
     .await?;
-    let key = super::charts::property_key(property);
+    let key = crate::model::dashboard::property_key(property);
     let markdown = entity
         .properties
         .get(key)
@@ -180,7 +187,10 @@ pub(super) async fn entity_card(
             continue;
         }
         if let Some(value) = entity.properties.get(key).filter(|v| !v.is_null()) {
-            fields.push((schema.title.clone().unwrap_or_else(|| key.clone()), value_text(value)));
+            fields.push((
+                schema.title.clone().unwrap_or_else(|| key.clone()),
+                value_text(value),
+            ));
         }
     }
     fields.push(("Last update".into(), cell(&entity, "$updatedAt")));
@@ -224,7 +234,9 @@ pub(super) fn iframe(subject: &Subject, config: &Value) -> Result<WidgetData, Ap
     let origin = url_origin(&url)
         .ok_or_else(|| AppError::Invalid("its URL has no host that can be framed".into()))?;
     let protected = (text(config, "urlType") == Some("protected")).then(|| IframeSignIn {
-        authorization_url: text(config, "authorizationUrl").unwrap_or_default().to_string(),
+        authorization_url: text(config, "authorizationUrl")
+            .unwrap_or_default()
+            .to_string(),
         token_url: text(config, "tokenUrl").unwrap_or_default().to_string(),
         client_id: text(config, "clientId").unwrap_or_default().to_string(),
         scopes: match config.get("scopes") {
@@ -291,7 +303,18 @@ mod tests {
     fn a_stored_script_url_never_reaches_the_page() {
         let config = serde_json::json!({"url": "javascript:alert(1)"});
         assert!(iframe(&Subject::Anonymous, &config).is_err());
-        let links = links(&serde_json::json!({"links": [{"title": "x", "url": "javascript:alert(1)"}, {"title": "Services", "url": "/catalog/services"}]}));
-        assert_eq!(links, WidgetData::Links { links: vec![Link { title: "Services".into(), url: "/catalog/services".into(), external: false }] });
+        let links = links(
+            &serde_json::json!({"links": [{"title": "x", "url": "javascript:alert(1)"}, {"title": "Services", "url": "/catalog/services"}]}),
+        );
+        assert_eq!(
+            links,
+            WidgetData::Links {
+                links: vec![Link {
+                    title: "Services".into(),
+                    url: "/catalog/services".into(),
+                    external: false
+                }]
+            }
+        );
     }
 }

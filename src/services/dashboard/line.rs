@@ -9,8 +9,8 @@
 //! "average cost of the deployments of each day" draw, "how many services
 //! existed each day" only as far as none was deleted.
 
-use super::charts::property_key;
 use super::rows::Viewing;
+use crate::model::dashboard::property_key;
 use crate::model::widget::Series;
 use crate::model::{AppError, WidgetData};
 use crate::query::aggregate::{TimeKey, TimePoints, WidgetRows};
@@ -75,7 +75,7 @@ pub(super) async fn line(viewing: &Viewing<'_>, config: &Value) -> Result<Widget
         "count"
     };
     // Per line, per interval: the values that fell there, with their times.
-    let mut buckets: HashMap<String, Vec<Vec<(DateTime<Utc>, f64)>>> = HashMap::new();
+    let mut buckets: HashMap<String, Vec<Interval>> = HashMap::new();
     let mut sizes: HashMap<String, usize> = HashMap::new();
     for (at, value, group) in points {
         let Some(at) = at.as_deref().and_then(parse_time) else {
@@ -127,6 +127,9 @@ pub(super) async fn line(viewing: &Viewing<'_>, config: &Value) -> Result<Widget
     })
 }
 
+/// The values that fell in one interval, with their times.
+type Interval = Vec<(DateTime<Utc>, f64)>;
+
 fn measure(func: &str, key: Option<&str>) -> String {
     match (func, key) {
         ("count", _) | (_, None) => "Entities".into(),
@@ -170,7 +173,11 @@ fn combine(func: &str, values: &[(DateTime<Utc>, f64)]) -> Option<f64> {
 
 /// The start of each interval from the one holding `from` to the one
 /// holding `to`.
-pub(super) fn interval_starts(interval: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+pub(super) fn interval_starts(
+    interval: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Vec<DateTime<Utc>> {
     let mut starts = Vec::new();
     let mut at = truncate(interval, from);
     while at <= to && starts.len() <= MAX_INTERVALS {
@@ -182,7 +189,8 @@ pub(super) fn interval_starts(interval: &str, from: DateTime<Utc>, to: DateTime<
 
 fn truncate(interval: &str, at: DateTime<Utc>) -> DateTime<Utc> {
     let day = at.date_naive();
-    let midnight = |d: NaiveDate| Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default());
+    let midnight =
+        |d: NaiveDate| Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default());
     match interval {
         "hour" => at
             .with_minute(0)
@@ -260,12 +268,28 @@ mod tests {
 
     #[test]
     fn intervals_start_on_calendar_boundaries() {
-        let starts = interval_starts("week", at("2026-12-02T10:00:00Z"), at("2026-12-16T09:00:00Z"));
-        assert_eq!(starts, vec![at("2026-11-30"), at("2026-12-07"), at("2026-12-14")]);
+        let starts = interval_starts(
+            "week",
+            at("2026-12-02T10:00:00Z"),
+            at("2026-12-16T09:00:00Z"),
+        );
+        assert_eq!(
+            starts,
+            vec![at("2026-11-30"), at("2026-12-07"), at("2026-12-14")]
+        );
         let quarters = interval_starts("quarter", at("2026-02-10"), at("2026-12-07"));
-        assert_eq!(quarters.iter().map(|s| label("quarter", *s)).collect::<Vec<_>>(), ["Q1 2026", "Q2 2026", "Q3 2026", "Q4 2026"]);
+        assert_eq!(
+            quarters
+                .iter()
+                .map(|s| label("quarter", *s))
+                .collect::<Vec<_>>(),
+            ["Q1 2026", "Q2 2026", "Q3 2026", "Q4 2026"]
+        );
         let months = interval_starts("month", at("2026-01-31"), at("2026-03-01"));
-        assert_eq!(months, vec![at("2026-01-01"), at("2026-02-01"), at("2026-03-01")]);
+        assert_eq!(
+            months,
+            vec![at("2026-01-01"), at("2026-02-01"), at("2026-03-01")]
+        );
     }
 
     #[test]
@@ -279,14 +303,21 @@ mod tests {
 
     #[test]
     fn both_databases_times_parse() {
-        assert_eq!(at("2026-12-07 06:40:00.123456+00:00"), at("2026-12-07T06:40:00.123456Z"));
+        assert_eq!(
+            at("2026-12-07 06:40:00.123456+00:00"),
+            at("2026-12-07T06:40:00.123456Z")
+        );
         assert_eq!(at("2026-12-07T06:40:00Z"), at("2026-12-07T06:40:00+00:00"));
     }
 
     #[test]
     fn intervals_combine_their_values() {
         let v = |pairs: &[(&str, f64)]| pairs.iter().map(|(t, v)| (at(t), *v)).collect::<Vec<_>>();
-        let values = v(&[("2026-12-01T01:00:00Z", 4.0), ("2026-12-01T03:00:00Z", 1.0), ("2026-12-01T02:00:00Z", 10.0)]);
+        let values = v(&[
+            ("2026-12-01T01:00:00Z", 4.0),
+            ("2026-12-01T03:00:00Z", 1.0),
+            ("2026-12-01T02:00:00Z", 10.0),
+        ]);
         assert_eq!(combine("average", &values), Some(5.0));
         assert_eq!(combine("median", &values), Some(4.0));
         assert_eq!(combine("last", &values), Some(1.0));

@@ -55,7 +55,8 @@ pub async fn dashboard(
         pages: &pages,
         filters: &filters,
     };
-    let widgets = futures_util::future::join_all(page.widgets.iter().map(|w| widget(&viewing, w))).await;
+    let widgets =
+        futures_util::future::join_all(page.widgets.iter().map(|w| widget(&viewing, w))).await;
     Ok(DashboardData {
         layout: effective_layout(&page.widgets, &page.layout),
         may_edit: may_edit_dashboard(subject, &page).allowed,
@@ -79,7 +80,8 @@ pub async fn preview_widget(
     if !problems.is_empty() {
         return Err(FieldErrors::invalid(problems));
     }
-    let problems = config::check_against_catalog(store, subject, std::slice::from_ref(&config)).await?;
+    let problems =
+        config::check_against_catalog(store, subject, std::slice::from_ref(&config)).await?;
     if !problems.is_empty() {
         return Err(FieldErrors::invalid(problems));
     }
@@ -145,8 +147,14 @@ pub async fn save_dashboard(
     }
     let before = serde_json::to_value(&page).unwrap_or_default();
     let saved = Page {
-        title: change.title.map(|t| t.trim().to_string()).unwrap_or(page.title.clone()),
-        icon: change.icon.or(page.icon.clone()).filter(|i| !i.trim().is_empty()),
+        title: change
+            .title
+            .map(|t| t.trim().to_string())
+            .unwrap_or(page.title.clone()),
+        icon: change
+            .icon
+            .or(page.icon.clone())
+            .filter(|i| !i.trim().is_empty()),
         description: change
             .description
             .or(page.description.clone())
@@ -164,7 +172,11 @@ pub async fn save_dashboard(
 
 /// Checks a dashboard's widgets, layout and filters before it is created
 /// through the API (the same checks as saving).
-pub async fn check_new_dashboard(store: &Store, subject: &Subject, page: &Page) -> Result<(), AppError> {
+pub async fn check_new_dashboard(
+    store: &Store,
+    subject: &Subject,
+    page: &Page,
+) -> Result<(), AppError> {
     let mut problems = check_dashboard(&page.widgets, &page.layout);
     if problems.is_empty() {
         problems.extend(config::check_against_catalog(store, subject, &page.widgets).await?);
@@ -203,10 +215,12 @@ pub async fn create_dashboard(
     // The policy first: a member learns they may not, not that the title is empty.
     require(subject, may_create_page(subject, &page, None))?;
     if identifier.is_empty() {
-        return Err(FieldErrors::invalid(vec![crate::model::validate::FieldError {
-            field: "title".into(),
-            message: "give the dashboard a title with letters or digits".into(),
-        }]));
+        return Err(FieldErrors::invalid(vec![
+            crate::model::validate::FieldError {
+                field: "title".into(),
+                message: "give the dashboard a title with letters or digits".into(),
+            },
+        ]));
     }
     let page = super::pages::create_page(store, subject, page).await?;
     Ok(page.href())
@@ -294,10 +308,21 @@ pub async fn update_from_json(
         title: text(take("title")),
         icon: text(take("icon")).or_else(cleared),
         description: text(take("description")).or_else(cleared),
-        widgets: widgets.unwrap_or_else(|| if replace { vec![] } else { page.widgets.clone() }),
+        widgets: widgets.unwrap_or_else(|| {
+            if replace {
+                vec![]
+            } else {
+                page.widgets.clone()
+            }
+        }),
         layout: layout.unwrap_or_else(|| if replace { vec![] } else { page.layout.clone() }),
-        page_filters: filters
-            .unwrap_or_else(|| if replace { vec![] } else { page.page_filters.clone() }),
+        page_filters: filters.unwrap_or_else(|| {
+            if replace {
+                vec![]
+            } else {
+                page.page_filters.clone()
+            }
+        }),
     };
     save_dashboard(store, subject, page_id, change).await
 }

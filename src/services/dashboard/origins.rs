@@ -77,7 +77,9 @@ pub fn sources_of(pages: &[Page]) -> CspSources {
     let mut tokens = BTreeSet::new();
     let iframes = pages.iter().flat_map(|p| &p.widgets).filter(|w| {
         widget_id(w).is_some()
-            && w.get("type").and_then(Value::as_str).and_then(WidgetKind::of_type)
+            && w.get("type")
+                .and_then(Value::as_str)
+                .and_then(WidgetKind::of_type)
                 == Some(WidgetKind::Iframe)
     });
     for widget in iframes {

@@ -143,8 +143,9 @@ pub(super) fn dataset(config: &Value) -> Result<Option<Query>, AppError> {
         Value::Array(rules) => json!({"combinator": "and", "rules": rules}),
         other => other.clone(),
     };
-    let query = Query::from_json(&value)
-        .map_err(|e| AppError::Invalid(format!("its filter (`dataset`) is not a valid query: {e}")))?;
+    let query = Query::from_json(&value).map_err(|e| {
+        AppError::Invalid(format!("its filter (`dataset`) is not a valid query: {e}"))
+    })?;
     Ok((!query.rules.is_empty()).then_some(query))
 }
 
@@ -165,7 +166,9 @@ impl Viewing<'_> {
             .and_then(Value::as_str)
             .ok_or_else(|| AppError::Invalid("it names no blueprint".into()))?;
         let blueprint = self.store.get_blueprint(id).await?.ok_or_else(|| {
-            AppError::NotFound(format!("blueprint `{id}` no longer exists; edit the widget"))
+            AppError::NotFound(format!(
+                "blueprint `{id}` no longer exists; edit the widget"
+            ))
         })?;
         // A viewer who may read none of the blueprint sees why, in the widget.
         let mut conditions: Vec<Sql> = read_restriction(self.store, self.subject, &blueprint)
