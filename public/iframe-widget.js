@@ -19,6 +19,8 @@
 // response back to the dashboard (pop-up) or finishes the sign-in itself
 // (full-page redirect, when the pop-up was blocked).
 (() => {
+  // The server's "needs JavaScript" notes hide once this runs (main.css).
+  document.documentElement.classList.add('iframe-widgets-run');
   const CALLBACK_PATH = '/widget-oauth-callback.html';
   const MESSAGE_TYPE = 'portolan-widget-oauth';
   // sessionStorage only: a token for the framed application must not outlive

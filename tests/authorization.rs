@@ -375,7 +375,7 @@ fn matrix() -> Vec<Row> {
             "blueprint=widget&identifier=owned",
             SignedIn,
         ),
-        server_fn("get_dashboard", "page=overview&filters=", SignedIn),
+        server_fn("get_dashboard", "page=overview&choices=", SignedIn),
         server_fn(
             "preview_widget",
             "page=overview&config=%7B%22id%22%3A%22m%22%2C%22type%22%3A%22markdown%22%2C%22title%22%3A%22M%22%2C%22markdown%22%3A%22x%22%7D",

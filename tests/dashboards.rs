@@ -33,7 +33,6 @@ use portolan::model::{DashboardData, Page, SignedInUser, Slice, Subject, UserRol
 use portolan::services::dashboard::{self, sources_of, CspSources};
 use portolan::store::Store;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use support::{admin_bearer, api_call, cookie_call, person_cookie};
 
 const ADA: &str = "ada@portolan.test";
@@ -221,11 +220,11 @@ async fn view(
     viewer: &Subject,
     choices: &[(&str, &str)],
 ) -> DashboardData {
-    let choices: HashMap<String, String> = choices
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    dashboard::dashboard(store, viewer, id, &choices)
+    let mut own = portolan::model::ViewerChoices::default();
+    for (filter, value) in choices {
+        own.filters.insert(filter.to_string(), value.to_string());
+    }
+    dashboard::dashboard(store, viewer, id, &own)
         .await
         .unwrap_or_else(|e| panic!("viewing `{id}`: {e:?}"))
 }
@@ -627,6 +626,7 @@ both_databases!(
                 rows,
                 total,
                 href,
+                ..
             } => {
                 assert_eq!(*columns, ["Title", "Tier", "Cost"]);
                 // s3, s4 and s8 are silver; the newest two first (written in
@@ -652,6 +652,7 @@ both_databases!(
                 rows,
                 total,
                 href,
+                ..
             } => {
                 assert_eq!(*columns, ["Title", "Last update", "Created"]);
                 assert_eq!((*total, rows.len()), (19, 10));
@@ -659,6 +660,57 @@ both_databases!(
             }
             other => panic!("hosts: {other:?}"),
         }
+        // Each viewer sorts, searches and pages a table for themselves.
+        let table = |sort: &str, search: &str, offset: i64| {
+            let mut own = portolan::model::ViewerChoices::default();
+            own.tables.insert(
+                "silver".into(),
+                portolan::model::widget::TableState {
+                    sort: sort.into(),
+                    search: search.into(),
+                    offset,
+                },
+            );
+            own
+        };
+        let rows_of = |view: &DashboardData| match data(view, "silver") {
+            WidgetData::Table { rows, total, .. } => (
+                rows.iter()
+                    .map(|r| r.href.rsplit('/').next().unwrap().to_string())
+                    .collect::<Vec<_>>(),
+                *total,
+            ),
+            other => panic!("silver: {other:?}"),
+        };
+        for (sort, search, offset, expected, total) in [
+            ("$identifier", "", 0, vec!["s3", "s4"], 3),
+            ("$identifier", "", 2, vec!["s8"], 3),
+            ("-$identifier", "", 0, vec!["s8", "s4"], 3),
+            ("", "s4", 0, vec!["s4"], 1),
+        ] {
+            let view = dashboard::dashboard(
+                &store,
+                &machine_admin(),
+                "tables",
+                &table(sort, search, offset),
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                rows_of(&view),
+                (expected.iter().map(|s| s.to_string()).collect(), total),
+                "{sort} {search} {offset}"
+            );
+        }
+        let view =
+            dashboard::dashboard(&store, &machine_admin(), "tables", &table("colour", "", 0))
+                .await
+                .unwrap();
+        assert!(
+            matches!(data(&view, "silver"), WidgetData::Failed { reason } if reason.contains("colour")),
+            "{:?}",
+            data(&view, "silver")
+        );
     }
 );
 

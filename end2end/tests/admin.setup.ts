@@ -9,6 +9,6 @@ setup('sign in as the admin', async ({ page }) => {
   await page.getByLabel('E-mail').fill(ADMIN_EMAIL);
   await page.getByLabel('Password').fill(ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Welcome to Portolan' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Home', exact: true })).toBeVisible();
   await page.context().storageState({ path: path.join(__dirname, '..', '.tmp', 'admin.json') });
 });

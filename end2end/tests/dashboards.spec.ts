@@ -164,13 +164,14 @@ test('an admin builds a dashboard with every widget kind, arranges it, and finds
     [[id('entity'), 6], [id('links'), 6]],
     [[id('iframe'), 6]],
   ]);
-  // One wider; one down a row (the next row is full, so a row of its own).
+  // One wider; one down a row (the next row is full, so it gets a row of
+  // its own below that one).
   await page.getByRole('group', { name: 'Arrange E2E iframe', exact: true }).getByRole('button', { name: 'Make wider' }).click();
   await page.getByRole('group', { name: 'Arrange E2E number', exact: true }).getByRole('button', { name: 'Move down a row' }).click();
   const arranged: [string, number][][] = [
     [[id('pie'), 6]],
-    [[id('number'), 6]],
     [[id('bar'), 6], [id('line'), 6]],
+    [[id('number'), 6]],
     [[id('table'), 6], [id('markdown'), 6]],
     [[id('entity'), 6], [id('links'), 6]],
     [[id('iframe'), 7]],

@@ -17,7 +17,7 @@ export async function signInMember(page: Page, browser: Browser, email: string) 
   await member.getByLabel('Password (at least 10 characters)').fill('payments-member-1');
   await member.getByLabel('Repeat the password').fill('payments-member-1');
   await member.getByRole('button', { name: 'Set password and sign in' }).click();
-  await expect(member.getByRole('heading', { name: 'Welcome to Portolan' })).toBeVisible();
+  await expect(member.getByRole('heading', { level: 1, name: 'Home', exact: true })).toBeVisible();
   return { context, member };
 }
 

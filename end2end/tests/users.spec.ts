@@ -22,7 +22,7 @@ test('an admin invites someone, who sets a password through the link and is sign
   await invitee.getByLabel('Repeat the password').fill('compilers-1952');
   await invitee.screenshot({ path: 'test-results/invitation.png', fullPage: true });
   await invitee.getByRole('button', { name: 'Set password and sign in' }).click();
-  await expect(invitee.getByRole('heading', { name: 'Welcome to Portolan' })).toBeVisible();
+  await expect(invitee.getByRole('heading', { level: 1, name: 'Home', exact: true })).toBeVisible();
   await expect(invitee.locator('.user-name')).toHaveText('Grace Hopper');
   // A member sees no invitation form.
   await invitee.goto('/users-teams');

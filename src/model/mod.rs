@@ -47,7 +47,7 @@ pub use permissions::{
 };
 pub use subject::{SignedInUser, Subject};
 pub use user::{Invitation, Team, TeamProvider, User, UserRole, UserStatus};
-pub use widget::{DashboardData, Slice, WidgetData, WidgetView};
+pub use widget::{DashboardData, Slice, ViewerChoices, WidgetData, WidgetView};
 
 /// A JSON value as a person reads it: strings without quotes, whole
 /// numbers stored as floats (`2251.0`) as `2251`, null as nothing. Table

@@ -18,6 +18,60 @@ pub struct DashboardData {
     pub may_edit: bool,
 }
 
+/// What one viewer chose on a dashboard, from its URL: their own values of
+/// page filters (`filter.<identifier>`) and each table widget's sort,
+/// search and page (`table.<widget>.sort|q|offset`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ViewerChoices {
+    /// Filter identifier → query JSON.
+    #[serde(default)]
+    pub filters: std::collections::HashMap<String, String>,
+    /// Widget id → its table's state.
+    #[serde(default)]
+    pub tables: std::collections::HashMap<String, TableState>,
+}
+
+/// A table widget's sort (`tier`, `-$updatedAt`), search and first row.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TableState {
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub search: String,
+    #[serde(default)]
+    pub offset: i64,
+}
+
+impl ViewerChoices {
+    /// Reads the dashboard URL's parameters; others are ignored.
+    pub fn from_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut choices = ViewerChoices::default();
+        for (key, value) in pairs {
+            if let Some(id) = key.strip_prefix("filter.") {
+                if !value.trim().is_empty() {
+                    choices.filters.insert(id.to_string(), value.to_string());
+                }
+            } else if let Some(rest) = key.strip_prefix("table.") {
+                let Some((id, part)) = rest.rsplit_once('.') else {
+                    continue;
+                };
+                let state = choices.tables.entry(id.to_string()).or_default();
+                match part {
+                    "sort" => state.sort = value.to_string(),
+                    "q" => state.search = value.to_string(),
+                    "offset" => state.offset = value.parse().unwrap_or(0).max(0),
+                    _ => {}
+                }
+            }
+        }
+        choices
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.filters.is_empty() && self.tables.is_empty()
+    }
+}
+
 /// A page filter as applied for this viewer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FilterView {
@@ -79,9 +133,16 @@ pub enum WidgetData {
     },
     /// `table-entities-explorer`.
     Table {
+        /// Column headings, and the keys they show (what a sort link names).
         columns: Vec<String>,
+        keys: Vec<String>,
         rows: Vec<TableRow>,
         total: i64,
+        /// The viewer's sort, search and first row (`TableState`).
+        sort: String,
+        search: String,
+        offset: i64,
+        page_size: i64,
         /// The whole list as a catalog table.
         href: Option<String>,
     },
@@ -150,4 +211,32 @@ pub struct IframeSignIn {
     pub token_url: String,
     pub client_id: String,
     pub scopes: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dashboard_url_holds_filters_and_table_states() {
+        let choices = ViewerChoices::from_query([
+            ("filter.teams", "[]"),
+            ("filter.empty", " "),
+            ("table.my.services.sort", "-tier"),
+            ("table.my.services.offset", "20"),
+            ("table.x.offset", "-5"),
+            ("q", "ignored"),
+        ]);
+        assert_eq!(choices.filters.len(), 1);
+        // Widget ids may hold dots: the part after the last one is the key.
+        assert_eq!(
+            choices.tables["my.services"],
+            TableState {
+                sort: "-tier".into(),
+                search: String::new(),
+                offset: 20
+            }
+        );
+        assert_eq!(choices.tables["x"].offset, 0);
+    }
 }

@@ -4,7 +4,7 @@
 //! it (the same checks as saving, so a wrong key shows at once, beside its
 //! input), and nothing changes for anyone until Save.
 
-use super::widgets::{widget_body, widget_card};
+use super::widgets::{widget_body, widget_card, Here};
 use super::{preview_widget, save_dashboard};
 use crate::model::dashboard::{
     widget_field, KeyInput, KeySpec, LayoutColumn, LayoutRow, WidgetKind, COMMON_KEYS,
@@ -71,6 +71,10 @@ pub fn Editor(data: DashboardData, editing: RwSignal<bool>, saved: RwSignal<u32>
         save.dispatch(change.to_string());
     };
     let preview_page = data.page.identifier.clone();
+    let here = Here {
+        path: data.page.href(),
+        query: vec![],
+    };
 
     view! {
         <div class="page-header editor-header">
@@ -137,7 +141,7 @@ pub fn Editor(data: DashboardData, editing: RwSignal<bool>, saved: RwSignal<u32>
                                 Some(view! {
                                     <div class="dashboard-cell" style=format!("--span: {}", cell.size)>
                                         <span class="cell-size">{format!("{}/{GRID_COLUMNS}", cell.size)}</span>
-                                        {widget_card(widget, Some(controls.into_any()))}
+                                        {widget_card(widget, Some(controls.into_any()), &here)}
                                     </div>
                                 })
                             }).collect_view()}
@@ -536,7 +540,7 @@ fn WidgetForm(
                         })}
                         <div class="widget preview-card">
                             <h2 class="widget-title">{view.title.clone()}</h2>
-                            <div class="widget-body">{widget_body(&view)}</div>
+                            <div class="widget-body">{widget_body(&view, &Here::default())}</div>
                         </div>
                     }.into_any(),
                     Some(Err(AppError::Fields(f))) => view! {

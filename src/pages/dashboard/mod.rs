@@ -8,24 +8,22 @@ mod widgets;
 use crate::components::error::{ErrorView, Loading};
 use crate::components::icon::Icon;
 use crate::model::widget::WidgetView;
-use crate::model::{AppError, DashboardData};
+use crate::model::{AppError, DashboardData, ViewerChoices};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use std::collections::HashMap;
-use widgets::{filter_bar, widget_card};
+use widgets::{filter_bar, widget_card, Here};
 
-/// A dashboard with its widgets computed for the viewer. `filters` is a
-/// JSON object of the viewer's own page-filter values (identifier → query).
+/// A dashboard with its widgets computed for the viewer. `choices` is the
+/// JSON of the viewer's `ViewerChoices` (page filters, tables' states).
 #[server(endpoint = "get_dashboard", output = crate::model::json_codec::Json)]
-pub async fn get_dashboard(page: String, filters: String) -> Result<DashboardData, AppError> {
+pub async fn get_dashboard(page: String, choices: String) -> Result<DashboardData, AppError> {
     let subject = crate::pages::context::subject().await?;
-    let choices: HashMap<String, String> = if filters.trim().is_empty() {
-        HashMap::new()
+    let choices: ViewerChoices = if choices.trim().is_empty() {
+        ViewerChoices::default()
     } else {
-        serde_json::from_str(&filters).map_err(|e| {
-            AppError::BadRequest(format!("filters: not a JSON object of filter values: {e}"))
-        })?
+        serde_json::from_str(&choices).map_err(|e| AppError::BadRequest(format!("choices: {e}")))?
     };
     crate::services::dashboard::dashboard(
         &crate::pages::context::store()?,
@@ -88,26 +86,27 @@ pub async fn create_dashboard(
     Ok(href)
 }
 
-/// The viewer's page-filter values from the URL (`filter.<identifier>`),
-/// as `get_dashboard` takes them.
-fn filter_choices() -> Memo<String> {
+/// The URL's parameters, in order.
+fn query_pairs() -> Memo<Vec<(String, String)>> {
     let query = use_query_map();
     Memo::new(move |_| {
-        let query = query.read();
-        let mut choices = serde_json::Map::new();
-        for (key, value) in query.clone().into_iter() {
-            if let Some(id) = key.strip_prefix("filter.") {
-                if !value.trim().is_empty() {
-                    choices.insert(id.to_string(), value.into());
-                }
-            }
-        }
-        if choices.is_empty() {
-            String::new()
-        } else {
-            serde_json::Value::Object(choices).to_string()
-        }
+        query
+            .read()
+            .clone()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect()
     })
+}
+
+/// The viewer's choices in the URL, as `get_dashboard` takes them.
+fn choices_of(pairs: &[(String, String)]) -> String {
+    let choices = ViewerChoices::from_query(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    if choices.is_empty() {
+        String::new()
+    } else {
+        serde_json::to_string(&choices).unwrap_or_default()
+    }
 }
 
 #[component]
@@ -126,12 +125,12 @@ pub fn HomePage() -> impl IntoView {
 
 #[component]
 fn Dashboard(page: Memo<String>) -> impl IntoView {
-    let filters = filter_choices();
+    let pairs = query_pairs();
     // Bumped after a save, so the dashboard reloads as saved.
     let saved = RwSignal::new(0u32);
     let data = Resource::new(
-        move || (page.get(), filters.get(), saved.get()),
-        |(page, filters, _)| get_dashboard(page, filters),
+        move || (page.get(), choices_of(&pairs.get()), saved.get()),
+        |(page, choices, _)| get_dashboard(page, choices),
     );
     let editing = RwSignal::new(false);
     view! {
@@ -141,7 +140,7 @@ fn Dashboard(page: Memo<String>) -> impl IntoView {
                     Ok(data) if editing.get() => {
                         view! { <editor::Editor data editing saved/> }.into_any()
                     }
-                    Ok(data) => read_only(data, editing).into_any(),
+                    Ok(data) => read_only(data, editing, pairs.get_untracked()).into_any(),
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}
@@ -149,7 +148,11 @@ fn Dashboard(page: Memo<String>) -> impl IntoView {
     }
 }
 
-fn read_only(data: DashboardData, editing: RwSignal<bool>) -> impl IntoView {
+fn read_only(
+    data: DashboardData,
+    editing: RwSignal<bool>,
+    query: Vec<(String, String)>,
+) -> impl IntoView {
     let DashboardData {
         page,
         layout,
@@ -162,6 +165,10 @@ fn read_only(data: DashboardData, editing: RwSignal<bool>) -> impl IntoView {
         widgets.into_iter().map(|w| (w.id.clone(), w)).collect();
     let empty = by_id.is_empty();
     let href = page.href();
+    let here = Here {
+        path: href.clone(),
+        query,
+    };
     view! {
         <Title text=page.title.clone()/>
         <div class="page-header">
@@ -193,7 +200,7 @@ fn read_only(data: DashboardData, editing: RwSignal<bool>) -> impl IntoView {
                                 let widget = by_id.remove(&cell.id)?;
                                 Some(view! {
                                     <div class="dashboard-cell" style=format!("--span: {}", cell.size)>
-                                        {widget_card(widget, None)}
+                                        {widget_card(widget, None, &here)}
                                     </div>
                                 })
                             }).collect_view()}

@@ -8,8 +8,41 @@ use crate::model::widget::{FilterView, WidgetView};
 use crate::model::WidgetData;
 use leptos::prelude::*;
 
+/// The dashboard's address and the viewer's parameters, for links that
+/// change one of them (a table's sort or page) and keep the rest.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Here {
+    pub path: String,
+    pub query: Vec<(String, String)>,
+}
+
+impl Here {
+    /// This address with `changes` applied (`None` removes a parameter).
+    pub fn with(&self, changes: &[(&str, Option<String>)]) -> String {
+        let mut pairs: Vec<(String, String)> = self
+            .query
+            .iter()
+            .filter(|(k, _)| !changes.iter().any(|(c, _)| c == k))
+            .cloned()
+            .collect();
+        pairs.extend(
+            changes
+                .iter()
+                .filter_map(|(k, v)| v.clone().map(|v| (k.to_string(), v))),
+        );
+        if pairs.is_empty() {
+            return self.path.clone();
+        }
+        let query: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
+            .collect();
+        format!("{}?{}", self.path, query.join("&"))
+    }
+}
+
 /// A widget's frame (title, description) around its body.
-pub fn widget_card(widget: WidgetView, controls: Option<AnyView>) -> impl IntoView {
+pub fn widget_card(widget: WidgetView, controls: Option<AnyView>, here: &Here) -> impl IntoView {
     let kind = kind_class(&widget.data);
     let heading_id = format!("widget-{}-title", widget.id);
     let labelled_by = heading_id.clone();
@@ -23,7 +56,7 @@ pub fn widget_card(widget: WidgetView, controls: Option<AnyView>) -> impl IntoVi
                 </div>
                 {controls}
             </header>
-            <div class="widget-body">{widget_body(&widget)}</div>
+            <div class="widget-body">{widget_body(&widget, here)}</div>
         </section>
     }
 }
@@ -48,7 +81,7 @@ fn empty(text: Option<String>) -> AnyView {
         .into_any()
 }
 
-pub fn widget_body(widget: &WidgetView) -> AnyView {
+pub fn widget_body(widget: &WidgetView, here: &Here) -> AnyView {
     match widget.data.clone() {
         WidgetData::Number {
             text,
@@ -138,39 +171,15 @@ pub fn widget_body(widget: &WidgetView) -> AnyView {
         }
         WidgetData::Table {
             columns,
+            keys,
             rows,
             total,
             href,
-        } => {
-            if rows.is_empty() {
-                return empty(None);
-            }
-            let shown = rows.len();
-            view! {
-                <div class="widget-table-scroll">
-                    <table class="entity-table compact">
-                        <thead><tr>{columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|row| {
-                                let href = row.href.clone();
-                                view! {
-                                    <tr>{row.cells.into_iter().enumerate().map(|(i, cell)| if i == 0 {
-                                        view! { <td><a href=href.clone()>{cell}</a></td> }.into_any()
-                                    } else {
-                                        view! { <td>{cell}</td> }.into_any()
-                                    }).collect_view()}</tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
-                <p class="widget-footer muted">
-                    {format!("{shown} of {total}")}
-                    {href.map(|href| view! { " · " <a href=href>"Open as a table"</a> })}
-                </p>
-            }
-            .into_any()
-        }
+            sort,
+            search,
+            offset,
+            page_size,
+        } => table(&widget.id, here, TableParts { columns, keys, rows, total, href, sort, search, offset, page_size }),
         WidgetData::Markdown { html } => {
             view! { <div class="markdown" inner_html=html></div> }.into_any()
         }
@@ -201,7 +210,11 @@ pub fn widget_body(widget: &WidgetView) -> AnyView {
             protected,
         } => {
             // public/iframe-widget.js signs protected widgets in (PKCE) and
-            // explains pages that refuse to be framed.
+            // explains pages that refuse to be framed, in the status element,
+            // which the server leaves empty: hydration must find what it sent.
+            // The "needs JavaScript" note hides once that script runs (it
+            // marks <html>); a <noscript> would not do: a browser with
+            // scripts parses its content as text, which hydration cannot walk.
             let (url_type, frame_src) = match &protected {
                 Some(_) => ("protected", None),
                 None => ("public", Some(src.clone())),
@@ -217,11 +230,10 @@ pub fn widget_body(widget: &WidgetView) -> AnyView {
                     <iframe title=widget.title.clone() src=frame_src
                         sandbox="allow-scripts allow-same-origin allow-forms allow-popups"
                         referrerpolicy="strict-origin-when-cross-origin"></iframe>
-                    <div class="iframe-widget-status" role="status" hidden=protected.is_none()>
-                        {protected.is_some().then(|| view! {
-                            <noscript>"This widget signs you in to " {origin.clone()} " in your browser, which needs JavaScript."</noscript>
-                        })}
-                    </div>
+                    {protected.is_some().then(|| view! {
+                        <p class="iframe-needs-js muted">{format!("This widget signs you in to {origin} in your browser, which needs JavaScript.")}</p>
+                    })}
+                    <div class="iframe-widget-status" role="status" hidden></div>
                 </div>
             }
             .into_any()
@@ -235,6 +247,108 @@ pub fn widget_body(widget: &WidgetView) -> AnyView {
         }
         .into_any(),
     }
+}
+
+struct TableParts {
+    columns: Vec<String>,
+    keys: Vec<String>,
+    rows: Vec<crate::model::widget::TableRow>,
+    total: i64,
+    href: Option<String>,
+    sort: String,
+    search: String,
+    offset: i64,
+    page_size: i64,
+}
+
+/// A table widget: headings that sort, a search box and pages, each a link
+/// or a GET form (the state is in the URL: it works before hydration and
+/// without JavaScript).
+fn table(id: &str, here: &Here, t: TableParts) -> AnyView {
+    let param = |part: &str| format!("table.{id}.{part}");
+    let (sort_param, q_param, offset_param) = (param("sort"), param("q"), param("offset"));
+    let hidden: Vec<(String, String)> = here
+        .query
+        .iter()
+        .filter(|(k, _)| *k != q_param && *k != offset_param)
+        .cloned()
+        .collect();
+    let headings = t
+        .columns
+        .iter()
+        .zip(&t.keys)
+        .map(|(label, key)| {
+            let (current, descending) = match t.sort.strip_prefix('-') {
+                Some(k) => (k == key, true),
+                None => (t.sort == *key, false),
+            };
+            let next = if current && !descending {
+                format!("-{key}")
+            } else {
+                key.clone()
+            };
+            let href = here.with(&[
+                (sort_param.as_str(), Some(next)),
+                (offset_param.as_str(), None),
+            ]);
+            let arrow = current.then_some(if descending { " ↓" } else { " ↑" });
+            let order = match (current, descending) {
+                (true, true) => "descending",
+                (true, false) => "ascending",
+                _ => "none",
+            };
+            view! { <th scope="col" aria-sort=order><a href=href>{label.clone()}{arrow}</a></th> }
+        })
+        .collect_view();
+    let shown = t.rows.len() as i64;
+    let previous = (t.offset > 0).then(|| {
+        let to = (t.offset - t.page_size).max(0);
+        here.with(&[(offset_param.as_str(), (to > 0).then(|| to.to_string()))])
+    });
+    let next = (t.offset + shown < t.total).then(|| {
+        here.with(&[(
+            offset_param.as_str(),
+            Some((t.offset + t.page_size).to_string()),
+        )])
+    });
+    let body = if t.rows.is_empty() {
+        view! { <p class="widget-empty muted">{if t.search.is_empty() { "No entities match" } else { "No entity matches this search" }}</p> }.into_any()
+    } else {
+        view! {
+            <div class="widget-table-scroll">
+                <table class="entity-table compact">
+                    <thead><tr>{headings}</tr></thead>
+                    <tbody>
+                        {t.rows.into_iter().map(|row| {
+                            let href = row.href.clone();
+                            view! {
+                                <tr>{row.cells.into_iter().enumerate().map(|(i, cell)| if i == 0 {
+                                    view! { <td><a href=href.clone()>{cell}</a></td> }.into_any()
+                                } else {
+                                    view! { <td>{cell}</td> }.into_any()
+                                }).collect_view()}</tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <form class="table-search" method="get" action=here.path.clone() role="search">
+            {hidden.into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v/> }).collect_view()}
+            <input type="search" name=q_param value=t.search.clone() placeholder="Search this table" aria-label="Search this table"/>
+        </form>
+        {body}
+        <p class="widget-footer muted">
+            {if shown == 0 { format!("0 of {}", t.total) } else { format!("{}–{} of {}", t.offset + 1, t.offset + shown, t.total) }}
+            {previous.map(|href| view! { " · " <a href=href rel="prev">"Previous"</a> })}
+            {next.map(|href| view! { " · " <a href=href rel="next">"Next"</a> })}
+            {t.href.map(|href| view! { " · " <a href=href>"Open as a table"</a> })}
+        </p>
+    }
+    .into_any()
 }
 
 /// The page filters: each viewer may set an unlocked one for themselves

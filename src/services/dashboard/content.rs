@@ -45,13 +45,28 @@ pub(super) async fn table(viewing: &Viewing<'_>, config: &Value) -> Result<Widge
         .and_then(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok()))
         .unwrap_or(10)
         .clamp(1, 100);
+    let id = crate::model::dashboard::widget_id(config).unwrap_or_default();
+    let state = viewing.tables.get(id).cloned().unwrap_or_default();
+    let sort = if state.sort.is_empty() {
+        "-$updatedAt".to_string()
+    } else {
+        state.sort.clone()
+    };
+    let sort_key = sort.trim_start_matches('-');
+    if !sort_key.starts_with('$') && !rows.blueprint.schema.properties.contains_key(sort_key) {
+        return Err(AppError::Invalid(format!(
+            "blueprint `{}` has no property `{sort_key}` to sort by",
+            rows.blueprint.identifier
+        )));
+    }
+    let search = state.search.trim().to_string();
     let list = viewing
         .store
         .list_entities(&EntityListing {
             blueprint: rows.blueprint.identifier.clone(),
-            search: None,
-            sort: EntitySort::from_url("-$updatedAt"),
-            offset: 0,
+            search: (!search.is_empty()).then(|| search.clone()),
+            sort: EntitySort::from_url(&sort),
+            offset: state.offset.max(0),
             limit,
             restriction: rows.condition.clone(),
             group_by: None,
@@ -76,6 +91,11 @@ pub(super) async fn table(viewing: &Viewing<'_>, config: &Value) -> Result<Widge
         .collect();
     Ok(WidgetData::Table {
         columns: headers,
+        keys: columns.clone(),
+        sort,
+        search,
+        offset: state.offset.max(0),
+        page_size: limit,
         rows: list
             .entities
             .iter()

@@ -23,7 +23,7 @@ use crate::model::dashboard::{
 };
 use crate::model::error::FieldErrors;
 use crate::model::widget::WidgetView;
-use crate::model::{AppError, DashboardData, Page, PageType, Subject, WidgetData};
+use crate::model::{AppError, DashboardData, Page, PageType, Subject, ViewerChoices, WidgetData};
 use crate::services::access::require_or_record;
 use crate::store::Store;
 use rows::{Filters, Viewing};
@@ -38,22 +38,24 @@ const WIDGET_TIME_LIMIT: Duration = Duration::from_secs(8);
 pub const HOME: &str = crate::model::page::HOME_PAGE;
 
 /// A dashboard `subject` may read, every widget computed for them.
-/// `choices` are the viewer's own values of unlocked page filters
-/// (filter identifier → query JSON), from the dashboard's URL.
+/// `choices` are the viewer's own values of unlocked page filters and
+/// their tables' sort, search and page, from the dashboard's URL.
 pub async fn dashboard(
     store: &Store,
     subject: &Subject,
     page_id: &str,
-    choices: &HashMap<String, String>,
+    choices: &ViewerChoices,
 ) -> Result<DashboardData, AppError> {
     let page = super::pages::page_for(store, subject, page_id, PageType::Dashboard).await?;
     let pages = super::pages::readable_pages(store, subject).await?;
-    let (filters, views) = Filters::for_viewer(store, subject, &page.page_filters, choices).await?;
+    let (filters, views) =
+        Filters::for_viewer(store, subject, &page.page_filters, &choices.filters).await?;
     let viewing = Viewing {
         store,
         subject,
         pages: &pages,
         filters: &filters,
+        tables: &choices.tables,
     };
     let widgets =
         futures_util::future::join_all(page.widgets.iter().map(|w| widget(&viewing, w))).await;
@@ -93,6 +95,7 @@ pub async fn preview_widget(
         subject,
         pages: &pages,
         filters: &filters,
+        tables: &HashMap::new(),
     };
     Ok(widget(&viewing, &config).await)
 }

@@ -21,6 +21,8 @@ pub(super) struct Viewing<'a> {
     /// The pages the viewer may read (drill-down links go to these).
     pub pages: &'a [Page],
     pub filters: &'a Filters,
+    /// The viewer's sort, search and page of each table widget.
+    pub tables: &'a HashMap<String, crate::model::widget::TableState>,
 }
 
 /// The page filters in force for one viewer: each with the query it applies.
