@@ -346,6 +346,26 @@ fn matrix() -> Vec<Row> {
             "/v1/teams",
             Some(json!({"name": "doomed-team"})),
         ),
+        api("GET", "/v1/sidebars/catalog", None, SignedIn),
+        api(
+            "POST",
+            "/v1/sidebars/catalog/folders",
+            Some(json!({"identifier": "made-folder", "title": "Made"})),
+            Admins,
+        )
+        .created()
+        .reset("DELETE", "/v1/sidebars/catalog/folders/made-folder", None),
+        api(
+            "PATCH",
+            "/v1/sidebars/catalog/folders/insights",
+            Some(json!({"title": "Insights"})),
+            Admins,
+        ),
+        api("DELETE", "/v1/sidebars/catalog/folders/doomed-folder", None, Admins).reset(
+            "POST",
+            "/v1/sidebars/catalog/folders",
+            Some(json!({"identifier": "doomed-folder", "title": "Doomed"})),
+        ),
         // Server functions.
         server_fn("get_sidebar", "", SignedIn),
         server_fn("get_subject", "", SignedIn),
@@ -386,7 +406,7 @@ fn matrix() -> Vec<Row> {
             "page=overview&change=%7B%22title%22%3A%22Engineering%20overview%22%2C%22widgets%22%3A%5B%5D%2C%22layout%22%3A%5B%5D%7D",
             Admins,
         ),
-        server_fn("create_dashboard", "title=Fn+dash&icon=&description=", Admins).reset(
+        server_fn("create_dashboard", "title=Fn+dash&icon=&description=&folder=", Admins).reset(
             "DELETE",
             "/v1/pages/fn-dash",
             None,
@@ -1181,8 +1201,8 @@ both_databases!(
                     .body(Body::empty())
                     .unwrap();
                 let (_, _, text) = send(&store, req).await;
-                let items: Value = serde_json::from_str(&text).unwrap();
-                items
+                let sidebar: Value = serde_json::from_str(&text).unwrap();
+                sidebar["items"]
                     .as_array()
                     .unwrap()
                     .iter()

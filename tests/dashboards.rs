@@ -1289,3 +1289,50 @@ both_databases!(the_time_axis_takes_ports_property_prefix, |store, _url| {
     assert_eq!(total("bare"), 3.0);
     assert_eq!(total("port"), 3.0);
 });
+
+both_databases!(
+    markdown_widgets_keep_safe_html_and_frame_only_allowed_origins,
+    |store, _url| {
+        fixture(&store).await;
+        let text = "Costs <b>live</b>:\n\n\
+            <iframe src=\"https://grafana.example.com/d/costs\" onload=\"alert(1)\"></iframe>\n\n\
+            <iframe src=\"https://elsewhere.example.net/x\"></iframe>\n\n\
+            <img src=\"https://cdn.example.com/logo.png\" onerror=\"alert(2)\">\n\n<script>alert(3)</script>";
+        dashboard_with(
+            &store,
+            "framed",
+            vec![
+                json!({"id": "grafana", "type": "iframe-widget", "title": "Grafana",
+                       "url": "https://grafana.example.com/d/overview", "urlType": "public"}),
+                markdown("notes", text),
+            ],
+            json!([]),
+        )
+        .await;
+        let view = view(&store, "framed", &member(ADA, &["payments"]), &[]).await;
+        let WidgetData::Markdown { html } = data(&view, "notes") else {
+            panic!("not markdown: {:?}", data(&view, "notes"));
+        };
+        assert!(html.contains("<b>live</b>"), "{html}");
+        assert!(
+            html.contains(r#"src="https://grafana.example.com/d/costs""#),
+            "{html}"
+        );
+        assert!(html.contains("sandbox="), "{html}");
+        assert!(!html.contains("elsewhere.example.net/x"), "{html}");
+        assert!(
+            html.contains("Not shown: an iframe of https://elsewhere.example.net"),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"src="https://cdn.example.com/logo.png""#),
+            "{html}"
+        );
+        assert!(!html.contains("alert"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+
+        // An entity's markdown property stays text-only HTML.
+        let quoted = portolan::services::markdown::to_safe_html("<b>x</b>");
+        assert!(quoted.contains("&lt;b&gt;"), "{quoted}");
+    }
+);

@@ -97,10 +97,15 @@ test('an admin builds a dashboard with every widget kind, arranges it, and finds
   await page.locator('#new-dashboard-title').fill('E2E widgets');
   await page.locator('#new-dashboard-icon').fill('Dashboard');
   await page.locator('#new-dashboard-description').fill('One widget of every kind');
+  // A folder that does not exist yet is made (found again by its title on a re-run).
+  await page.locator('#new-dashboard-folder').fill('E2E folder');
   await page.getByRole('button', { name: 'Create dashboard' }).click();
   await expect(page).toHaveURL(new RegExp(`/dashboard/${DASHBOARD}$`));
   await expect(page.getByRole('heading', { name: 'This dashboard has no widgets yet' })).toBeVisible();
-  await expect(page.locator('.sidebar').getByRole('link', { name: 'E2E widgets' })).toBeVisible();
+  const folder = page.locator('.sidebar .nav-folder').filter({ hasText: 'E2E folder' });
+  await expect(folder.getByRole('link', { name: 'E2E widgets' })).toBeVisible();
+  // The demo's overview sits in its own folder.
+  await expect(page.locator('.sidebar .nav-folder').filter({ hasText: 'Insights' }).getByRole('link', { name: 'Engineering overview' })).toBeVisible();
   await hydrated(page);
   await page.getByRole('button', { name: 'Edit dashboard' }).click();
   await expect(page.getByText('Editing dashboard')).toBeVisible();

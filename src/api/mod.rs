@@ -15,6 +15,7 @@ mod json;
 mod openapi;
 mod pages;
 mod permissions;
+mod sidebars;
 mod teams;
 mod users;
 
@@ -107,6 +108,10 @@ endpoints! {
     DELETE "/pages/{id}" => pages::delete, "Delete a page and its saved views";
     GET "/pages/{id}/permissions" => permissions::get_page, "Read who may see a page" -> "permissions": PagePermissions;
     PATCH "/pages/{id}/permissions" => permissions::patch_page, "Change who may see a page" (Value) -> "permissions": PagePermissions;
+    GET "/sidebars/catalog" => sidebars::get, "Read the sidebar: folders and the pages the caller may read" -> "sidebar": Value;
+    POST "/sidebars/catalog/folders" => sidebars::create_folder, "Create a sidebar folder" (sidebars::FolderBody) -> "folder": Value;
+    PATCH "/sidebars/catalog/folders/{id}" => sidebars::patch_folder, "Rename a sidebar folder" (sidebars::FolderChange) -> "folder": Value;
+    DELETE "/sidebars/catalog/folders/{id}" => sidebars::delete_folder, "Delete an empty sidebar folder";
     GET "/audit-log" => audit::list, "Read the audit log, newest first" ["entity", "blueprint", "user", "action", "status", "resources", "from", "to", "limit"] -> "audits": Vec<Value>;
     GET "/users" => users::list, "List users" -> "users": Vec<Value>;
     POST "/users/invite" => users::invite, "Invite someone by e-mail" (users::InviteBody) -> "invitation": Value;

@@ -18,8 +18,8 @@ pub use catalog::{
     ReadScope,
 };
 pub use pages::{
-    may_change_permissions, may_configure_page, may_create_page, may_edit_dashboard, may_read_page,
-    may_save_views,
+    may_arrange_sidebar, may_change_permissions, may_configure_page, may_create_page,
+    may_edit_dashboard, may_read_page, may_save_views,
 };
 
 use crate::model::{Subject, Team, TeamProvider, UserRole};

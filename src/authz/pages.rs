@@ -150,6 +150,22 @@ pub fn may_edit_dashboard(subject: &Subject, page: &Page) -> Decision {
     }
 }
 
+/// May `subject` make, rename or delete sidebar folders? Admins only: the
+/// sidebar is everyone's (permissions.md §4 gives its layout to admins).
+pub fn may_arrange_sidebar(subject: &Subject) -> Decision {
+    if subject.role() == Some(UserRole::Admin) {
+        Decision {
+            allowed: true,
+            reason: "admins arrange the sidebar".into(),
+        }
+    } else {
+        Decision {
+            allowed: false,
+            reason: "only an admin may make, rename or delete sidebar folders".into(),
+        }
+    }
+}
+
 /// May `subject` save personal views? People only: a machine has no one to
 /// show them to.
 pub fn may_save_views(subject: &Subject) -> Decision {
@@ -184,6 +200,7 @@ mod tests {
             permissions: PagePermissions { read, update: None },
             dataset: None,
             view: None,
+            parent: None,
         }
     }
 

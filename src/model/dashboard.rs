@@ -303,7 +303,7 @@ const TABLE_KEYS: &[KeySpec] = &[
 
 const MARKDOWN_KEYS: &[KeySpec] = &[
     key("markdown", "Markdown", KeyInput::LongText)
-        .help("shown as written; or leave empty and name an entity's markdown property below"),
+        .help("markdown with HTML (tables, images, video, inline styles; iframes of origins your iframe widgets use); or leave empty and name an entity's markdown property below"),
     key("blueprint", "Blueprint", KeyInput::Blueprint),
     key("entity", "Entity", KeyInput::Entity),
     key("property", "Markdown property", KeyInput::Property),

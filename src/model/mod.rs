@@ -39,8 +39,8 @@ pub use entity::{Entity, EntityList, EntitySort, SortOrder};
 pub use error::AppError;
 pub use page::{
     ActiveView, CatalogEditing, CatalogPageContext, CatalogPageData, CatalogPageHtml,
-    CatalogPageView, EntityPageData, GroupCount, Page, PageType, Reference, RelatedChoice,
-    SidebarItem, UsersAndTeams,
+    CatalogPageView, EntityPageData, Folder, GroupCount, Page, PageType, Reference, RelatedChoice,
+    Sidebar, SidebarItem, UsersAndTeams,
 };
 pub use permissions::{
     BlueprintPermissions, EntityAbilities, Grant, PageAudience, PagePermissions,

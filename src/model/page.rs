@@ -67,6 +67,50 @@ pub struct Page {
     /// page's default, for everyone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view: Option<super::CatalogView>,
+    /// The sidebar folder the page shows in (Port's `parent`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+}
+
+/// A sidebar folder (Port's `/v1/sidebars/catalog/folders`): pages whose
+/// `parent` names it show inside it, and folders nest up to
+/// [`FOLDER_DEPTH`] deep.
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Folder {
+    pub identifier: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+}
+
+/// How deep folders nest in the sidebar (Port's limit).
+pub const FOLDER_DEPTH: usize = 3;
+
+/// Port's identifier for a folder titled `title`: snake_case, `CI/CD` →
+/// `ci_cd`, `Team leads' costs` → `team_leads_costs`.
+pub fn folder_identifier(title: &str) -> String {
+    let mut id = String::new();
+    for c in title.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            id.push(c);
+        } else if (c.is_whitespace() || "/-_.&+,:".contains(c))
+            && !id.is_empty()
+            && !id.ends_with('_')
+        {
+            id.push('_');
+        }
+    }
+    id.trim_end_matches('_').to_string()
+}
+
+/// The sidebar: the pages one may read and the folders they sit in.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sidebar {
+    pub items: Vec<SidebarItem>,
+    /// Every folder (the sidebar shows those that hold something, and
+    /// empty ones to admins, who fill them).
+    pub folders: Vec<Folder>,
 }
 
 /// The home dashboard's identifier (Port's `$home`), shown at `/`.
@@ -91,6 +135,8 @@ pub struct SidebarItem {
     pub icon: Option<String>,
     pub kind: PageType,
     pub href: String,
+    /// Its folder's identifier, if it is in one.
+    pub parent: Option<String>,
 }
 
 /// What a catalog page shows around its rows: the page, its blueprint, the
@@ -256,4 +302,17 @@ pub struct Reference {
     pub relation: String,
     pub identifier: String,
     pub title: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn folder_identifiers_are_snake_case() {
+        assert_eq!(super::folder_identifier("CI/CD"), "ci_cd");
+        assert_eq!(
+            super::folder_identifier("  Team leads' costs "),
+            "team_leads_costs"
+        );
+        assert_eq!(super::folder_identifier("???"), "");
+    }
 }

@@ -3,14 +3,14 @@
 
 use crate::components::error::Loading;
 use crate::components::icon::Icon;
-use crate::model::{AppError, PageType, SidebarItem, Subject};
+use crate::model::{AppError, Folder, PageType, Sidebar, SidebarItem, Subject};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[server(endpoint = "get_sidebar", output = crate::model::json_codec::Json)]
-pub async fn get_sidebar() -> Result<Vec<SidebarItem>, AppError> {
+pub async fn get_sidebar() -> Result<Sidebar, AppError> {
     let subject = crate::pages::context::subject().await?;
-    crate::services::pages::sidebar(&crate::pages::context::store()?, &subject).await
+    crate::services::sidebar::sidebar(&crate::pages::context::store()?, &subject).await
 }
 
 /// Who is signed in, for the user menu.
@@ -56,11 +56,11 @@ fn UserMenu() -> impl IntoView {
     }
 }
 
-/// "New dashboard": title, icon and description, for admins (a plain form
-/// post before hydration; the new dashboard then opens in its editor's
-/// place, empty).
+/// "New dashboard": title, icon, description and folder, for admins (a
+/// plain form post before hydration; the new dashboard then opens in its
+/// editor's place, empty).
 #[component]
-fn NewDashboard() -> impl IntoView {
+fn NewDashboard(folders: Vec<String>) -> impl IntoView {
     let create = ServerAction::<crate::pages::dashboard::CreateDashboard>::new();
     Effect::new(move |_| {
         if let Some(Ok(href)) = create.value().get() {
@@ -78,6 +78,17 @@ fn NewDashboard() -> impl IntoView {
                 <input id="new-dashboard-icon" type="text" name="icon" placeholder="e.g. Dashboard"/>
                 <label for="new-dashboard-description">"Description"</label>
                 <input id="new-dashboard-description" type="text" name="description"/>
+                <label for="new-dashboard-folder">"Folder"</label>
+                <input
+                    id="new-dashboard-folder"
+                    type="text"
+                    name="folder"
+                    list="new-dashboard-folders"
+                    placeholder="none, or a new or existing folder"
+                />
+                <datalist id="new-dashboard-folders">
+                    {folders.into_iter().map(|title| view! { <option value=title></option> }).collect_view()}
+                </datalist>
                 <button type="submit" class="button primary">"Create dashboard"</button>
                 {move || match create.value().get() {
                     Some(Err(e)) => Some(view! { <p class="field-error" role="alert">{e.to_string()}</p> }),
@@ -88,27 +99,96 @@ fn NewDashboard() -> impl IntoView {
     }
 }
 
-fn section(title: &'static str, items: Vec<SidebarItem>, extra: Option<AnyView>) -> impl IntoView {
-    (!items.is_empty() || extra.is_some()).then(|| {
+fn page_link(item: &SidebarItem) -> AnyView {
+    let icon = item.icon.clone().unwrap_or_else(|| item.title.clone());
+    let (href, title) = (item.href.clone(), item.title.clone());
+    view! {
+        <li>
+            <A href=href>
+                <Icon name=icon/>
+                <span class="nav-label">{title}</span>
+            </A>
+        </li>
+    }
+    .into_any()
+}
+
+/// Whether `folder`, or a folder inside it, holds one of `items`.
+fn holds_any(folder: &Folder, items: &[SidebarItem], folders: &[Folder]) -> bool {
+    items
+        .iter()
+        .any(|i| i.parent.as_deref() == Some(folder.identifier.as_str()))
+        || folders
+            .iter()
+            .filter(|f| f.parent.as_deref() == Some(folder.identifier.as_str()))
+            .any(|inner| holds_any(inner, items, folders))
+}
+
+/// The folders and pages directly inside `parent` (the top: `None`),
+/// folders first; a folder with nothing of this section's shows only when
+/// `show_empty` (admins', who fill it).
+fn entries(
+    parent: Option<&str>,
+    items: &[SidebarItem],
+    folders: &[Folder],
+    show_empty: bool,
+) -> Vec<AnyView> {
+    let mut views: Vec<AnyView> = folders
+        .iter()
+        .filter(|f| f.parent.as_deref() == parent)
+        .filter(|f| show_empty || holds_any(f, items, folders))
+        .map(|folder| {
+            let inner = entries(Some(&folder.identifier), items, folders, show_empty);
+            view! {
+                <li class="nav-folder">
+                    <details open>
+                        <summary>
+                            <span class="nav-folder-mark" aria-hidden="true"></span>
+                            <span class="nav-label">{folder.title.clone()}</span>
+                        </summary>
+                        <ul>{inner}</ul>
+                    </details>
+                </li>
+            }
+            .into_any()
+        })
+        .collect();
+    views.extend(
+        items
+            .iter()
+            .filter(|i| i.parent.as_deref() == parent)
+            .map(page_link),
+    );
+    views
+}
+
+fn section(
+    title: &'static str,
+    items: Vec<SidebarItem>,
+    folders: &[Folder],
+    show_empty: bool,
+    extra: Option<AnyView>,
+) -> impl IntoView {
+    // A page whose folder is gone shows at the top rather than nowhere.
+    let items: Vec<SidebarItem> = items
+        .into_iter()
+        .map(|mut item| {
+            if item
+                .parent
+                .as_deref()
+                .is_some_and(|p| !folders.iter().any(|f| f.identifier == p))
+            {
+                item.parent = None;
+            }
+            item
+        })
+        .collect();
+    let list = entries(None, &items, folders, show_empty);
+    (!list.is_empty() || extra.is_some()).then(|| {
         view! {
             <div class="nav-section">
                 <h2 class="nav-heading">{title}</h2>
-                <ul>
-                    {items
-                        .into_iter()
-                        .map(|item| {
-                            let icon = item.icon.clone().unwrap_or_else(|| item.title.clone());
-                            view! {
-                                <li>
-                                    <A href=item.href.clone()>
-                                        <Icon name=icon/>
-                                        <span class="nav-label">{item.title.clone()}</span>
-                                    </A>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
+                <ul>{list}</ul>
                 {extra}
             </div>
         }
@@ -132,16 +212,17 @@ pub fn Layout(children: Children) -> impl IntoView {
                         {move || Suspend::new(async move {
                             let admin = matches!(subject.await, Ok(Subject::User(u)) if u.role == crate::model::UserRole::Admin);
                             match items.await {
-                                Ok(items) => {
+                                Ok(Sidebar { items, folders }) => {
                                     let (catalog, dashboards): (Vec<_>, Vec<_>) = items
                                         .into_iter()
                                         .partition(|i| i.kind == PageType::BlueprintEntities);
+                                    let folder_titles = folders.iter().map(|f| f.title.clone()).collect();
                                     view! {
                                         <ul class="nav-home">
                                             <li><A href="/" exact=true><Icon name="Home"/><span class="nav-label">"Home"</span></A></li>
                                         </ul>
-                                        {section("Catalog", catalog, None)}
-                                        {section("Dashboards", dashboards, admin.then(|| view! { <NewDashboard/> }.into_any()))}
+                                        {section("Catalog", catalog, &folders, false, None)}
+                                        {section("Dashboards", dashboards, &folders, admin, admin.then(|| view! { <NewDashboard folders=folder_titles/> }.into_any()))}
                                     }
                                         .into_any()
                                 }

@@ -75,6 +75,7 @@ pub async fn create(
                 permissions: Default::default(),
                 dataset: None,
                 view: None,
+                parent: None,
             };
             let position = store.list_pages().await?.len() as i64;
             store.insert_page(&page, position).await?;

@@ -621,6 +621,15 @@ pub fn users(now: DateTime<Utc>) -> Vec<(User, Vec<&'static str>)> {
     ]
 }
 
+/// The demo's sidebar folders (the overview sits in one).
+pub fn folders() -> Vec<crate::model::Folder> {
+    vec![crate::model::Folder {
+        identifier: "insights".into(),
+        title: "Insights".into(),
+        parent: None,
+    }]
+}
+
 pub fn pages() -> Vec<Page> {
     let catalog = |id: &str, title: &str, icon: &str, bp: &str| Page {
         identifier: id.into(),
@@ -635,6 +644,7 @@ pub fn pages() -> Vec<Page> {
         permissions: Default::default(),
         dataset: None,
         view: None,
+        parent: None,
     };
     vec![
         Page {
@@ -663,6 +673,7 @@ pub fn pages() -> Vec<Page> {
             permissions: PagePermissions::default(),
             dataset: None,
             view: None,
+            parent: None,
         },
         Page {
             identifier: "overview".into(),
@@ -707,6 +718,7 @@ pub fn pages() -> Vec<Page> {
             permissions: PagePermissions::default(),
             dataset: None,
             view: None,
+            parent: Some("insights".into()),
         },
         catalog("services", "Services", "Microservice", "service"),
         // A second page over services, pre-filtered on the server: its
@@ -854,6 +866,9 @@ pub async fn seed_if_empty(store: &Store) -> Result<Option<Seeded>, AppError> {
             })
             .await?;
         seeded.teams += 1;
+    }
+    for folder in folders() {
+        store.insert_folder(&folder).await?;
     }
     for (position, page) in pages().iter().enumerate() {
         // Every database has a home dashboard from its migrations: the

@@ -8,15 +8,24 @@
 //! and images become links (no requests to other hosts on page load).
 //! Headings move two levels down: the page has its own `<h1>` and the
 //! property's panel its `<h2>`, so `# Title` in a README becomes an `<h3>`.
+//!
+//! A dashboard's markdown widget is written by the page's editors, whom the
+//! portal already trusts to frame pages, so it may use the HTML Port allows
+//! there (tables, images, video, details, inline styles and iframes) after
+//! a whitelist cleaner removed everything that runs: [`widget_html`].
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
+}
 
 /// The HTML of `markdown` (CommonMark with tables, strikethrough and task
 /// lists), sanitised as the module says.
 pub fn to_safe_html(markdown: &str) -> String {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    let events = Parser::new_ext(markdown, options).map(|event| match event {
+    let events = Parser::new_ext(markdown, options()).map(|event| match event {
         // Shown, never interpreted.
         Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
         Event::Start(Tag::Link {
@@ -58,6 +67,97 @@ pub fn to_safe_html(markdown: &str) -> String {
     });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events);
+    html
+}
+
+/// The HTML of a markdown widget: markdown with HTML in it, cleaned by a
+/// whitelist (no scripts, event handlers, forms, `<style>` elements or
+/// non-web URLs). An `<iframe>` keeps its `src` only when its origin is one
+/// of `frame_origins` (those saved iframe widgets use, which the page's
+/// Content-Security-Policy lets it frame); others are left out, and a note
+/// under the widget's text names them.
+pub fn widget_html(markdown: &str, frame_origins: &BTreeSet<String>) -> String {
+    let events = Parser::new_ext(markdown, options()).map(|event| match event {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: under_the_page(level),
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(under_the_page(level))),
+        // A task's box as a character: the cleaner lets no `<input>` through.
+        Event::TaskListMarker(done) => Event::Text(if done { "☑ " } else { "☐ " }.into()),
+        other => other,
+    });
+    let mut raw = String::new();
+    pulldown_cmark::html::push_html(&mut raw, events);
+    // The cleaner keeps its filter for as long as it likes ('static), so
+    // the filter owns what it reads and shares what it notes.
+    let refused = Arc::new(Mutex::new(BTreeSet::new()));
+    let noted = Arc::clone(&refused);
+    let allowed = frame_origins.clone();
+    let mut cleaner = ammonia::Builder::default();
+    cleaner
+        .add_tags(["iframe", "video", "audio", "source"])
+        // `<style>` elements would restyle the whole portal; attributes
+        // style only their own element.
+        .add_generic_attributes(["style"])
+        .add_tag_attributes("iframe", ["src", "width", "height", "title", "allow"])
+        .add_tag_attributes(
+            "video",
+            [
+                "src", "controls", "width", "height", "poster", "loop", "muted",
+            ],
+        )
+        .add_tag_attributes("audio", ["src", "controls", "loop"])
+        .add_tag_attributes("source", ["src", "type"])
+        .add_tag_attributes("img", ["width", "height"])
+        .set_tag_attribute_value(
+            "iframe",
+            "sandbox",
+            "allow-scripts allow-same-origin allow-popups allow-forms",
+        )
+        .set_tag_attribute_value(
+            "iframe",
+            "referrerpolicy",
+            "strict-origin-when-cross-origin",
+        )
+        .set_tag_attribute_value("iframe", "loading", "lazy")
+        .url_schemes(["http", "https", "mailto"].into())
+        .attribute_filter(move |element, attribute, value| {
+            if element != "iframe" || attribute != "src" {
+                return Some(value.into());
+            }
+            match crate::model::dashboard::url_origin(value) {
+                Some(origin) if allowed.contains(&origin) => Some(value.into()),
+                origin => {
+                    if let Ok(mut refused) = noted.lock() {
+                        refused.insert(
+                            origin.unwrap_or_else(|| "an address that is not a web page".into()),
+                        );
+                    }
+                    None
+                }
+            }
+        });
+    let mut html = cleaner.clean(&raw).to_string();
+    let refused = refused
+        .lock()
+        .map(|mut set| std::mem::take(&mut *set))
+        .unwrap_or_default();
+    if !refused.is_empty() {
+        // Origins are scheme://host[:port] only (url_origin), nothing to escape.
+        html.push_str(&format!(
+            "<p class=\"markdown-note\">Not shown: an iframe of {}. Markdown may frame only \
+             pages from origins this portal's iframe widgets use; add an iframe widget for it.</p>",
+            refused.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
     html
 }
 
@@ -103,6 +203,48 @@ mod tests {
             html.contains(r#"<a href="https://wiki.example.com/r">runbook</a>"#),
             "{html}"
         );
+    }
+
+    #[test]
+    fn widgets_keep_the_whitelisted_html() {
+        let allowed: std::collections::BTreeSet<String> =
+            ["https://grafana.example.com".to_string()].into();
+        let html = super::widget_html(
+            "# Costs\n\n<table><tr><td style=\"color: red\">12</td></tr></table>\n\n\
+             <img src=\"https://cdn.example.com/a.png\" onerror=\"alert(1)\" width=\"20\">\n\n\
+             <iframe src=\"https://grafana.example.com/d/1\" onload=\"alert(2)\"></iframe>\n\n\
+             <iframe src=\"https://evil.example.net/x\"></iframe>\n\n\
+             <iframe src=\"javascript:alert(3)\"></iframe>\n\n\
+             <script>alert(4)</script><style>body{display:none}</style>\
+             <a href=\"javascript:alert(5)\">x</a> <form action=\"/x\"><input name=\"a\"></form>\n\n\
+             - [x] done\n",
+            &allowed,
+        );
+        assert!(html.contains("<h3>Costs</h3>"), "{html}");
+        assert!(html.contains(r#"<td style="color: red">12</td>"#), "{html}");
+        assert!(
+            html.contains(r#"src="https://cdn.example.com/a.png""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"src="https://grafana.example.com/d/1""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"sandbox="allow-scripts allow-same-origin allow-popups allow-forms""#),
+            "{html}"
+        );
+        assert!(!html.contains("evil.example.net/x"), "{html}");
+        assert!(html.contains("Not shown: an iframe of "), "{html}");
+        assert!(html.contains("https://evil.example.net."), "{html}");
+        assert!(!html.contains("javascript"), "{html}");
+        assert!(!html.contains("alert"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<style"), "{html}");
+        assert!(!html.contains("<form"), "{html}");
+        assert!(!html.contains(r#"name="a""#), "{html}");
+        assert!(!html.contains("<input"), "{html}");
+        assert!(html.contains("☑ done"), "{html}");
     }
 
     #[test]

@@ -28,4 +28,5 @@ pub mod ownership;
 pub mod pages;
 pub mod permissions;
 pub mod search;
+pub mod sidebar;
 pub mod views;

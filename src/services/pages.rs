@@ -7,7 +7,7 @@
 use crate::authz::{may_configure_page, may_create_page, may_read_page, require};
 use crate::model::identifier::validate_entity_identifier;
 use crate::model::query::{Combinator, Query, Rule};
-use crate::model::{AppError, Page, PagePermissions, PageType, SidebarItem, Subject};
+use crate::model::{AppError, Page, PagePermissions, PageType, Subject};
 use crate::services::access::filter_on;
 use crate::services::access::require_or_record;
 use crate::services::blueprints::blueprint;
@@ -60,6 +60,18 @@ async fn create(
         }
         (PageType::Dashboard, _) => {}
     }
+    if let Some(parent) = &page.parent {
+        if !store
+            .list_folders()
+            .await?
+            .iter()
+            .any(|f| &f.identifier == parent)
+        {
+            return Err(AppError::NotFound(format!(
+                "there is no folder `{parent}` to put the page in"
+            )));
+        }
+    }
     store.create_page(&page, &subject.audit_name()).await?;
     Ok(page)
 }
@@ -89,23 +101,6 @@ fn as_shown(subject: &Subject, mut page: Page) -> Page {
         page.dataset = None;
     }
     page
-}
-
-/// The sidebar: the pages `subject` may read, in order.
-pub async fn sidebar(store: &Store, subject: &Subject) -> Result<Vec<SidebarItem>, AppError> {
-    Ok(readable_pages(store, subject)
-        .await?
-        .into_iter()
-        // Home has its own place at the top of the sidebar.
-        .filter(|page| page.identifier != crate::model::page::HOME_PAGE)
-        .map(|page| SidebarItem {
-            href: page.href(),
-            identifier: page.identifier,
-            title: page.title,
-            icon: page.icon,
-            kind: page.kind,
-        })
-        .collect())
 }
 
 /// The first catalog page showing a blueprint's entities.

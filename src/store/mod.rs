@@ -16,6 +16,7 @@ pub use credentials::{Credential, TokenOwner};
 mod entities;
 pub use entities::{AuditRecord, NewEntity, RelationLink};
 mod entity_batch;
+mod folders;
 pub use entity_batch::EntityWrite;
 mod error;
 pub(crate) mod inherited_teams;

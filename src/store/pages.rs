@@ -31,6 +31,9 @@ struct PageDocument {
     /// The default view an admin saved for everyone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     view: Option<CatalogView>,
+    /// The sidebar folder it shows in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    parent: Option<String>,
 }
 
 impl PageDocument {
@@ -43,6 +46,7 @@ impl PageDocument {
             permissions: Some(page.permissions.clone()),
             dataset: page.dataset.clone(),
             view: page.view.clone(),
+            parent: page.parent.clone(),
         }
     }
 }
@@ -74,6 +78,7 @@ fn page_from_row(row: PageRow) -> Result<Page, StoreError> {
         permissions: doc.permissions.unwrap_or_default(),
         dataset: doc.dataset,
         view: doc.view,
+        parent: doc.parent,
     })
 }
 

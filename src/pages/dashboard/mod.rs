@@ -72,14 +72,18 @@ pub async fn create_dashboard(
     title: String,
     icon: String,
     description: String,
+    #[server(default)] folder: String,
 ) -> Result<String, AppError> {
     let subject = crate::pages::context::subject().await?;
     let href = crate::services::dashboard::create_dashboard(
         &crate::pages::context::store()?,
         &subject,
-        &title,
-        &icon,
-        &description,
+        crate::services::dashboard::NewDashboard {
+            title: &title,
+            icon: &icon,
+            description: &description,
+            folder: &folder,
+        },
     )
     .await?;
     crate::pages::context::redirect_plain_form_to(&href);

@@ -152,8 +152,14 @@ pub(super) async fn markdown(
     config: &Value,
 ) -> Result<WidgetData, AppError> {
     if let Some(markdown) = text(config, "markdown") {
+        // Only markdown that frames something needs the list of pages.
+        let origins = if markdown.to_ascii_lowercase().contains("<iframe") {
+            super::origins::frame_origins(&viewing.store.list_pages().await?)
+        } else {
+            Default::default()
+        };
         return Ok(WidgetData::Markdown {
-            html: to_safe_html(markdown),
+            html: crate::services::markdown::widget_html(markdown, &origins),
         });
     }
     let (Some(blueprint), Some(identifier), Some(property)) = (

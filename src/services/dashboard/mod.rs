@@ -192,14 +192,27 @@ pub async fn check_new_dashboard(
     }
 }
 
+/// What the sidebar's "New dashboard" form asks.
+pub struct NewDashboard<'a> {
+    pub title: &'a str,
+    pub icon: &'a str,
+    pub description: &'a str,
+    /// A folder's title (made if there is none); empty: no folder.
+    pub folder: &'a str,
+}
+
 /// A new, empty dashboard from the sidebar; answers its URL.
 pub async fn create_dashboard(
     store: &Store,
     subject: &Subject,
-    title: &str,
-    icon: &str,
-    description: &str,
+    new: NewDashboard<'_>,
 ) -> Result<String, AppError> {
+    let NewDashboard {
+        title,
+        icon,
+        description,
+        folder,
+    } = new;
     let identifier = super::pages::slug(title);
     let page = Page {
         identifier: identifier.clone(),
@@ -214,6 +227,7 @@ pub async fn create_dashboard(
         permissions: Default::default(),
         dataset: None,
         view: None,
+        parent: None,
     };
     // The policy first: a member learns they may not, not that the title is empty.
     require(subject, may_create_page(subject, &page, None))?;
@@ -225,7 +239,17 @@ pub async fn create_dashboard(
             },
         ]));
     }
-    let page = super::pages::create_page(store, subject, page).await?;
+    // Checked before a new folder is made for it, which would stay empty.
+    if store.get_page(&identifier).await?.is_some() {
+        return Err(AppError::Conflict(format!(
+            "there is already a page `{identifier}`; give the dashboard another title"
+        )));
+    }
+    let parent = match folder.trim() {
+        "" => None,
+        folder => Some(super::sidebar::folder_titled(store, subject, folder).await?),
+    };
+    let page = super::pages::create_page(store, subject, Page { parent, ..page }).await?;
     Ok(page.href())
 }
 

@@ -71,22 +71,37 @@ impl FrameOrigins {
     }
 }
 
-/// The origins the iframe widgets of `pages` use.
-pub fn sources_of(pages: &[Page]) -> CspSources {
-    let mut frames = BTreeSet::new();
-    let mut tokens = BTreeSet::new();
-    let iframes = pages.iter().flat_map(|p| &p.widgets).filter(|w| {
+/// The iframe widgets of `pages`.
+fn iframes(pages: &[Page]) -> impl Iterator<Item = &Value> {
+    pages.iter().flat_map(|p| &p.widgets).filter(|w| {
         widget_id(w).is_some()
             && w.get("type")
                 .and_then(Value::as_str)
                 .and_then(WidgetKind::of_type)
                 == Some(WidgetKind::Iframe)
-    });
-    for widget in iframes {
-        let url = |key: &str| widget.get(key).and_then(Value::as_str).and_then(url_origin);
-        frames.extend(url("url"));
+    })
+}
+
+/// The origins the iframe widgets of `pages` frame (what markdown widgets
+/// may frame too).
+pub(super) fn frame_origins(pages: &[Page]) -> BTreeSet<String> {
+    iframes(pages)
+        .filter_map(|w| w.get("url").and_then(Value::as_str).and_then(url_origin))
+        .collect()
+}
+
+/// The origins the iframe widgets of `pages` use.
+pub fn sources_of(pages: &[Page]) -> CspSources {
+    let frames = frame_origins(pages);
+    let mut tokens = BTreeSet::new();
+    for widget in iframes(pages) {
         if widget.get("urlType").and_then(Value::as_str) == Some("protected") {
-            tokens.extend(url("tokenUrl"));
+            tokens.extend(
+                widget
+                    .get("tokenUrl")
+                    .and_then(Value::as_str)
+                    .and_then(url_origin),
+            );
         }
     }
     let join = |set: BTreeSet<String>| set.into_iter().collect::<Vec<_>>().join(" ");
