@@ -483,12 +483,18 @@
     new MutationObserver((changes) => {
       for (const change of changes) {
         if (change.type === 'attributes') {
-          if (change.target.matches('.iframe-widget')) reset(change.target);
+          // Hydration writes every attribute again with the value it had:
+          // only a real change sets the widget up afresh (a reset per
+          // rewrite re-navigated the framed page away from its token).
+          const now = change.target.getAttribute(change.attributeName);
+          if (change.oldValue !== now && change.target.matches('.iframe-widget')) reset(change.target);
         } else {
           change.addedNodes.forEach(sweep);
         }
       }
-    }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: WATCHED });
+    }).observe(document.body, {
+      childList: true, subtree: true, attributes: true, attributeOldValue: true, attributeFilter: WATCHED,
+    });
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();
