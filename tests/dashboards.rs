@@ -660,6 +660,38 @@ both_databases!(
             }
             other => panic!("hosts: {other:?}"),
         }
+        // "My Teams" for someone in no team: the table says why it is empty.
+        dashboard_with(
+            &store,
+            "mine",
+            vec![widget(
+                "mine",
+                "table-entities-explorer",
+                "service",
+                json!({"dataset": query(json!([rule("$team", "containsAny", json!(["My Teams"]))]))}),
+            )],
+            json!([]),
+        )
+        .await;
+        let empty_text_for = |viewer: Subject| {
+            let store = store.clone();
+            async move {
+                match data(&crate::view(&store, "mine", &viewer, &[]).await, "mine") {
+                    WidgetData::Table {
+                        total, empty_text, ..
+                    } => (*total, empty_text.clone()),
+                    other => panic!("mine: {other:?}"),
+                }
+            }
+        };
+        let (total, says) = empty_text_for(member("nobody@portolan.test", &[])).await;
+        assert_eq!(total, 0);
+        assert!(
+            says.as_deref()
+                .is_some_and(|s| s.contains("not in any team")),
+            "{says:?}"
+        );
+        assert_eq!(empty_text_for(member(ADA, &["payments"])).await, (3, None));
         // Each viewer sorts, searches and pages a table for themselves.
         let table = |sort: &str, search: &str, offset: i64| {
             let mut own = portolan::model::ViewerChoices::default();
@@ -884,6 +916,42 @@ both_databases!(
                 "{pairs:?}"
             );
         }
+
+        // A filter over every widget offers the teams to pick from; the
+        // pick is the value it then shows as chosen.
+        let saved = view(&store, "filtered", &machine_admin(), &[]).await;
+        let labels: Vec<&str> = saved.filters[0]
+            .presets
+            .iter()
+            .map(|(label, _)| label.as_str())
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "As the dashboard was saved",
+                "My teams",
+                "Team payments",
+                "Team search"
+            ]
+        );
+        assert_eq!(saved.filters[0].presets[0].1, saved.filters[0].rules);
+        assert!(
+            saved.filters[1].presets.is_empty(),
+            "a blueprint's filter takes a query"
+        );
+        let search = saved.filters[0].presets[3].1.clone();
+        let picked = view(&store, "filtered", &machine_admin(), &[("team", &search)]).await;
+        assert_eq!(figure(&picked, "services"), Some(1.0));
+        assert_eq!(picked.filters[0].rules, search);
+        let mine = saved.filters[0].presets[1].1.clone();
+        let ada = view(
+            &store,
+            "filtered",
+            &member(ADA, &["payments"]),
+            &[("team", &mine)],
+        )
+        .await;
+        assert_eq!(figure(&ada, "services"), Some(2.0), "payments ∧ gold");
     }
 );
 

@@ -320,8 +320,11 @@ test('a viewer narrows a dashboard to their teams with its page filter, and rese
   const filters = member.locator('form.dashboard-filters');
   await expect(filters.getByLabel('Owning teams')).toBeVisible();
 
-  await filters.getByRole('link', { name: 'My teams' }).click();
+  // A choice of teams, not a query to write.
+  await filters.getByLabel('Owning teams').selectOption({ label: 'My teams' });
+  await filters.getByRole('button', { name: 'Apply' }).click();
   await expect(member).toHaveURL(/filter\.teams=/);
+  await expect(filters.getByLabel('Owning teams')).toHaveValue(/My Teams/);
   await expect(figure).toHaveText(owned.length.toLocaleString('en-US'));
   await member.screenshot({ path: 'test-results/dashboard-page-filter.png', fullPage: true });
 

@@ -292,6 +292,7 @@ const LINE_KEYS: &[KeySpec] = &[
 const TABLE_KEYS: &[KeySpec] = &[
     key("blueprint", "Blueprint", KeyInput::Blueprint).required(),
     key("dataset", "Filter", KeyInput::Query).help(DATASET_HELP),
+    key("emptyStateText", "Text when empty", KeyInput::Text),
     key("columns", "Columns", KeyInput::List)
         .help("property keys, e.g. [\"$title\", \"tier\", \"$updatedAt\"]"),
     key(

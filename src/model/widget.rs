@@ -83,6 +83,11 @@ pub struct FilterView {
     pub changed: bool,
     /// What is wrong with the viewer's own value (then the saved one applies).
     pub problem: Option<String>,
+    /// Values a viewer picks from instead of writing a query, as
+    /// `(label, rules JSON)`: for a filter over every widget, the saved
+    /// value, "My teams" and each team. Empty: the filter takes a query.
+    #[serde(default)]
+    pub presets: Vec<(String, String)>,
 }
 
 /// One widget: what every widget has, and its figures.
@@ -145,6 +150,10 @@ pub enum WidgetData {
         page_size: i64,
         /// The whole list as a catalog table.
         href: Option<String>,
+        /// What an empty table says (the widget's `emptyStateText`, or why
+        /// "My Teams" matches nothing).
+        #[serde(default)]
+        empty_text: Option<String>,
     },
     /// `markdown`, sanitised on the server.
     Markdown {

@@ -97,13 +97,16 @@ pub fn widget_body(widget: &WidgetView, here: &Here) -> AnyView {
                 return empty(empty_text);
             }
             let unit = unit.unwrap_or_default();
+            // The figure shrinks to fit its card (style/main.css): a cost in
+            // the millions is as readable as a count.
+            let chars = format!("--chars: {}", text.chars().count() + unit.chars().count());
             let figure = match unit_alignment.as_str() {
                 "left" => view! { <span class="unit unit-left">{unit}</span><span class="figure">{text}</span> }.into_any(),
                 "bottom" => view! { <span class="figure">{text}</span><span class="unit unit-bottom">{unit}</span> }.into_any(),
                 _ => view! { <span class="figure">{text}</span><span class="unit">{unit}</span> }.into_any(),
             };
             let number = view! {
-                <p class="widget-number" data-color=color.clone()>{figure}</p>
+                <p class="widget-number" style=chars data-color=color.clone()>{figure}</p>
                 {message.map(|m| view! { <p class="widget-message" data-color=color>{m}</p> })}
             };
             match href {
@@ -179,7 +182,8 @@ pub fn widget_body(widget: &WidgetView, here: &Here) -> AnyView {
             search,
             offset,
             page_size,
-        } => table(&widget.id, here, TableParts { columns, keys, rows, total, href, sort, search, offset, page_size }),
+            empty_text,
+        } => table(&widget.id, here, TableParts { empty_text, columns, keys, rows, total, href, sort, search, offset, page_size }),
         WidgetData::Markdown { html } => {
             view! { <div class="markdown" inner_html=html></div> }.into_any()
         }
@@ -250,6 +254,7 @@ pub fn widget_body(widget: &WidgetView, here: &Here) -> AnyView {
 }
 
 struct TableParts {
+    empty_text: Option<String>,
     columns: Vec<String>,
     keys: Vec<String>,
     rows: Vec<crate::model::widget::TableRow>,
@@ -312,7 +317,7 @@ fn table(id: &str, here: &Here, t: TableParts) -> AnyView {
         )])
     });
     let body = if t.rows.is_empty() {
-        view! { <p class="widget-empty muted">{if t.search.is_empty() { "No entities match" } else { "No entity matches this search" }}</p> }.into_any()
+        view! { <p class="widget-empty muted">{if !t.search.is_empty() { "No entity matches this search".to_string() } else { t.empty_text.clone().unwrap_or_else(|| "No entities match".into()) }}</p> }.into_any()
     } else {
         view! {
             <div class="widget-table-scroll">
@@ -374,9 +379,26 @@ pub fn filter_bar(filters: Vec<FilterView>, action: String) -> impl IntoView {
                         <div class="page-filter">
                             <label for=id.clone()>{title}{f.filter.locked.then_some(" (locked)")}</label>
                             <div class="row">
-                                <input id=id type="text" name=name.clone() value=f.rules.clone() disabled=f.filter.locked
-                                    placeholder="[{\"property\": \"$team\", \"operator\": \"containsAny\", \"value\": [\"My Teams\"]}]"/>
-                                {(!f.filter.locked).then(|| {
+                                {if f.presets.is_empty() {
+                                    view! {
+                                        <input id=id type="text" name=name.clone() value=f.rules.clone() disabled=f.filter.locked
+                                            placeholder="[{\"property\": \"$team\", \"operator\": \"containsAny\", \"value\": [\"My Teams\"]}]"/>
+                                    }.into_any()
+                                } else {
+                                    // A value someone wrote into the URL stays pickable.
+                                    let custom = (!f.presets.iter().any(|(_, rules)| *rules == f.rules))
+                                        .then(|| ("Custom filter".to_string(), f.rules.clone()));
+                                    let current = f.rules.clone();
+                                    view! {
+                                        <select id=id name=name.clone() disabled=f.filter.locked>
+                                            {f.presets.iter().cloned().chain(custom).map(|(label, rules)| {
+                                                let selected = rules == current;
+                                                view! { <option value=rules selected=selected>{label}</option> }
+                                            }).collect_view()}
+                                        </select>
+                                    }.into_any()
+                                }}
+                                {(!f.filter.locked && f.presets.is_empty()).then(|| {
                                     // The other filters keep the values the viewer gave them.
                                     let mut pairs = vec![(name.clone(), my_teams.clone())];
                                     pairs.extend(others.iter().filter(|(n, _)| *n != name).cloned());

@@ -106,6 +106,23 @@ pub(super) async fn table(viewing: &Viewing<'_>, config: &Value) -> Result<Widge
             .collect(),
         total: list.total,
         href: viewing.table_href(&rows, None),
+        empty_text: empty_text(viewing, config),
+    })
+}
+
+/// What an empty table says: its own text, or, for someone in no team
+/// whose table "My Teams" narrows, why it is empty.
+fn empty_text(viewing: &Viewing<'_>, config: &Value) -> Option<String> {
+    if let Some(own) = text(config, "emptyStateText") {
+        return Some(own.to_string());
+    }
+    let in_no_team = viewing.subject.email_and_teams().1.is_empty();
+    let my_teams = config
+        .get("dataset")
+        .is_some_and(|d| d.to_string().contains("\"My Teams\""))
+        || viewing.filters.use_my_teams();
+    (in_no_team && my_teams).then(|| {
+        "You are not in any team, so \u{201c}My Teams\u{201d} matches nothing here.".to_string()
     })
 }
 

@@ -42,6 +42,17 @@ impl Filters {
     ) -> Result<(Filters, Vec<FilterView>), AppError> {
         let mut applied = Vec::new();
         let mut views = Vec::new();
+        // Team names, read once, only when a filter offers them.
+        let teams = if saved.iter().any(|f| f.blueprint().is_none()) {
+            store
+                .list_teams()
+                .await?
+                .into_iter()
+                .map(|t| t.name)
+                .collect()
+        } else {
+            Vec::new()
+        };
         for filter in saved {
             let own = match choices.get(&filter.identifier).filter(|_| !filter.locked) {
                 None => None,
@@ -51,6 +62,10 @@ impl Filters {
                 }),
             };
             let saved_query = Query::from_json(&filter.rules()).ok();
+            let presets = match (filter.blueprint(), &saved_query) {
+                (None, Some(saved)) => team_presets(saved, &teams),
+                _ => Vec::new(),
+            };
             let (query, changed, problem) = match own {
                 Some(Ok(query)) => (Some(query), true, None),
                 Some(Err(problem)) => (saved_query, false, Some(problem)),
@@ -64,12 +79,20 @@ impl Filters {
                     .unwrap_or_default(),
                 changed,
                 problem,
+                presets,
             });
             if let Some(query) = query.filter(|q| !q.rules.is_empty()) {
                 applied.push((filter.clone(), query));
             }
         }
         Ok((Filters { applied }, views))
+    }
+
+    /// Whether a filter in force uses "My Teams".
+    pub fn use_my_teams(&self) -> bool {
+        self.applied
+            .iter()
+            .any(|(_, q)| q.to_json().to_string().contains("\"My Teams\""))
     }
 
     /// The queries that apply to a widget over `blueprint`.
@@ -79,6 +102,38 @@ impl Filters {
             .filter(move |(f, _)| f.blueprint().is_none_or(|bp| bp == blueprint))
             .map(|(_, q)| q)
     }
+}
+
+/// What a filter over every widget offers to pick: the saved value,
+/// "My teams", and each team (as the rules JSON the filter's URL carries).
+fn team_presets(saved: &Query, teams: &[String]) -> Vec<(String, String)> {
+    use crate::model::query::{Meta, Operator, PropertyRef, RuleValue};
+    let owned_by = |team: &str| Query {
+        combinator: Combinator::And,
+        rules: vec![Rule::Property {
+            property: PropertyRef::Meta(Meta::Team),
+            operator: Operator::ContainsAny,
+            value: Some(RuleValue::List(vec![team.to_string()])),
+        }],
+    };
+    let saved_label = if saved.rules.is_empty() {
+        "All teams".to_string()
+    } else {
+        "As the dashboard was saved".to_string()
+    };
+    let mut presets = vec![
+        (saved_label, saved.to_json().to_string()),
+        (
+            "My teams".to_string(),
+            owned_by("My Teams").to_json().to_string(),
+        ),
+    ];
+    presets.extend(
+        teams
+            .iter()
+            .map(|team| (format!("Team {team}"), owned_by(team).to_json().to_string())),
+    );
+    presets
 }
 
 /// Whether a viewer's own value fits where the filter applies: the
