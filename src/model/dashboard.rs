@@ -530,6 +530,14 @@ fn without_templates(url: &str) -> String {
     out
 }
 
+/// A widget key's text, if it has some (blank counts as unset).
+pub fn config_text<'a>(config: &'a Value, key: &str) -> Option<&'a str> {
+    config
+        .get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+}
+
 /// The scheme, host and port of an http(s) URL (`https://grafana.example`),
 /// for the Content-Security-Policy.
 pub fn url_origin(url: &str) -> Option<String> {

@@ -51,19 +51,8 @@ pub fn to_safe_html(markdown: &str) -> String {
             id,
         }),
         Event::End(TagEnd::Image) => Event::End(TagEnd::Link),
-        Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) => Event::Start(Tag::Heading {
-            level: under_the_page(level),
-            id,
-            classes,
-            attrs,
-        }),
-        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(under_the_page(level))),
-        other => other,
+        // Headings move down (the module says why); the rest stays.
+        other => under_the_page(other),
     });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events);
@@ -78,21 +67,10 @@ pub fn to_safe_html(markdown: &str) -> String {
 /// under the widget's text names them.
 pub fn widget_html(markdown: &str, frame_origins: &BTreeSet<String>) -> String {
     let events = Parser::new_ext(markdown, options()).map(|event| match event {
-        Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) => Event::Start(Tag::Heading {
-            level: under_the_page(level),
-            id,
-            classes,
-            attrs,
-        }),
-        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(under_the_page(level))),
         // A task's box as a character: the cleaner lets no `<input>` through.
         Event::TaskListMarker(done) => Event::Text(if done { "☑ " } else { "☐ " }.into()),
-        other => other,
+        // Headings move down (the module says why); the rest stays.
+        other => under_the_page(other),
     });
     let mut raw = String::new();
     pulldown_cmark::html::push_html(&mut raw, events);
@@ -161,13 +139,29 @@ pub fn widget_html(markdown: &str, frame_origins: &BTreeSet<String>) -> String {
     html
 }
 
-/// A markdown heading's level on the page: two below, at most `<h6>`.
-fn under_the_page(level: HeadingLevel) -> HeadingLevel {
-    match level {
+/// A heading's start or end, two levels further down the page (at most
+/// `<h6>`); any other event as it is.
+fn under_the_page(event: Event<'_>) -> Event<'_> {
+    let lower = |level| match level {
         HeadingLevel::H1 => HeadingLevel::H3,
         HeadingLevel::H2 => HeadingLevel::H4,
         HeadingLevel::H3 => HeadingLevel::H5,
         _ => HeadingLevel::H6,
+    };
+    match event {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: lower(level),
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(lower(level))),
+        other => other,
     }
 }
 

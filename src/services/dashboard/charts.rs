@@ -3,6 +3,7 @@
 
 use super::rows::Viewing;
 use crate::model::blueprint::PropertyType;
+use crate::model::dashboard::config_text as text;
 use crate::model::dashboard::property_key;
 use crate::model::widget::Slice;
 use crate::model::{AppError, WidgetData};
@@ -14,13 +15,6 @@ use serde_json::{json, Value};
 /// bars a bar chart shows (Port: 9).
 const MAX_SLICES: usize = 14;
 const MAX_BARS: usize = 9;
-
-fn text<'a>(config: &'a Value, key: &str) -> Option<&'a str> {
-    config
-        .get(key)
-        .and_then(Value::as_str)
-        .filter(|s| !s.trim().is_empty())
-}
 
 pub(super) async fn number(viewing: &Viewing<'_>, config: &Value) -> Result<WidgetData, AppError> {
     let rows = viewing.rows(config, true).await?;

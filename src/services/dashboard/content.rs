@@ -3,6 +3,7 @@
 //! entity card, links, and iframes.
 
 use super::rows::Viewing;
+use crate::model::dashboard::config_text as text;
 use crate::model::dashboard::{check_url, url_origin};
 use crate::model::url::encode_component;
 use crate::model::widget::{IframeSignIn, Link, TableRow};
@@ -10,13 +11,6 @@ use crate::model::{AppError, Entity, EntitySort, Subject, WidgetData};
 use crate::query::EntityListing;
 use crate::services::markdown::to_safe_html;
 use serde_json::Value;
-
-fn text<'a>(config: &'a Value, key: &str) -> Option<&'a str> {
-    config
-        .get(key)
-        .and_then(Value::as_str)
-        .filter(|s| !s.trim().is_empty())
-}
 
 /// Columns of a widget table unless it names its own (Port's defaults for
 /// widget tables).

@@ -10,6 +10,7 @@
 //! existed each day" only as far as none was deleted.
 
 use super::rows::Viewing;
+use crate::model::dashboard::config_text as text;
 use crate::model::dashboard::property_key;
 use crate::model::widget::Series;
 use crate::model::{AppError, WidgetData};
@@ -25,13 +26,6 @@ const MAX_POINTS: i64 = 200_000;
 const MAX_LINES: usize = 10;
 /// Most intervals on the axis (an hourly chart over a year is 8,760).
 const MAX_INTERVALS: usize = 800;
-
-fn text<'a>(config: &'a Value, key: &str) -> Option<&'a str> {
-    config
-        .get(key)
-        .and_then(Value::as_str)
-        .filter(|s| !s.trim().is_empty())
-}
 
 pub(super) async fn line(viewing: &Viewing<'_>, config: &Value) -> Result<WidgetData, AppError> {
     let rows = viewing.rows(config, true).await?;
