@@ -32,6 +32,26 @@ TIERS = ["gold", "silver", "bronze"]
 LANGUAGES = ["Rust", "Go", "Python", "TypeScript", "Java", "Kotlin"]
 WORDS = ["ledger", "cart", "search", "billing", "auth", "catalog", "orders", "fraud",
          "pricing", "inventory", "shipping", "reviews", "profile", "gateway", "events"]
+DASHBOARD = {
+    "identifier": "bench", "title": "Bench", "type": "dashboard",
+    "pageFilters": [{"identifier": "teams", "title": "Teams", "query": {
+        "combinator": "and", "rules": [], "blueprint": "dashboard-filters-meta-blueprint"}}],
+    "widgets": [
+        {"id": "count", "type": "entities-number-chart", "title": "Services", "blueprint": "service",
+         "chartType": "countEntities", "func": "count"},
+        {"id": "cost", "type": "entities-number-chart", "title": "Cost", "blueprint": "service",
+         "chartType": "aggregateByProperty", "property": "property#monthlyCost", "func": "median"},
+        {"id": "tiers", "type": "entities-pie-chart", "title": "Tiers", "blueprint": "service",
+         "property": "property#tier"},
+        {"id": "languages", "type": "entities-bar-chart", "title": "Languages", "blueprint": "service",
+         "property": "property#language"},
+        {"id": "launched", "type": "line-chart", "title": "Launched", "blueprint": "service",
+         "lineChartType": "countEntities", "measureTimeBy": "launchedAt", "timeInterval": "week",
+         "timeRange": 365, "breakdownProperty": "tier"},
+        {"id": "table", "type": "table-entities-explorer", "title": "Table", "blueprint": "service",
+         "columns": ["$title", "tier", "monthlyCost"]},
+    ],
+}
 BULK = 250  # entities per bulk request (well under the 1 MiB body limit)
 
 SERVICE = {
@@ -372,6 +392,21 @@ def run_one(kind, n, source, pg_url):
             page, "GET", f"/catalog/services?filter={table_filter}&sort=-monthlyCost", runs=100)
         result["plans"]["catalog page, initial + table filter, sorted"] = server.new_plans()
         print(f"    catalog page SSR, initial + table filter, sorted: {result['catalog_page_ssr_filtered']}", flush=True)
+        # A dashboard of every figure kind over all N services, computed on
+        # the server for the viewer: two numbers, a pie, a bar, a weekly
+        # line over a year broken down by tier, a table; and the same with
+        # a page filter narrowing every widget to one team.
+        status, body = admin.request("POST", "/v1/pages", DASHBOARD)
+        assert status == 201, body
+        server.new_plans()
+        result["dashboard_ssr"] = latency(page, "GET", "/dashboard/bench", runs=50, warmup=3)
+        result["plans"]["dashboard"] = server.new_plans()
+        print(f"    dashboard SSR (6 widgets): {result['dashboard_ssr']}", flush=True)
+        team_filter = urllib.parse.quote(json.dumps(
+            [{"property": "$team", "operator": "containsAny", "value": ["team-07"]}]))
+        result["dashboard_ssr_filtered"] = latency(
+            page, "GET", f"/dashboard/bench?filter.teams={team_filter}", runs=50, warmup=3)
+        print(f"    dashboard SSR, one team: {result['dashboard_ssr_filtered']}", flush=True)
         load_rss = []
         load_anon, load_pss = [], []
         sampler = threading.Thread(target=lambda: [(load_rss.append(rss_mb(server.proc.pid)),
@@ -555,18 +590,24 @@ def ssr_filtered(run):
     return f"{v['p50_ms']} / {v['p95_ms']}" if v else "–"
 
 
+def cell(run, key):
+    """A p50 / p95 cell (older result files lack some)."""
+    v = run.get(key)
+    return f"{v['p50_ms']} / {v['p95_ms']}" if v else "–"
+
+
 def markdown(report):
     lines = [f"Measured {report['date']} on {report['machine']['cpus']} cores, {report['machine']['memory_gb']} GiB. "
              f"Hydrate bundle: {report['bundle']}.", "",
              "| database | entities | ingest /s | " + " | ".join(f"{q} p50/p95/p99 ms" for q in report["runs"][0]["search"]) +
-             " | catalog SSR p50/p95 ms | catalog SSR filtered+sorted p50/p95 ms | load rps (64 conn, 30 s) | load errors | RSS ingest / load MB | DB MB |",
-             "|" + "---|" * (9 + len(report["runs"][0]["search"]))]
+             " | catalog SSR p50/p95 ms | catalog SSR filtered+sorted p50/p95 ms | dashboard SSR p50/p95 ms | dashboard, one team p50/p95 ms | load rps (64 conn, 30 s) | load errors | RSS ingest / load MB | DB MB |",
+             "|" + "---|" * (11 + len(report["runs"][0]["search"]))]
     for r in report["runs"]:
         s = " | ".join(f"{v['p50_ms']} / {v['p95_ms']} / {v['p99_ms']}" for v in r["search"].values())
         load = r.get("load", {})
         lines.append(f"| {r['database']} | {r['entities']:,} | {r['ingest']['entities_per_second']:,} | {s} | "
                      f"{r['catalog_page_ssr']['p50_ms']} / {r['catalog_page_ssr']['p95_ms']} | "
-                     f"{ssr_filtered(r)} | {load.get('rps')} | "
+                     f"{ssr_filtered(r)} | {cell(r, 'dashboard_ssr')} | {cell(r, 'dashboard_ssr_filtered')} | {load.get('rps')} | "
                      f"{load.get('errors', 0) + load.get('non2xx', 0) if 'rps' in load else load} | "
                      f"{r['rss_after_ingest_mb']} / {r['rss_under_load_mb']} | {r['database_mb']} |")
     return "\n".join(lines)

@@ -441,3 +441,158 @@ both_databases!(exports_read_back_hostile_values_exactly, |store, _url| {
         json!(["child-1"])
     );
 });
+
+/// The identifiers of every row catalog page `page` shows `subject` for
+/// `request`, read a table page at a time as the page itself does.
+async fn table_rows(
+    store: &Store,
+    subject: &portolan::model::Subject,
+    page: &str,
+    mut request: portolan::services::catalog_page::CatalogRequest,
+) -> Vec<String> {
+    let mut ids = Vec::new();
+    loop {
+        let data = portolan::services::catalog_page::catalog_page(store, subject, page, &request)
+            .await
+            .unwrap_or_else(|e| panic!("{page}: {e:?}"));
+        let n = data.list.entities.len() as i64;
+        ids.extend(data.list.entities.into_iter().map(|e| e.identifier));
+        request.offset += n;
+        if n == 0 || request.offset >= data.list.total {
+            break;
+        }
+    }
+    ids.sort();
+    ids
+}
+
+both_databases!(a_catalog_page_exports_what_its_view_shows, |store, _url| {
+    use portolan::model::{CatalogView, SavedView, SignedInUser, Subject, UserRole, ViewParams};
+    use portolan::services::catalog_page::CatalogRequest;
+    demo::seed_if_empty(&store).await.unwrap();
+    let email = "pat@portolan.test";
+    let cookie = person_cookie(&store, email, UserRole::Member, &[], &["payments"]).await;
+    let pat = Subject::User(SignedInUser {
+        email: email.into(),
+        name: "Test Person".into(),
+        role: UserRole::Member,
+        teams: vec!["payments".into()],
+        moderated_blueprints: vec![],
+    });
+    let gold =
+        r#"{"combinator":"and","rules":[{"property":"tier","operator":"=","value":"gold"}]}"#;
+    let saved = CatalogView {
+        search: "api".into(),
+        ..CatalogView::from_params(&ViewParams {
+            filter: gold.into(),
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    store
+        .save_view(
+            email,
+            &SavedView {
+                page: "services".into(),
+                name: "Gold APIs".into(),
+                view: saved,
+            },
+        )
+        .await
+        .unwrap();
+    let request = |filter: &str, search: &str, mine: bool, view: &str| CatalogRequest {
+        params: ViewParams {
+            filter: filter.into(),
+            search: search.into(),
+            mine,
+            ..Default::default()
+        },
+        offset: 0,
+        saved: view.into(),
+    };
+    let every = table_rows(&store, &pat, "services", request("", "", false, "")).await;
+    // (page, its export query, the same view as the table reads it)
+    let cases = [
+        ("services", String::new(), request("", "", false, "")),
+        (
+            "services",
+            format!("&filter={}", portolan::model::url::encode_component(gold)),
+            request(gold, "", false, ""),
+        ),
+        ("services", "&q=api".into(), request("", "api", false, "")),
+        ("services", "&mine=1".into(), request("", "", true, "")),
+        (
+            "services",
+            "&view=Gold%20APIs".into(),
+            request("", "", false, "Gold APIs"),
+        ),
+        // The page's initial filter (gold tier), which no parameter lifts.
+        ("gold-services", String::new(), request("", "", false, "")),
+        (
+            "gold-services",
+            "&q=web".into(),
+            request("", "web", false, ""),
+        ),
+    ];
+    for (page, query, request) in cases {
+        let expected = table_rows(&store, &pat, page, request).await;
+        let (status, kind, text) = get(
+            &store,
+            ("cookie", &cookie),
+            &format!("/v1/export?page={page}{query}&format=json"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{page}{query}: {text}");
+        assert_eq!(kind, "application/x-ndjson");
+        let lines: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let blueprints: Vec<&Value> = lines.iter().filter_map(|l| l.get("blueprint")).collect();
+        assert_eq!(
+            blueprints.len(),
+            1,
+            "{page}{query}: only the page's blueprint"
+        );
+        let mut exported: Vec<String> = lines
+            .iter()
+            .filter_map(|l| l.get("entity"))
+            .map(|e| e["identifier"].as_str().unwrap().to_string())
+            .collect();
+        exported.sort();
+        assert_eq!(exported, expected, "{page}{query}");
+        if !query.is_empty() || page != "services" {
+            assert!(
+                exported.len() < every.len(),
+                "{page}{query} narrows ({} of {})",
+                exported.len(),
+                every.len()
+            );
+        }
+        assert!(!exported.is_empty(), "{page}{query}: the demo has some");
+    }
+
+    // Bad views are refused as the table refuses them, before any download.
+    for (query, status, says) in [
+        (
+            "page=services&filter=%7Boops",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not JSON",
+        ),
+        (
+            "page=services&view=Nope",
+            StatusCode::NOT_FOUND,
+            "no saved view `Nope`",
+        ),
+        ("page=nowhere", StatusCode::NOT_FOUND, "nowhere"),
+        (
+            "page=services&blueprints=service",
+            StatusCode::BAD_REQUEST,
+            "not both",
+        ),
+    ] {
+        let (got, _, text) = get(&store, ("cookie", &cookie), &format!("/v1/export?{query}")).await;
+        assert_eq!(got, status, "{query}: {text}");
+        assert!(text.contains(says), "{query}: {text}");
+    }
+});

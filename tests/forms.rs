@@ -196,3 +196,179 @@ both_databases!(the_create_form_sets_required_relations, |store, _url| {
         "{body}"
     );
 });
+
+both_databases!(
+    saving_a_form_changes_only_the_fields_touched,
+    |store, _url| {
+        use portolan::model::form::{input_kind, text_of, FormOriginal, InputKind};
+        let bearer = support::admin_bearer(&store).await;
+        let admin = admin_cookie(&store).await;
+        let (status, body) = support::api_call(
+            &store,
+            "POST",
+            "/v1/teams",
+            Some(&bearer),
+            Some(json!({"name": "payments"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let blueprint = json!({"identifier": "kit", "title": "Kit", "schema": {"properties": {
+            "plain": {"type": "string"},
+            "site": {"type": "string", "format": "url"},
+            "mail": {"type": "string", "format": "email"},
+            "owner": {"type": "string", "format": "user"},
+            "seen": {"type": "string", "format": "date-time"},
+            "readme": {"type": "string", "format": "markdown"},
+            "config": {"type": "string", "format": "yaml"},
+            "tier": {"type": "string", "enum": ["gold", "silver"]},
+            "count": {"type": "number"},
+            "ratio": {"type": "number"},
+            "on": {"type": "boolean"},
+            "tags": {"type": "array"},
+            "sizes": {"type": "array", "items": {"type": "number"}},
+            "extra": {"type": "object"}
+        }}, "relations": {"twin": {"target": "kit", "many": false}, "peers": {"target": "kit", "many": true}}});
+        let (status, body) = support::api_call(
+            &store,
+            "POST",
+            "/v1/blueprints",
+            Some(&bearer),
+            Some(blueprint),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        for id in ["b", "c"] {
+            let (status, body) = support::api_call(
+                &store,
+                "POST",
+                "/v1/blueprints/kit/entities",
+                Some(&bearer),
+                Some(json!({"identifier": id})),
+            )
+            .await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+        }
+        // Values an input cannot hold exactly: microseconds, a zone, 3774.0,
+        // spaces a text input trims, CRLF-sensitive text.
+        let entity = json!({"identifier": "a", "title": "Billing API", "team": ["payments"], "properties": {
+            "plain": "  spaced  ", "site": "https://x.example.com/a?b=c", "mail": "ops@example.com",
+            "owner": "ada@example.com", "seen": "2026-11-23T21:16:17.123456+01:00",
+            "readme": "# Billing\n\n  indented\n\ttab\n", "config": "a: 1\nb:\n  - 2\n",
+            "tier": "gold", "count": 3774, "ratio": 3774.0, "on": false, "tags": ["pci", " spaced "],
+            "sizes": [1, 2.5], "extra": {"k": [1, {"x": null}], "z": "é"}
+        }, "relations": {"twin": "b", "peers": ["b", "c"]}});
+        let (status, body) = support::api_call(
+            &store,
+            "POST",
+            "/v1/blueprints/kit/entities",
+            Some(&bearer),
+            Some(entity),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let before = store.get_entity("kit", "a").await.unwrap().unwrap();
+        let bp = store.get_blueprint("kit").await.unwrap().unwrap();
+
+        // What the browser sends: every field as shown (textareas with
+        // CRLF line breaks), the record of what was shown, a new title.
+        let crlf = |text: String| text.replace('\n', "\r\n");
+        let mut fields: Vec<(String, String)> = vec![
+            ("blueprint".into(), "kit".into()),
+            ("identifier".into(), "a".into()),
+            ("version".into(), before.version.to_string()),
+            ("title".into(), "Billing API v2".into()),
+            ("teams_offered".into(), "true".into()),
+            ("team[payments]".into(), "on".into()),
+        ];
+        let mut shown = FormOriginal {
+            title: before.title.clone(),
+            team: Some(before.team.clone()),
+            ..FormOriginal::default()
+        };
+        for (key, schema) in &bp.schema.properties {
+            let text = text_of(schema, before.properties.get(key));
+            let sent = match input_kind(schema) {
+                InputKind::LongText | InputKind::Lines | InputKind::Json => crlf(text.clone()),
+                _ => text.clone(),
+            };
+            fields.push((format!("properties[{key}]"), sent));
+            shown.properties.insert(key.clone(), text);
+        }
+        for key in bp.relations.keys() {
+            let text = portolan::model::entity::related_ids(&before.relations[key]).join("\n");
+            fields.push((format!("relations[{key}]"), crlf(text.clone())));
+            shown.relations.insert(key.clone(), text);
+        }
+        fields.push(("original".into(), serde_json::to_string(&shown).unwrap()));
+        let form: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let (status, body) = call(&store, &admin, "save_entity", &form).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.get("Saved").is_some(), "{body}");
+        let after = store.get_entity("kit", "a").await.unwrap().unwrap();
+        assert_eq!(after.title.as_deref(), Some("Billing API v2"));
+        assert_eq!(
+            serde_json::to_string(&after.properties).unwrap(),
+            serde_json::to_string(&before.properties).unwrap(),
+            "every property byte for byte"
+        );
+        assert_eq!(after.relations, before.relations);
+        assert_eq!(after.team, before.team);
+
+        // Changing one date-time to the second writes that second, and only it.
+        let version = after.version.to_string();
+        let mut changed = shown.clone();
+        changed.title = after.title.clone();
+        let original = serde_json::to_string(&changed).unwrap();
+        let (status, body) = call(
+            &store,
+            &admin,
+            "save_entity",
+            &[
+                ("blueprint", "kit"),
+                ("identifier", "a"),
+                ("version", &version),
+                ("title", "Billing API v2"),
+                ("properties[seen]", "2026-11-23T20:16:59"),
+                ("properties[plain]", &shown.properties["plain"]),
+                ("original", &original),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let last = store.get_entity("kit", "a").await.unwrap().unwrap();
+        assert_eq!(last.properties["seen"], json!("2026-11-23T20:16:59Z"));
+        let mut expected = before.properties.clone();
+        expected.insert("seen".into(), json!("2026-11-23T20:16:59Z"));
+        assert_eq!(last.properties, expected);
+
+        // A forged record of what was shown is a clear 400, nothing saved.
+        let version = last.version.to_string();
+        let (status, body) = call(
+            &store,
+            &admin,
+            "save_entity",
+            &[
+                ("blueprint", "kit"),
+                ("identifier", "a"),
+                ("version", &version),
+                ("properties[tier]", "silver"),
+                ("original", "{oops"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(body.to_string().contains("original"), "{body}");
+        assert_eq!(
+            store
+                .get_entity("kit", "a")
+                .await
+                .unwrap()
+                .unwrap()
+                .properties["tier"],
+            json!("gold")
+        );
+    }
+);

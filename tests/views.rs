@@ -695,3 +695,29 @@ both_databases!(
         );
     }
 );
+
+both_databases!(
+    my_teams_tells_someone_in_no_team_why_it_is_empty,
+    |store, _url| {
+        portolan::services::demo::seed_if_empty(&store)
+            .await
+            .unwrap();
+        // The first admin is in no team; a member in no team gets no link.
+        let admin = support::admin_cookie(&store).await;
+        let (status, _, html) =
+            support::get_page(&store, "/catalog/services?mine=1", Some(&admin)).await;
+        assert_eq!(status, axum::http::StatusCode::OK);
+        assert!(
+            html.contains("You are not in any team, so My Teams shows nothing."),
+            "{html}"
+        );
+        assert!(html.contains("href=\"/users-teams?tab=teams\""), "{html}");
+        let member = support::member_cookie(&store, "lone@portolan.test").await;
+        let (_, _, html) =
+            support::get_page(&store, "/catalog/services?mine=1", Some(&member)).await;
+        assert!(html.contains("You are not in any team"), "{html}");
+        assert!(!html.contains("Put yourself in a team"), "{html}");
+        let (_, _, html) = support::get_page(&store, "/catalog/services", Some(&member)).await;
+        assert!(!html.contains("You are not in any team"));
+    }
+);

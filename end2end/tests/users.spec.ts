@@ -89,3 +89,28 @@ test('a person makes API credentials, sees the secret once, and uses them', asyn
   const after = await request.get('/v1/users', { headers: { Authorization: `Bearer ${accessToken}` } });
   expect(after.status()).toBe(401);
 });
+
+test('changing a role asks first and says what changes, with and without JavaScript', async ({ page, browser }) => {
+  const email = 'role-change@example.com';
+  await page.request.post('/v1/users/invite', { data: { email, role: 'Member' } });
+  await page.goto('/users-teams');
+  const row = page.locator('tbody tr', { hasText: email });
+  await expect(row).toContainText('Member');
+  await row.getByText('Make Admin…').click();
+  const confirm = row.getByRole('group', { name: `Change the role of ${email}` });
+  await expect(confirm).toContainText('They may then change the data model, permissions, pages and people');
+  await page.screenshot({ path: 'test-results/users-role-confirm.png' });
+  await confirm.getByRole('button', { name: 'Make Admin' }).click();
+  await expect(row.locator('td').nth(2)).toHaveText('Admin');
+
+  // The same form works as a plain post before (and without) JavaScript.
+  const context = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
+  const nojs = await context.newPage();
+  await nojs.goto('/users-teams');
+  const plain = nojs.locator('tbody tr', { hasText: email });
+  await plain.getByText('Make Member…').click();
+  await plain.getByRole('button', { name: 'Make Member' }).click();
+  await expect(nojs).toHaveURL(/\/users-teams$/);
+  await expect(nojs.locator('tbody tr', { hasText: email }).locator('td').nth(2)).toHaveText('Member');
+  await context.close();
+});

@@ -27,6 +27,21 @@ pub struct ExportParams {
     /// `json` (JSON Lines, the default), `yaml` or `hcl`.
     #[serde(default)]
     format: Option<String>,
+    /// A catalog page: export what its view shows (instead of whole
+    /// blueprints), with the page's URL parameters below.
+    #[serde(default)]
+    page: Option<String>,
+    #[serde(default)]
+    filter: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    mine: Option<String>,
+    /// One of the caller's saved views of the page, by name.
+    #[serde(default)]
+    view: String,
 }
 
 pub async fn export(
@@ -35,6 +50,28 @@ pub async fn export(
     Query(params): Query<ExportParams>,
 ) -> Result<Response, super::ApiError> {
     let format = ExportFormat::parse(params.format.as_deref().unwrap_or("json"))?;
+    if let Some(page) = params.page.as_deref() {
+        if params.blueprints.is_some() {
+            return Err(AppError::BadRequest(
+                "give either `blueprints` (whole blueprints) or `page` (what a catalog page's view shows), not both"
+                    .into(),
+            )
+            .into());
+        }
+        let request = crate::services::catalog_page::CatalogRequest {
+            params: crate::model::ViewParams {
+                filter: params.filter,
+                sort: params.sort,
+                search: params.q,
+                mine: params.mine.is_some_and(|m| m == "1" || m == "true"),
+                ..Default::default()
+            },
+            offset: 0,
+            saved: params.view,
+        };
+        let export = export::export_view(&store, &subject, page, &request, format).await?;
+        return stream(export, format);
+    }
     let blueprints: Vec<String> = params
         .blueprints
         .unwrap_or_default()
@@ -44,6 +81,11 @@ pub async fn export(
         .map(str::to_string)
         .collect();
     let export = export::export(&store, &subject, &blueprints, format).await?;
+    stream(export, format)
+}
+
+/// The export as a download, a page of entities at a time.
+fn stream(export: export::Export, format: ExportFormat) -> Result<Response, super::ApiError> {
     let chunks = futures_util::stream::unfold(Some(export), |state| async move {
         let mut export = state?;
         match export.next_chunk().await {

@@ -98,7 +98,7 @@ endpoints! {
     PATCH "/blueprints/{bp}/entities/{id}" => entities::patch, "Change some of an entity's fields" ["create_missing_related_entities"] (EntityInput) -> "entity": Entity;
     DELETE "/blueprints/{bp}/entities/{id}" => entities::delete, "Delete an entity";
     POST "/entities/search" => entities::search, "Search every blueprint with the query language" ["exclude_calculated_properties", "include", "exclude"] (Query) -> "entities": Vec<Entity>;
-    GET "/export" => export::export, "Export entities as JSON lines, GitOps YAML or Terraform HCL (streamed)" ["blueprints", "format"];
+    GET "/export" => export::export, "Export entities as JSON lines, GitOps YAML or Terraform HCL (streamed): whole blueprints, or what a catalog page's view shows" ["blueprints", "format", "page", "filter", "sort", "q", "mine", "view"];
     POST "/import" => export::import, "Import a JSON export" (Value) -> "import": Value;
     GET "/pages" => pages::list, "List pages" -> "pages": Vec<Page>;
     POST "/pages" => pages::create, "Create a page (a dashboard's widgets flat or inside one dashboard-widget)" (Page) -> "page": Page;

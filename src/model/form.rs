@@ -74,13 +74,30 @@ pub fn utc_minutes(value: &str, separator: char) -> Option<String> {
     ))
 }
 
+/// A stored date-time as a `datetime-local` input holds it, in UTC: to the
+/// second, with milliseconds when it has any (the finest the input shows).
+/// Written out by hand for the reason [`utc_minutes`] gives.
+pub fn utc_input_value(value: &str) -> Option<String> {
+    use chrono::Timelike;
+    let at = chrono::DateTime::parse_from_rfc3339(value)
+        .ok()?
+        .with_timezone(&chrono::Utc);
+    let minutes = utc_minutes(value, 'T')?;
+    let millis = at.nanosecond() / 1_000_000;
+    Some(if millis == 0 {
+        format!("{minutes}:{:02}", at.second())
+    } else {
+        format!("{minutes}:{:02}.{millis:03}", at.second())
+    })
+}
+
 /// A stored value as its form input shows it.
 pub fn text_of(schema: &PropertySchema, value: Option<&Value>) -> String {
     let Some(value) = value.filter(|v| !v.is_null()) else {
         return String::new();
     };
     match (input_kind(schema), value) {
-        (InputKind::DateTime, Value::String(s)) => utc_minutes(s, 'T').unwrap_or_else(|| s.clone()),
+        (InputKind::DateTime, Value::String(s)) => utc_input_value(s).unwrap_or_else(|| s.clone()),
         (InputKind::Lines, Value::Array(items)) => items
             .iter()
             .map(super::plain_text)
@@ -133,20 +150,21 @@ pub fn value_of(schema: &PropertySchema, text: &str) -> Result<Value, String> {
             "false" => Ok(Value::Bool(false)),
             other => Err(format!("must be Yes or No, not `{other}`")),
         },
-        // `datetime-local` sends minutes without a zone: the form shows and
-        // reads UTC, as the page says next to the field.
-        InputKind::DateTime => chrono::NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%dT%H:%M")
-            .map(|d| {
-                Value::String(
-                    d.and_utc()
-                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                )
-            })
-            .or_else(|_| {
+        // `datetime-local` sends no zone, and seconds and milliseconds only
+        // when there are some: the form shows and reads UTC, as the page
+        // says next to the field. What it was given it keeps, to the
+        // nanosecond (AutoSi writes as many digits as there are).
+        InputKind::DateTime => ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"]
+            .iter()
+            .find_map(|format| chrono::NaiveDateTime::parse_from_str(trimmed, format).ok())
+            .map(|d| d.and_utc())
+            .or_else(|| {
                 chrono::DateTime::parse_from_rfc3339(trimmed)
-                    .map(|d| Value::String(d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)))
+                    .ok()
+                    .map(|d| d.with_timezone(&chrono::Utc))
             })
-            .map_err(|_| format!("`{trimmed}` is not a date and time")),
+            .map(|d| Value::String(d.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)))
+            .ok_or_else(|| format!("`{trimmed}` is not a date and time")),
         InputKind::Lines => Ok(Value::Array(
             trimmed
                 .lines()
@@ -158,8 +176,9 @@ pub fn value_of(schema: &PropertySchema, text: &str) -> Result<Value, String> {
         InputKind::Json => {
             serde_json::from_str(trimmed).map_err(|e| format!("is not valid JSON: {e}"))
         }
-        // Long text keeps its own line breaks and indentation.
-        InputKind::LongText => Ok(Value::String(text.to_string())),
+        // Long text keeps its own line breaks and indentation; a browser
+        // sends a textarea's line breaks as CRLF, which were LF.
+        InputKind::LongText => Ok(Value::String(text.replace("\r\n", "\n"))),
         _ => Ok(Value::String(trimmed.to_string())),
     }
 }
@@ -182,6 +201,70 @@ pub struct EntityForm {
     /// The teams ticked, when the form offered teams at all.
     #[serde(default)]
     pub team: Option<Vec<String>>,
+    /// What the edit form showed when it opened: a field still as shown
+    /// is not written (see [`EntityForm::changes_only`]).
+    #[serde(default)]
+    pub original: Option<FormOriginal>,
+}
+
+/// The text of each field as the edit form showed it (it travels with the
+/// form as one hidden JSON field, `original`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FormOriginal {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub properties: BTreeMap<String, String>,
+    #[serde(default)]
+    pub relations: BTreeMap<String, String>,
+    #[serde(default)]
+    pub team: Option<Vec<String>>,
+}
+
+/// Text as a form sends it, compared as shown: a browser sends a
+/// textarea's line breaks as CRLF.
+fn same_text(sent: &str, shown: &str) -> bool {
+    sent.replace("\r\n", "\n") == shown.replace("\r\n", "\n")
+}
+
+impl EntityForm {
+    /// The form without the fields left as the form showed them, so a save
+    /// writes only what the person changed: a value its input cannot hold
+    /// exactly (a date-time's microseconds, a number's spelling) stays as
+    /// stored, and the history names only the fields they touched.
+    pub fn changes_only(mut self) -> EntityForm {
+        let Some(shown) = self.original.take() else {
+            return self;
+        };
+        self.properties.retain(|key, sent| {
+            shown
+                .properties
+                .get(key)
+                .is_none_or(|was| !same_text(sent, was))
+        });
+        self.relations.retain(|key, sent| {
+            shown
+                .relations
+                .get(key)
+                .is_none_or(|was| !same_text(sent, was))
+        });
+        if let (Some(sent), Some(was)) = (&self.title, &shown.title) {
+            if same_text(sent.trim(), was.trim()) {
+                self.title = None;
+            }
+        }
+        if let (Some(sent), Some(was)) = (&self.team, &shown.team) {
+            let sorted = |teams: &[String]| {
+                let mut teams = teams.to_vec();
+                teams.sort();
+                teams
+            };
+            if sorted(sent) == sorted(was) {
+                self.team = None;
+            }
+        }
+        self
+    }
 }
 
 impl EntityForm {
@@ -307,6 +390,14 @@ mod tests {
                 json!({"type": "string", "format": "date-time"}),
                 json!("2026-11-23T09:30:00Z"),
             ),
+            (
+                json!({"type": "string", "format": "date-time"}),
+                json!("2026-11-23T20:16:17Z"),
+            ),
+            (
+                json!({"type": "string", "format": "date-time"}),
+                json!("2026-11-23T20:16:17.250Z"),
+            ),
             (json!({"type": "array"}), json!(["pci", "tier-1"])),
             (json!({"type": "object"}), json!({"a": 1})),
             (
@@ -319,6 +410,69 @@ mod tests {
             let text = text_of(&s, Some(&value));
             assert_eq!(value_of(&s, &text).unwrap(), value, "{text}");
         }
+    }
+
+    #[test]
+    fn date_times_keep_their_seconds_and_textareas_their_line_breaks() {
+        let at = schema(json!({"type": "string", "format": "date-time"}));
+        assert_eq!(
+            text_of(&at, Some(&json!("2026-11-23T20:16:17Z"))),
+            "2026-11-23T20:16:17"
+        );
+        assert_eq!(
+            text_of(&at, Some(&json!("2026-11-23T21:16:17.5+01:00"))),
+            "2026-11-23T20:16:17.500"
+        );
+        // What a datetime-local input sends, with and without seconds.
+        assert_eq!(
+            value_of(&at, "2026-11-23T20:16").unwrap(),
+            json!("2026-11-23T20:16:00Z")
+        );
+        assert_eq!(
+            value_of(&at, "2026-11-23T20:16:17.123").unwrap(),
+            json!("2026-11-23T20:16:17.123Z")
+        );
+        let markdown = schema(json!({"type": "string", "format": "markdown"}));
+        assert_eq!(value_of(&markdown, "a\r\nb").unwrap(), json!("a\nb"));
+    }
+
+    #[test]
+    fn only_what_changed_is_sent_on() {
+        let shown = FormOriginal {
+            title: Some("Billing API".into()),
+            properties: [
+                (
+                    "lastIncident".to_string(),
+                    "2026-11-23T20:16:17".to_string(),
+                ),
+                ("readme".to_string(), "a\nb".to_string()),
+                ("tier".to_string(), "gold".to_string()),
+            ]
+            .into(),
+            relations: [("system".to_string(), "payments".to_string())].into(),
+            team: Some(vec!["payments".into(), "billing".into()]),
+        };
+        let form = EntityForm {
+            title: Some("Billing API v2".into()),
+            properties: [
+                (
+                    "lastIncident".to_string(),
+                    "2026-11-23T20:16:17".to_string(),
+                ),
+                ("readme".to_string(), "a\r\nb".to_string()),
+                ("tier".to_string(), "silver".to_string()),
+            ]
+            .into(),
+            relations: [("system".to_string(), "payments".to_string())].into(),
+            team: Some(vec!["billing".into(), "payments".into()]),
+            original: Some(shown),
+            ..EntityForm::default()
+        }
+        .changes_only();
+        assert_eq!(form.title.as_deref(), Some("Billing API v2"));
+        assert_eq!(form.properties.keys().collect::<Vec<_>>(), ["tier"]);
+        assert!(form.relations.is_empty());
+        assert_eq!(form.team, None);
     }
 
     #[test]

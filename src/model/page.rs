@@ -163,6 +163,13 @@ pub struct CatalogPageContext {
     pub may_configure: bool,
     /// The page has an initial filter (applied whoever looks).
     pub pre_filtered: bool,
+    /// The viewer is a person in no team ("My Teams" then matches nothing).
+    #[serde(default)]
+    pub in_no_team: bool,
+    /// The viewer may put people in teams (then an empty My Teams links
+    /// to the Teams tab).
+    #[serde(default)]
+    pub may_manage_teams: bool,
 }
 
 /// Everything a catalog page shows, as data, in one round trip

@@ -24,7 +24,7 @@ pub fn page_view(page_id: &str, data: CatalogPageData) -> CatalogPageView {
     let context = &data.context;
     let menus = view! { {columns_menu(page_id, context)}{group_menu(page_id, context)} };
     let html = CatalogPageHtml {
-        export: export_menu(&context.blueprint.identifier).to_html(),
+        export: export_menu(page_id, context, data.list.total).to_html(),
         menus: menus.to_html(),
         notes: filter_notes(page_id, context).to_html(),
         table: catalog_table(page_id, &data).to_html(),
@@ -40,6 +40,7 @@ pub fn page_view(page_id: &str, data: CatalogPageData) -> CatalogPageView {
         assignable_teams,
         may_configure,
         pre_filtered,
+        ..
     } = data.context;
     CatalogPageView {
         description: page
@@ -69,21 +70,44 @@ pub fn page_view(page_id: &str, data: CatalogPageData) -> CatalogPageView {
     }
 }
 
-/// Downloads of this blueprint's entities (those the viewer may read), in
-/// each export format. Plain links, so they work before hydration.
-fn export_menu(blueprint: &str) -> AnyView {
+/// Downloads of what the table shows (the same view: filter, search, My
+/// Teams, a saved view, within the page's initial filter and what the
+/// viewer may read), in each export format, with how many entities they
+/// hold. Plain links, so they work before hydration.
+fn export_menu(page_id: &str, context: &CatalogPageContext, total: i64) -> AnyView {
+    let mut query = vec![("page", page_id.to_string())];
+    match &context.active_view {
+        crate::model::ActiveView::Personal(name) => query.push(("view", name.clone())),
+        // A page's default view is what no parameters open.
+        crate::model::ActiveView::PageDefault => {}
+        crate::model::ActiveView::Url => query.extend(
+            context
+                .view
+                .to_params()
+                .pairs()
+                .into_iter()
+                // Columns and grouping do not change which entities go.
+                .filter(|(name, _)| !matches!(*name, "cols" | "group")),
+        ),
+    }
+    let query: String = query
+        .iter()
+        .map(|(k, v)| format!("{k}={}&", encode_component(v)))
+        .collect();
     let link = |format: &str, label: &'static str| {
-        let href = format!(
-            "/v1/export?blueprints={}&format={format}",
-            encode_component(blueprint)
-        );
+        let href = format!("/v1/export?{query}format={format}");
         view! { <li><a href=href download="" rel="external">{label}</a></li> }
+    };
+    let holds = match total {
+        0 => "This view shows no entities: the files would hold none.".to_string(),
+        1 => "Download the 1 entity this view shows:".to_string(),
+        n => format!("Download the {n} entities this view shows:"),
     };
     view! {
         <details class="export-menu">
             <summary class="button">"Export"</summary>
             <div class="confirm-pop" role="group" aria-label="Export entities">
-                <p class="muted">"Download every entity you can see here:"</p>
+                <p class="muted">{holds}</p>
                 <ul class="link-list">
                     {link("json", "JSON Lines (re-importable)")}
                     {link("yaml", "GitOps YAML")}
@@ -317,7 +341,7 @@ fn group_size(data: &CatalogPageData, value: &Option<String>) -> Option<i64> {
         .map(|g| g.count)
 }
 
-fn body_rows(data: &CatalogPageData, cols: &[Column], empty: String) -> AnyView {
+fn body_rows(data: &CatalogPageData, cols: &[Column], empty: AnyView) -> AnyView {
     let span = cols.len().to_string();
     if data.list.entities.is_empty() {
         return view! { <tr><td class="empty-row" colspan=span>{empty}</td></tr> }.into_any();
@@ -379,9 +403,15 @@ fn catalog_table(page_id: &str, data: &CatalogPageData) -> AnyView {
     let next = (last < list.total).then(|| view_href(page_id, &params, list.offset + list.limit));
     let noun = context.blueprint.title.to_lowercase();
     let empty = match (context.view.search.is_empty(), context.view.filter_count()) {
-        (true, 0) => format!("No {noun} entities here yet."),
-        (true, _) => format!("No {noun} matches these filters."),
-        (false, _) => format!("No {noun} matches “{}”.", context.view.search),
+        _ if context.view.mine && context.in_no_team => {
+            let teams_tab = context.may_manage_teams.then(|| {
+                view! { " " <a href="/users-teams?tab=teams">"Put yourself in a team"</a> }
+            });
+            view! { "You are not in any team, so My Teams shows nothing." {teams_tab} }.into_any()
+        }
+        (true, 0) => format!("No {noun} entities here yet.").into_any(),
+        (true, _) => format!("No {noun} matches these filters.").into_any(),
+        (false, _) => format!("No {noun} matches “{}”.", context.view.search).into_any(),
     };
     let count = if list.total == 0 {
         "No results".to_string()

@@ -31,7 +31,16 @@ pub async fn save_entity(
     #[server(default)] relations: BTreeMap<String, String>,
     #[server(default)] team: BTreeMap<String, String>,
     #[server(default)] teams_offered: bool,
+    #[server(default)] original: String,
 ) -> Result<FormOutcome, AppError> {
+    let original = match original.trim() {
+        "" => None,
+        text => Some(serde_json::from_str(text).map_err(|e| {
+            AppError::BadRequest(format!(
+                "the form's record of what it showed (`original`) is not readable: {e}"
+            ))
+        })?),
+    };
     let form = crate::model::form::EntityForm {
         blueprint,
         identifier,
@@ -42,6 +51,7 @@ pub async fn save_entity(
         // Unticking every team sends no `team[…]` at all; the marker says
         // the form offered teams, so that means "no team".
         team: teams_offered.then(|| team.into_keys().collect()),
+        original,
     };
     let (store, subject) = (
         crate::pages::context::store()?,
@@ -69,6 +79,7 @@ pub async fn create_entity(
         properties,
         relations,
         team: Some(team.into_keys().collect()),
+        original: None,
     };
     let (store, subject) = (
         crate::pages::context::store()?,
@@ -572,6 +583,24 @@ pub async fn entity_form(data: EntityPageData, save: ServerAction<SaveEntity>) -
     });
     let title = entity.title.clone().unwrap_or_default();
     let title_editable = abilities.update_all;
+    // What each field shows, sent back with the form: the server writes
+    // only the fields that differ from it (model::form::changes_only).
+    let original = crate::model::form::FormOriginal {
+        title: Some(title.clone()),
+        properties: blueprint
+            .schema
+            .properties
+            .iter()
+            .map(|(key, schema)| (key.clone(), text_of(schema, entity.properties.get(key))))
+            .collect(),
+        relations: blueprint
+            .relations
+            .keys()
+            .map(|key| (key.clone(), related_text(entity.relations.get(key))))
+            .collect(),
+        team: Some(entity.team.clone()),
+    };
+    let original = serde_json::to_string(&original).unwrap_or_default();
     let problem = form_alert(save, Some(reload_href));
     let heading = format!("Edit {}", entity.display_title());
     let (blueprint_id, identifier, version) = (
@@ -587,6 +616,7 @@ pub async fn entity_form(data: EntityPageData, save: ServerAction<SaveEntity>) -
                 <input type="hidden" name="blueprint" value=blueprint_id/>
                 <input type="hidden" name="identifier" value=identifier/>
                 <input type="hidden" name="version" value=version/>
+                <input type="hidden" name="original" value=original/>
                 <div class="form-field" class:read-only=!title_editable>
                     <label for="field-title">"Title"</label>
                     <div>

@@ -58,7 +58,10 @@ pub async fn set_user_role(email: String, role: String) -> Result<User, AppError
         crate::pages::context::store()?,
         crate::pages::context::subject().await?,
     );
-    crate::services::directory::set_role(&store, &subject, &email, &role, &idp).await
+    let user = crate::services::directory::set_role(&store, &subject, &email, &role, &idp).await?;
+    // Confirmed before hydration: back to the list, changed.
+    crate::pages::context::redirect_plain_form_to("/users-teams");
+    Ok(user)
 }
 
 /// Disables or re-enables an account (`Disabled` / `Active`).
@@ -217,19 +220,38 @@ fn user_controls(user: &User, actions: AdminActions) -> AnyView {
         UserStatus::Disabled => ("Active", "Enable"),
         _ => ("Disabled", "Disable"),
     };
+    // Two roles: changing one is a single confirmed step that says what
+    // changes (a plain form post, so it works before hydration too).
+    let (next_role, consequence) = if is_admin {
+        (
+            "Member",
+            "They lose the admin rights: the data model, permissions, pages, people and every entity; they keep what their teams and grants give them.",
+        )
+    } else {
+        (
+            "Admin",
+            "They may then change the data model, permissions, pages and people, and every entity of every blueprint.",
+        )
+    };
+    let who = match user.full_name().trim() {
+        "" => user.email.clone(),
+        name => name.to_string(),
+    };
+    let group_label = format!("Change the role of {email}");
     let role_email = email.clone();
     view! {
         <div class="row-actions">
-            <label class="visually-hidden" for=format!("role-{email}")>{format!("Role of {email}")}</label>
-            <select
-                id=format!("role-{email}")
-                on:change=move |ev| {
-                    actions.set_role.dispatch(SetUserRole { email: role_email.clone(), role: event_target_value(&ev) });
-                }
-            >
-                <option value="Member" selected=!is_admin>"Member"</option>
-                <option value="Admin" selected=is_admin>"Admin"</option>
-            </select>
+            <details class="role-change">
+                <summary class="button subtle">{format!("Make {next_role}…")}</summary>
+                <div class="confirm-pop" role="group" aria-label=group_label>
+                    <p>{format!("Make {who} a{} {next_role}? ", if is_admin { "" } else { "n" })}{consequence}</p>
+                    <ActionForm action=actions.set_role attr:class="inline-form">
+                        <input type="hidden" name="email" value=role_email/>
+                        <input type="hidden" name="role" value=next_role/>
+                        <button type="submit" class="button" class:danger=is_admin>{format!("Make {next_role}")}</button>
+                    </ActionForm>
+                </div>
+            </details>
             {(user.status != UserStatus::Invited).then(|| view! {
                 <ActionForm action=actions.set_status attr:class="inline-form">
                     <input type="hidden" name="email" value=email.clone()/>

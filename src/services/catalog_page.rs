@@ -48,16 +48,32 @@ impl CatalogRequest {
     }
 }
 
-/// A catalog page with one page of its table: only the rows `subject` may
-/// read, within the page's initial filter, then the view's own filter,
-/// search and "My Teams" (`$team containsAny <their teams>`).
-pub async fn catalog_page(
+/// The view a catalog page shows for one request, checked, and the
+/// listing that reads its rows: the catalog table and the Export menu's
+/// downloads run this same listing, so a download holds what the table
+/// shows.
+pub struct ResolvedView {
+    pub page: crate::model::Page,
+    pub blueprint: Blueprint,
+    pub view: CatalogView,
+    pub active_view: ActiveView,
+    pub saved_views: Vec<crate::model::SavedView>,
+    pub permissions: crate::model::BlueprintPermissions,
+    /// One page of rows from `request.offset`; `restriction` holds every
+    /// condition but the search, which is `search`.
+    pub listing: EntityListing,
+}
+
+/// What `request` asks of catalog page `page_id` for `subject`: only the
+/// rows they may read, within the page's initial filter, then the view's
+/// own filter, search and "My Teams" (`$team containsAny <their teams>`).
+pub async fn resolve_view(
     store: &Store,
     subject: &Subject,
     page_id: &str,
     request: &CatalogRequest,
-) -> Result<CatalogPageData, AppError> {
-    let mut page = page_for(
+) -> Result<ResolvedView, AppError> {
+    let page = page_for(
         store,
         subject,
         page_id,
@@ -122,6 +138,33 @@ pub async fn catalog_page(
         restriction: access::all_of(conditions),
         group_by: view.group_by.clone(),
     };
+    Ok(ResolvedView {
+        page,
+        blueprint,
+        view,
+        active_view,
+        saved_views,
+        permissions,
+        listing,
+    })
+}
+
+/// A catalog page with one page of its table (see [`resolve_view`]).
+pub async fn catalog_page(
+    store: &Store,
+    subject: &Subject,
+    page_id: &str,
+    request: &CatalogRequest,
+) -> Result<CatalogPageData, AppError> {
+    let ResolvedView {
+        mut page,
+        blueprint,
+        view,
+        active_view,
+        saved_views,
+        permissions,
+        listing,
+    } = resolve_view(store, subject, page_id, request).await?;
     let may_create = may_create_some(subject, &permissions);
     // The table (its count, then its rows) is most of the page's time; the
     // group sizes and the team lists do not depend on it, so they are read
@@ -181,6 +224,8 @@ pub async fn catalog_page(
             assignable_teams,
             may_configure,
             pre_filtered,
+            in_no_team: matches!(subject, Subject::User(u) if u.teams.is_empty()),
+            may_manage_teams: crate::authz::may_manage_users(subject).allowed,
         },
         list,
         groups,

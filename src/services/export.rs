@@ -101,10 +101,28 @@ pub async fn export(
             Err(e) => return Err(e),
         }
     }
-    let preamble = match format {
+    let preamble = preamble(store, &readable, format).await?;
+    queue.reverse();
+    Ok(Export {
+        store: store.clone(),
+        format,
+        preamble: Some(preamble),
+        queue,
+        after: None,
+    })
+}
+
+/// What a file says before its entities: for JSON Lines its blueprints
+/// and every team (what an import needs first), else a header line.
+async fn preamble(
+    store: &Store,
+    readable: &[Blueprint],
+    format: ExportFormat,
+) -> Result<String, AppError> {
+    Ok(match format {
         ExportFormat::JsonLines => {
             let mut text = String::new();
-            for bp in &readable {
+            for bp in readable {
                 text.push_str(&json!({ "blueprint": bp }).to_string());
                 text.push('\n');
             }
@@ -121,13 +139,32 @@ pub async fn export(
         ExportFormat::Hcl => {
             "# Portolan catalog export: one port_entity resource per entity.\n".to_string()
         }
-    };
-    queue.reverse();
+    })
+}
+
+/// An export of what catalog page `page_id` shows `subject` with `request`
+/// (its Export menu): the table's own listing, so the file holds the rows
+/// the table counts (read permission, initial filter, the view's filter,
+/// search and My Teams), in identifier order.
+pub async fn export_view(
+    store: &Store,
+    subject: &Subject,
+    page_id: &str,
+    request: &crate::services::catalog_page::CatalogRequest,
+    format: ExportFormat,
+) -> Result<Export, AppError> {
+    let resolved =
+        crate::services::catalog_page::resolve_view(store, subject, page_id, request).await?;
+    let mut conditions: Vec<Sql> = resolved.listing.restriction.into_iter().collect();
+    if let Some(term) = resolved.listing.search.as_deref() {
+        conditions.push(store.text_search_condition(term.trim()));
+    }
+    let preamble = preamble(store, std::slice::from_ref(&resolved.blueprint), format).await?;
     Ok(Export {
         store: store.clone(),
         format,
         preamble: Some(preamble),
-        queue,
+        queue: vec![(resolved.blueprint.identifier, access::all_of(conditions))],
         after: None,
     })
 }

@@ -5,6 +5,14 @@ use crate::model::Entity;
 use crate::query::{Bind, Sql};
 
 impl Store {
+    /// "Title or identifier contains `term`", any case: what the catalog's
+    /// search box means, as a condition to combine with others.
+    pub fn text_search_condition(&self, term: &str) -> Sql {
+        let mut sql = Sql::default();
+        self.dialect().push_text_search(&mut sql, term);
+        sql
+    }
+
     /// Entities matching `condition` (a compiled filter), optionally of one
     /// blueprint, in (blueprint, identifier) order, after the keyset
     /// position `after` (an identifier, with `blueprint`), at most `limit`.

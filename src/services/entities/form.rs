@@ -98,6 +98,10 @@ pub async fn save_form(
 ) -> Result<FormOutcome, AppError> {
     require_signed_in(actor)?;
     let blueprint = blueprints::blueprint(store, &form.blueprint).await?;
+    // Messages go next to every input the form showed; only what changed
+    // is written.
+    let shown = form.clone();
+    let form = form.changes_only();
     let (values, relations) = match read_form(&form, &blueprint) {
         Ok(read) => read,
         Err(errors) => return Ok(FormOutcome::Invalid(errors)),
@@ -118,7 +122,7 @@ pub async fn save_form(
         ..WriteOptions::default()
     };
     let written = write_one(store, actor, &blueprint, input, options).await;
-    outcome(Inputs::Edit(&form), written)
+    outcome(Inputs::Edit(&shown), written)
 }
 
 /// Creates an entity from the catalog page's form: blank fields are left
