@@ -585,3 +585,88 @@ both_databases!(
         );
     }
 );
+
+/// One request as a browser sends it with `Accept-Encoding`; answers the
+/// headers and the body bytes as they travel.
+async fn raw(
+    store: &Store,
+    path: &str,
+    cookie: &str,
+    accept: Option<&str>,
+) -> (axum::http::HeaderMap, Vec<u8>) {
+    let mut req = Request::get(path).header("cookie", cookie);
+    if let Some(accept) = accept {
+        req = req.header("accept-encoding", accept);
+    }
+    let response = support::app(store)
+        .oneshot(req.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 64 << 20)
+        .await
+        .unwrap();
+    (headers, bytes.to_vec())
+}
+
+both_databases!(
+    pages_and_api_answers_are_compressed_as_the_browser_asks,
+    |store, _url| {
+        use std::io::Read;
+        portolan::services::demo::seed_if_empty(&store)
+            .await
+            .unwrap();
+        let cookie = support::admin_cookie(&store).await;
+        // A streamed download too (compressed as it streams).
+        for path in [
+            "/catalog/services",
+            "/v1/blueprints",
+            "/v1/export?page=services",
+        ] {
+            let (headers, plain) = raw(&store, path, &cookie, None).await;
+            assert!(headers.get("content-encoding").is_none(), "{path}");
+            let plain = String::from_utf8(plain).unwrap();
+
+            let (headers, gz) = raw(&store, path, &cookie, Some("gzip")).await;
+            assert_eq!(headers["content-encoding"], "gzip", "{path}");
+            let mut text = String::new();
+            flate2::read::GzDecoder::new(&gz[..])
+                .read_to_string(&mut text)
+                .unwrap();
+
+            let (headers, br) = raw(&store, path, &cookie, Some("gzip, deflate, br, zstd")).await;
+            assert_eq!(headers["content-encoding"], "br", "{path}: brotli first");
+            assert!(
+                br.len() * 3 < plain.len(),
+                "{path}: {} of {} bytes",
+                br.len(),
+                plain.len()
+            );
+            let mut decoded = String::new();
+            brotli::Decompressor::new(&br[..], 4096)
+                .read_to_string(&mut decoded)
+                .unwrap();
+            // A page holds per-request values (nonces, times); its shape and
+            // size are what must match.
+            if path.starts_with("/v1/") {
+                assert_eq!(text, plain, "{path}");
+                assert_eq!(decoded, plain, "{path}");
+            } else {
+                for page in [&text, &decoded] {
+                    assert!(
+                        page.contains("<title>") && page.contains("Services"),
+                        "{path}"
+                    );
+                }
+            }
+            // Pages and answers for one person are never kept by a cache.
+            assert_eq!(headers["cache-control"], "no-store", "{path}");
+            assert!(headers["vary"]
+                .to_str()
+                .unwrap()
+                .to_ascii_lowercase()
+                .contains("accept-encoding"));
+        }
+    }
+);

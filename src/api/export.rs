@@ -104,7 +104,9 @@ fn stream(export: export::Export, format: ExportFormat) -> Result<Response, supe
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{}\"", format.file_name()),
         )
-        .body(Body::from_stream(chunks))
+        // Fused: the compression layer polls once more after the end, which
+        // an unfolding stream answers with a panic.
+        .body(Body::from_stream(chunks.fuse()))
         .map_err(|e| AppError::Internal(e.to_string()).into())
 }
 

@@ -54,6 +54,7 @@ fn is_public_file(path: &str) -> bool {
 /// Middleware: the security headers a handler did not set itself;
 /// `Strict-Transport-Security` when the public URL is https; and
 /// `Cache-Control: no-store` on every page, server function and API answer
+/// (`no-cache` on the bundle and static files)
 /// (they show what one signed-in person may see, and must not outlive the
 /// session in a shared cache or the browser's back button after sign-out).
 pub async fn security_headers(
@@ -97,8 +98,11 @@ pub async fn security_headers(
     if policy.https {
         set(header::STRICT_TRANSPORT_SECURITY, HSTS);
     }
-    if !public_file {
-        set(header::CACHE_CONTROL, "no-store");
-    }
+    // The bundle's file names carry no hash, so a browser keeps them but
+    // asks each time whether they changed (a 304 when they did not).
+    set(
+        header::CACHE_CONTROL,
+        if public_file { "no-cache" } else { "no-store" },
+    );
     response
 }
