@@ -124,17 +124,18 @@ pub async fn delete_folder(
     identifier: &str,
 ) -> Result<(), AppError> {
     require(subject, may_arrange_sidebar(subject))?;
-    existing(store, identifier).await?;
+    let folders = store.list_folders().await?;
+    if !folders.iter().any(|f| f.identifier == identifier) {
+        return Err(not_found(identifier));
+    }
     let pages = store
         .list_pages()
         .await?
         .into_iter()
         .filter(|p| p.parent.as_deref() == Some(identifier))
         .count();
-    let folders = store
-        .list_folders()
-        .await?
-        .into_iter()
+    let folders = folders
+        .iter()
         .filter(|f| f.parent.as_deref() == Some(identifier))
         .count();
     if pages + folders > 0 {

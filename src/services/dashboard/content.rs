@@ -113,7 +113,7 @@ fn empty_text(viewing: &Viewing<'_>, config: &Value) -> Option<String> {
     let in_no_team = viewing.subject.email_and_teams().1.is_empty();
     let my_teams = config
         .get("dataset")
-        .is_some_and(|d| d.to_string().contains("\"My Teams\""))
+        .is_some_and(super::rows::names_my_teams)
         || viewing.filters.use_my_teams();
     (in_no_team && my_teams).then(|| {
         "You are not in any team, so \u{201c}My Teams\u{201d} matches nothing here.".to_string()

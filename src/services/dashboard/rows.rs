@@ -92,7 +92,7 @@ impl Filters {
     pub fn use_my_teams(&self) -> bool {
         self.applied
             .iter()
-            .any(|(_, q)| q.to_json().to_string().contains("\"My Teams\""))
+            .any(|(_, q)| names_my_teams(&q.to_json()))
     }
 
     /// The queries that apply to a widget over `blueprint`.
@@ -102,6 +102,11 @@ impl Filters {
             .filter(move |(f, _)| f.blueprint().is_none_or(|bp| bp == blueprint))
             .map(|(_, q)| q)
     }
+}
+
+/// Whether a query (or a widget's dataset) names the "My Teams" value.
+pub(super) fn names_my_teams(query: &Value) -> bool {
+    query.to_string().contains("\"My Teams\"")
 }
 
 /// What a filter over every widget offers to pick: the saved value,
