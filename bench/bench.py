@@ -407,6 +407,11 @@ def run_one(kind, n, source, pg_url):
         result["dashboard_ssr_filtered"] = latency(
             page, "GET", f"/dashboard/bench?filter.teams={team_filter}", runs=50, warmup=3)
         print(f"    dashboard SSR, one team: {result['dashboard_ssr_filtered']}", flush=True)
+        browser = browser_pages(port, cookie)
+        if browser:
+            result["browser"] = browser
+            for path, visits in browser.items():
+                print(f"    in chromium {path}: {visits}", flush=True)
         load_rss = []
         load_anon, load_pss = [], []
         sampler = threading.Thread(target=lambda: [(load_rss.append(rss_mb(server.proc.pid)),
@@ -433,6 +438,24 @@ def run_one(kind, n, source, pg_url):
         if kind == "postgres":
             subprocess.run(["psql", pg_url, "-qc", f"DROP DATABASE IF EXISTS {name}"])
     return result
+
+
+def browser_pages(port, cookie, runs=10):
+    """Pages in headless chromium (bench/browser.mjs): bytes over the wire
+    and time to interactive (hydrated), first visit and repeat visit. None
+    without a bundle, node or chromium."""
+    pkg = os.path.join(os.environ.get("PORTOLAN_SITE", "target/site"), "pkg", "portolan.wasm")
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not (os.path.exists(pkg) and shutil.which("node") and os.path.exists(chromium)):
+        return None
+    pages = ["/catalog/services", "/catalog/services?sort=-monthlyCost&group=tier",
+             "/entity/service/svc-0000001", "/dashboard/bench", "/"]
+    out = subprocess.run(["node", os.path.join(HERE, "browser.mjs"), f"http://127.0.0.1:{port}", cookie,
+                          str(runs)] + pages, capture_output=True, text=True, timeout=900)
+    if out.returncode != 0:
+        print(f"    browser pages failed: {out.stderr[-2000:]}", flush=True)
+        return None
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def timed(client, method, path, body):
@@ -610,6 +633,17 @@ def markdown(report):
                      f"{ssr_filtered(r)} | {cell(r, 'dashboard_ssr')} | {cell(r, 'dashboard_ssr_filtered')} | {load.get('rps')} | "
                      f"{load.get('errors', 0) + load.get('non2xx', 0) if 'rps' in load else load} | "
                      f"{r['rss_after_ingest_mb']} / {r['rss_under_load_mb']} | {r['database_mb']} |")
+    browsed = [r for r in report["runs"] if r.get("browser")]
+    if browsed:
+        lines += ["", "In headless chromium (bytes over the wire, compressed as sent; interactive = hydrated), p50 of 10:", "",
+                  "| database | entities | page | first visit KB | first visit interactive p50 / p95 ms | "
+                  "repeat visit KB | repeat visit interactive p50 / p95 ms |", "|---|---|---|---|---|---|---|"]
+        for r in browsed:
+            for path, v in r["browser"].items():
+                f, again = v["first_visit"], v["repeat_visit"]
+                lines.append(f"| {r['database']} | {r['entities']:,} | `{path}` | {f['kb_over_wire']} | "
+                             f"{f['hydrated_p50_ms']} / {f['hydrated_p95_ms']} | {again['kb_over_wire']} | "
+                             f"{again['hydrated_p50_ms']} / {again['hydrated_p95_ms']} |")
     return "\n".join(lines)
 
 

@@ -19,6 +19,11 @@ use leptos_router::{
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The site's files under a path named by their version (see
+    // `server::assets`), so the browser keeps them until a new build.
+    let base = use_context::<crate::model::site::AssetBase>()
+        .unwrap_or_default()
+        .0;
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -26,14 +31,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
-                <link rel="stylesheet" id="leptos" href="/pkg/portolan.css"/>
-                <link rel="icon" type="image/x-icon" href="/favicon.ico"/>
+                <link rel="stylesheet" id="leptos" href=format!("{base}/pkg/portolan.css")/>
+                <link rel="icon" type="image/x-icon" href=format!("{base}/favicon.ico")/>
                 // Dates in the viewer's time zone (see components::value::local_time).
-                <script src="/local-time.js" defer></script>
+                <script src=format!("{base}/local-time.js") defer></script>
                 // Iframe widgets: PKCE sign-in and pages that refuse framing.
-                <script src="/iframe-widget.js" defer></script>
+                <script src=format!("{base}/iframe-widget.js") defer></script>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options root=base.clone()/>
                 <MetaTags/>
             </head>
             <body>

@@ -50,15 +50,22 @@ pub fn hydrate() {
             .search()
             .unwrap_or_default();
         pages::entity_form::preload_for_url(&search).await;
+        pages::filter_builder::preload_for_url(&search).await;
         let body = leptos::prelude::document().body().expect("a document body");
         leptos::mount::hydrate_from_async(body, app::App)
             .await
             .forget();
+        // The stylesheet hides what only a page without JavaScript needs
+        // (`.plain-only`, such as the filter builder's "Update rules").
+        if let Some(root) = leptos::prelude::document().document_element() {
+            let _ = root.class_list().add_1("hydrated");
+        }
         // A flag for the end-to-end tests: event handlers are attached now.
-        let _ = js_sys::Reflect::set(
-            &leptos::prelude::window(),
-            &"__portolanHydrated".into(),
-            &true.into(),
-        );
+        let window = leptos::prelude::window();
+        let _ = js_sys::Reflect::set(&window, &"__portolanHydrated".into(), &true.into());
+        // And when, for the benchmark (milliseconds since navigation).
+        if let Some(now) = window.performance().map(|p| p.now()) {
+            let _ = js_sys::Reflect::set(&window, &"__portolanHydratedAt".into(), &now.into());
+        }
     });
 }

@@ -670,3 +670,129 @@ both_databases!(
         }
     }
 );
+
+/// A site folder as cargo-leptos writes it, with a compressed copy of the
+/// wasm as the server writes at start.
+fn fake_site() -> std::path::PathBuf {
+    use std::io::Write;
+    let root = std::env::temp_dir().join(format!("portolan-site-{}", std::process::id()));
+    let pkg = root.join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    let wasm = b"\0asm fake bundle ".repeat(4096);
+    std::fs::write(pkg.join("portolan.wasm"), &wasm).unwrap();
+    std::fs::write(pkg.join("portolan.js"), "export default function () {}").unwrap();
+    std::fs::write(pkg.join("portolan.css"), "body { margin: 0 }").unwrap();
+    let mut br = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut br, 4096, 9, 22);
+        writer.write_all(&wasm).unwrap();
+    }
+    std::fs::write(pkg.join("portolan.wasm.br"), br).unwrap();
+    root
+}
+
+both_databases!(
+    the_bundle_is_served_versioned_for_a_year_and_revalidated_at_its_plain_path,
+    |store, _url| {
+        let site = fake_site();
+        let options = leptos::config::LeptosOptions::builder()
+            .output_name("portolan")
+            .site_root(site.to_string_lossy().to_string())
+            .build();
+        let app = portolan::server::router(portolan::server::AppState::new(options, store.clone()));
+        let cookie = support::admin_cookie(&store).await;
+        let send = |req: Request<Body>| {
+            let app = app.clone();
+            async move {
+                let response = app.oneshot(req).await.unwrap();
+                let (status, headers) = (response.status(), response.headers().clone());
+                let body = axum::body::to_bytes(response.into_body(), 64 << 20)
+                    .await
+                    .unwrap();
+                (status, headers, body)
+            }
+        };
+        // The page links the stylesheet under the site's version.
+        let (status, _, page) = send(
+            Request::get("/users-teams")
+                .header("cookie", &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let page = String::from_utf8(page.to_vec()).unwrap();
+        let at = page
+            .find("/pkg/portolan.css")
+            .expect("the stylesheet is linked");
+        let start = page[..at].rfind("href=\"").unwrap() + 6;
+        let css = &page[start..at + "/pkg/portolan.css".len()];
+        assert!(css.starts_with("/v/") && css.len() > 20, "{css}");
+
+        // Versioned: kept a year, the same file, no session needed.
+        let (status, headers, body) = send(Request::get(css).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            headers["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(&body[..], b"body { margin: 0 }");
+
+        // The wasm goes as the compressed copy beside it, when taken.
+        let wasm = css.replace("portolan.css", "portolan.wasm");
+        let (status, headers, body) = send(
+            Request::get(&wasm)
+                .header("accept-encoding", "gzip, br")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers["content-encoding"], "br");
+        assert_eq!(
+            body.len() as u64,
+            std::fs::metadata(site.join("pkg/portolan.wasm.br"))
+                .unwrap()
+                .len()
+        );
+
+        // The plain path: revalidated, and 304 when unchanged.
+        let (status, headers, _) = send(
+            Request::get("/pkg/portolan.js")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers["cache-control"], "no-cache");
+        let modified = headers["last-modified"].to_str().unwrap().to_string();
+        let (status, _, body) = send(
+            Request::get("/pkg/portolan.js")
+                .header("if-modified-since", &modified)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::NOT_MODIFIED);
+        assert!(body.is_empty());
+
+        // Another version of the site is another path.
+        std::fs::write(site.join("pkg/portolan.css"), "body { margin: 1px }").unwrap();
+        let options = leptos::config::LeptosOptions::builder()
+            .output_name("portolan")
+            .site_root(site.to_string_lossy().to_string())
+            .build();
+        let again =
+            portolan::server::router(portolan::server::AppState::new(options, store.clone()));
+        let response = again
+            .oneshot(Request::get(css).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::NOT_FOUND,
+            "the old version is gone"
+        );
+        std::fs::remove_dir_all(&site).unwrap();
+    }
+);

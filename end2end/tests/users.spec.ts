@@ -52,12 +52,13 @@ test('an admin creates a team, adds and removes a member, and deletes it after c
   await expect(row.locator('.member-chip')).toHaveCount(0);
 
   // Deleting asks first; a team that owns entities says so instead.
-  await row.getByRole('button', { name: 'Delete' }).click();
-  await expect(row).toContainText('Delete release-crew?');
-  await row.getByRole('button', { name: 'Delete team' }).click();
+  await row.locator('summary', { hasText: 'Delete' }).click();
+  const confirm = row.getByRole('group', { name: 'Delete the team release-crew' });
+  await expect(confirm).toContainText('Delete release-crew?');
+  await confirm.getByRole('button', { name: 'Delete team' }).click();
   await expect(page.locator('tbody tr', { hasText: 'release-crew' })).toHaveCount(0);
   const payments = page.locator('tbody tr', { hasText: 'Payment processing' });
-  await payments.getByRole('button', { name: 'Delete' }).click();
+  await payments.locator('summary', { hasText: 'Delete' }).click();
   await payments.getByRole('button', { name: 'Delete team' }).click();
   await expect(page.getByRole('alert')).toContainText('owns');
   await expect(payments).toBeVisible();

@@ -97,7 +97,7 @@ pub async fn resolve(
     // Static files and the health check are the same for everyone: no
     // session lookups for them.
     let path = req.uri().path();
-    if path.starts_with("/pkg/") || STATIC_FILES.contains(&path) || path == "/healthz" {
+    if is_site_file(path) || path == "/healthz" {
         return next.run(req).await;
     }
     let subject = match bearer(&req) {
@@ -138,15 +138,19 @@ pub const STATIC_FILES: [&str; 4] = [
     "/widget-oauth-callback.html",
 ];
 
+/// The bundle and the static files: the same for everyone.
+pub fn is_site_file(path: &str) -> bool {
+    path.starts_with("/pkg/") || path.starts_with("/v/") || STATIC_FILES.contains(&path)
+}
+
 /// Paths anyone may open: sign-in itself, static files, the health check.
 pub fn is_public(path: &str) -> bool {
     path == "/login"
         || path == "/logout"
         || path == "/healthz"
-        || STATIC_FILES.contains(&path)
+        || is_site_file(path)
         || path.starts_with("/auth/")
         || path.starts_with("/invite/")
-        || path.starts_with("/pkg/")
 }
 
 /// Middleware for pages and server functions: anonymous visitors of a page

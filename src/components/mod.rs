@@ -6,4 +6,5 @@ pub mod charts;
 pub mod error;
 pub mod hydration;
 pub mod icon;
+pub mod server_html;
 pub mod value;

@@ -348,6 +348,46 @@ impl EntityForm {
     }
 }
 
+/// What a form posted without JavaScript gets back when some fields are
+/// refused: the server sends the browser back to the form's page with this
+/// in its URL (`?reply=`), and the page opens the form again showing what
+/// was typed and each field's message. Nothing is stored on the server, so
+/// any instance can render it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FormReply {
+    /// Each field's message.
+    pub errors: Vec<FieldError>,
+    /// Each field as posted, by its input name (`title`,
+    /// `properties[tier]`, `team[payments]` = `on` when ticked); the
+    /// `original` record is left out (the page writes it again).
+    pub fields: BTreeMap<String, String>,
+}
+
+impl FormReply {
+    /// The reply in a page's URL (`reply=`), if any and readable; an
+    /// unreadable one (edited by hand) is ignored and the form shows the
+    /// entity as stored.
+    pub fn from_query(text: Option<&str>) -> Option<FormReply> {
+        serde_json::from_str(text?).ok()
+    }
+
+    /// The posted text of the input named `name`, or `shown` when the form
+    /// was not posted back (or the input was disabled, so not sent).
+    pub fn text_or(reply: Option<&FormReply>, name: &str, shown: String) -> String {
+        reply
+            .and_then(|r| r.fields.get(name).cloned())
+            .unwrap_or(shown)
+    }
+
+    /// Whether the checkbox `name` is ticked: as posted, or `shown`.
+    pub fn ticked_or(reply: Option<&FormReply>, name: &str, shown: bool) -> bool {
+        match reply {
+            Some(r) => r.fields.contains_key(name),
+            None => shown,
+        }
+    }
+}
+
 /// The answer to a form: the entity as saved, or what to fix next to
 /// which field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod deferred;
 pub mod entity;
 pub mod error;
+pub mod filter_draft;
 pub mod filter_input;
 pub mod form;
 pub mod identifier;
@@ -22,6 +23,7 @@ pub mod permissions;
 pub mod projection;
 pub mod query;
 pub mod relation_path;
+pub mod site;
 pub mod subject;
 pub mod url;
 pub mod user;
@@ -33,7 +35,7 @@ pub use blueprint::{
     Blueprint, BlueprintSchema, MirrorProperty, Ownership, PropertySchema, PropertyType,
     RelationSchema, TeamInheritance,
 };
-pub use catalog_view::{CatalogView, SavedView, ViewParams};
+pub use catalog_view::{team_group_key, CatalogView, SavedView, ViewParams, TEAM_GROUP};
 pub use credential::{CredentialInfo, CredentialsView, IssuedCredential};
 pub use entity::{Entity, EntityList, EntitySort, SortOrder};
 pub use error::AppError;

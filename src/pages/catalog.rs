@@ -8,17 +8,22 @@
 #![allow(clippy::too_many_arguments)]
 
 use super::entity_form::{new_entity_form, open_saved_entity, CreateEntity};
-use super::filter_builder::{filter_builder, BuiltFilter, OnApply};
+use super::filter_builder::{filter_builder, BuiltFilter, GetForm, OnApply};
 use crate::components::error::{ErrorView, Loading};
 use crate::components::icon::Icon;
+use crate::components::server_html::{self, HtmlInPage};
 use crate::model::catalog_view::view_href;
 use crate::model::deferred::Deferred;
+use crate::model::filter_draft::{filter_text, FilterDraft, OPEN};
+use crate::model::filter_input::filter_fields;
+use crate::model::form::FormReply;
 use crate::model::url::encode_component;
 use crate::model::{
     ActiveView, AppError, CatalogEditing, CatalogPageData, CatalogPageView, ViewParams,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use std::sync::Arc;
 
@@ -257,6 +262,10 @@ fn move_between_rows(ev: leptos::ev::KeyboardEvent) {
 /// over the new view, because the page reuses its elements.
 pub fn close_menu_after_choice(ev: leptos::ev::MouseEvent) {
     use wasm_bindgen::JsCast;
+    // A button that acted in place (a builder's "add rule") keeps it open.
+    if ev.default_prevented() {
+        return;
+    }
     let Some(target) = ev
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -279,22 +288,43 @@ pub fn close_menu_after_choice(ev: leptos::ev::MouseEvent) {
 /// opens (`opened`): it is only useful once the page is interactive, and
 /// keeping it out of the page's first download makes that sooner. Until
 /// then the menu says it is loading.
+/// Before the page is interactive the closed menu holds `open_link`
+/// instead (a plain link that opens the page with the builder, built on
+/// the server), or, for a builder that needs JavaScript, says so.
 fn builder_when_opened(
     opened: RwSignal<bool>,
     editing: Deferred<CatalogEditing>,
     built: BuiltFilter,
     apply_label: &'static str,
     apply: OnApply,
+    plain: Option<(Option<FilterDraft>, GetForm, String)>,
 ) -> impl IntoView {
     let loading = || view! { <Loading label="Loading the filter builder…"/> };
+    let hydrated = crate::components::hydration::use_hydrated();
+    let (draft, get_form, open_link) = match plain {
+        Some((draft, form, link)) => (draft, Some(form), Some(link)),
+        None => (None, None, None),
+    };
     move || {
         if !opened.get() {
-            return loading().into_any();
+            if hydrated.get() {
+                return loading().into_any();
+            }
+            return match open_link.clone() {
+                Some(href) => {
+                    view! { <a class="button" href=href>"Open the filter builder"</a> }.into_any()
+                }
+                None => {
+                    view! { <p class="muted">"The builder opens once the page has loaded."</p> }
+                        .into_any()
+                }
+            };
         }
         let (editing, apply) = (editing.clone(), apply.clone());
+        let (draft, get_form) = (draft.clone(), get_form.clone());
         view! {
             <Suspense fallback=loading>
-                {Suspend::new(filter_builder(editing, built, apply_label, apply))}
+                {Suspend::new(filter_builder(editing, built, apply_label, apply, draft, get_form))}
             </Suspense>
         }
         .into_any()
@@ -325,8 +355,30 @@ fn on_toggle(opened: RwSignal<bool>) -> impl Fn(leptos::ev::Event) {
 
 /// The Filter menu with the builder; applying opens the page with the new
 /// filter in the URL.
-fn filter_menu(page_id: String, data: &CatalogPageView, opened: RwSignal<bool>) -> AnyView {
+fn filter_menu(
+    page_id: String,
+    data: &CatalogPageView,
+    opened: RwSignal<bool>,
+    draft: Option<FilterDraft>,
+) -> AnyView {
     let params = data.params.clone();
+    // The builder as a plain GET form: the page's URL, the view's other
+    // parameters kept, and a link that opens it on the filter in use.
+    let is_open = draft.is_some();
+    let view_link = view_href(&page_id, &params, 0);
+    let open_link = format!(
+        "{view_link}{}{OPEN}=1",
+        if view_link.contains('?') { '&' } else { '?' }
+    );
+    let get_form = GetForm {
+        action: format!("/catalog/{}", encode_component(&page_id)),
+        hidden: params
+            .pairs()
+            .into_iter()
+            .map(|(name, value)| (name.to_string(), value))
+            .collect(),
+    };
+    let plain = Some((draft, get_form, open_link));
     let navigate = use_navigate();
     let apply: OnApply = Arc::new(move |filter: String| {
         let href = view_href(
@@ -346,10 +398,10 @@ fn filter_menu(page_id: String, data: &CatalogPageView, opened: RwSignal<bool>) 
         format!("Filter · {count}")
     };
     view! {
-        <details class="menu filter-menu" node_ref=menu_opened_ref(opened) on:click=close_menu_after_choice on:toggle=on_toggle(opened)>
+        <details class="menu filter-menu" open=is_open node_ref=menu_opened_ref(opened) on:click=close_menu_after_choice on:toggle=on_toggle(opened)>
             <summary class="button" class:on={count > 0}>{label}</summary>
             <div class="confirm-pop wide">
-                {builder_when_opened(opened, data.editing.clone(), BuiltFilter::Table, "Apply filters", apply)}
+                {builder_when_opened(opened, data.editing.clone(), BuiltFilter::Table, "Apply filters", apply, plain)}
             </div>
         </details>
     }
@@ -455,7 +507,7 @@ fn initial_filter_menu(
             <summary class="button" class:on=data.pre_filtered>"Initial filter"</summary>
             <div class="confirm-pop wide">
                 <p class="muted">"Applied on the server to everyone who opens this page, whatever the URL; members cannot see or remove it."</p>
-                {builder_when_opened(opened, data.editing.clone(), BuiltFilter::Initial, "Save initial filter", apply)}
+                {builder_when_opened(opened, data.editing.clone(), BuiltFilter::Initial, "Save initial filter", apply, None)}
                 {action_error(actions.set_filter)}
                 <ActionForm action=actions.new_page attr:class="stack-form">
                     <input type="hidden" name="page" value=page_id/>
@@ -482,8 +534,24 @@ fn catalog_body(
     data: CatalogPageView,
     actions: Actions,
     opened: OpenedMenus,
+    url: Option<Vec<(String, String)>>,
 ) -> AnyView {
     let params = data.params.clone();
+    // The filter builder sent as a plain form: applied, the page opens on
+    // the new filter's own URL; otherwise it shows the builder as sent.
+    let draft = url.and_then(|pairs| {
+        let editing = data.editing.decode().ok()?;
+        let fields = filter_fields(&editing.blueprint, &editing.teams);
+        FilterDraft::from_query(&pairs, &fields, editing.filter)
+    });
+    if let Some(query) = draft.as_ref().and_then(|d| d.applied.as_ref()) {
+        let view = ViewParams {
+            filter: filter_text(query),
+            ..params.clone()
+        };
+        let href = view_href(&page, &view, 0);
+        return view! { <Redirect path=href/> }.into_any();
+    }
     let action = format!("/catalog/{page}");
     let mine = params.mine;
     let toggle_href = view_href(
@@ -532,13 +600,13 @@ fn catalog_body(
             <a class="button toggle" class:on=mine href=toggle_href aria-pressed=if mine { "true" } else { "false" } role="button">
                 "My teams"
             </a>
-            {filter_menu(page.clone(), &data, opened.filter)}
-            <div class="server-part" on:click=close_menu_after_choice inner_html=data.html.menus.clone()></div>
+            {filter_menu(page.clone(), &data, opened.filter, draft)}
+            <div class="server-part" id=server_html::MENUS on:click=close_menu_after_choice inner_html=data.html.menus.clone()></div>
             {views_menu(&page, &data, actions)}
             {data.may_configure.then(|| initial_filter_menu(page.clone(), &data, actions, opened.initial_filter))}
         </div>
-        <div class="server-part" inner_html=data.html.notes></div>
-        <div class="server-part" on:keydown=move_between_rows inner_html=data.html.table></div>
+        <div class="server-part" id=server_html::NOTES inner_html=data.html.notes></div>
+        <div class="server-part" id=server_html::TABLE on:keydown=move_between_rows inner_html=data.html.table></div>
     }
     .into_any()
 }
@@ -559,7 +627,8 @@ pub fn CatalogPage() -> impl IntoView {
         new_page: ServerAction::<CreatePageFromView>::new(),
     };
     let opened = OpenedMenus {
-        filter: RwSignal::new(false),
+        // A URL with the builder open (sent as a plain form) shows it.
+        filter: RwSignal::new(query.read_untracked().get_str(OPEN).is_some()),
         initial_filter: RwSignal::new(false),
     };
     let changes = move || {
@@ -570,7 +639,8 @@ pub fn CatalogPage() -> impl IntoView {
             actions.set_filter.version().get(),
         )
     };
-    let data = Resource::new(
+    // The server's HTML of the table goes in the page once (HtmlInPage).
+    let data = Resource::<_, HtmlInPage>::new_with_options(
         move || {
             let view = ViewParams {
                 filter: param("filter"),
@@ -583,7 +653,9 @@ pub fn CatalogPage() -> impl IntoView {
             (page_id(), view, offset(), param("view"), changes())
         },
         |(page, view, offset, saved, _)| get_catalog_view(page, view, offset, saved),
+        false,
     );
+    let resource = data;
     // A created entity opens on its own page; a saved view opens itself.
     open_saved_entity(actions.create);
     let navigate = use_navigate();
@@ -614,9 +686,21 @@ pub fn CatalogPage() -> impl IntoView {
                         });
                         let export = data.html.export.clone();
                         let body = if creating {
-                            new_entity_form(data.editing, page_id(), actions.create).await
+                            let reply = FormReply::from_query(query.read().get_str("reply"));
+                            new_entity_form(data.editing, page_id(), actions.create, reply).await
                         } else {
-                            catalog_body(page_id(), data, actions, opened)
+                            if data.html.table.is_empty() {
+                                // Opened on its new-entity form, the page held
+                                // no table to read back (HtmlInPage): load it.
+                                Effect::new(move |_| resource.refetch());
+                            }
+                            let url = {
+                                let query = query.read();
+                                query.get_str(OPEN).is_some().then(|| {
+                                    query.clone().into_iter().map(|(k, v)| (k.into_owned(), v)).collect()
+                                })
+                            };
+                            catalog_body(page_id(), data, actions, opened, url)
                         };
                         view! {
                             <Title text=title.clone()/>
@@ -626,7 +710,7 @@ pub fn CatalogPage() -> impl IntoView {
                                     <h1>{title}</h1>
                                     <p class="subtitle">{description}</p>
                                 </div>
-                                <div class="page-actions">{new_link}<div class="server-part" inner_html=export></div></div>
+                                <div class="page-actions">{new_link}<div class="server-part" id=server_html::EXPORT inner_html=export></div></div>
                             </div>
                             {body}
                         }

@@ -18,12 +18,74 @@ pub async fn subject() -> Result<crate::model::Subject, AppError> {
 /// would land back on the page it came from. Calls from the hydrated page
 /// ask for data and navigate themselves.
 pub fn redirect_plain_form_to(href: &str) {
-    let accepts_html = leptos::prelude::use_context::<axum::http::request::Parts>()
+    if is_plain_form_post() {
+        leptos_axum::redirect(href);
+    }
+}
+
+/// Whether this request is a form posted by the browser itself (before or
+/// without JavaScript): it asks for HTML, where calls from the hydrated
+/// page ask for data.
+fn is_plain_form_post() -> bool {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
         .and_then(|parts| parts.headers.get(axum::http::header::ACCEPT).cloned())
         .and_then(|accept| accept.to_str().map(|a| a.contains("text/html")).ok())
-        .unwrap_or(false);
-    if accepts_html {
-        leptos_axum::redirect(href);
+        .unwrap_or(false)
+}
+
+/// Sends a plain form post whose fields were refused back to the page it
+/// came from, with `reply` (what was typed and each field's message) in
+/// the URL for the page to open the form again with. Calls from the
+/// hydrated page read the answer themselves.
+pub fn reply_to_plain_form(reply: &crate::model::form::FormReply) {
+    if !is_plain_form_post() {
+        return;
+    }
+    let referer = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.headers.get(axum::http::header::REFERER).cloned())
+        .and_then(|r| r.to_str().ok().map(str::to_string));
+    let Some(page) = referer.and_then(|r| url::Url::parse(&r).ok()) else {
+        return;
+    };
+    let json = serde_json::to_string(reply).unwrap_or_default();
+    leptos_axum::redirect(&with_reply(page.path(), page.query().unwrap_or(""), &json));
+}
+
+/// `path?query` with `reply` set to `json`, any earlier reply and
+/// Leptos's own error marks (`__err`, `__path`) dropped; the other
+/// parameters are kept as they were written.
+fn with_reply(path: &str, query: &str, json: &str) -> String {
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .filter(|pair| !matches!(pair.split('=').next(), Some("reply" | "__err" | "__path")))
+        .collect();
+    let mut out = format!("{path}?");
+    for pair in kept {
+        out.push_str(pair);
+        out.push('&');
+    }
+    out.push_str("reply=");
+    out.push_str(&crate::model::url::encode_component(json));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_reply_replaces_the_last_one_and_keeps_the_rest() {
+        assert_eq!(
+            super::with_reply(
+                "/entity/a/b",
+                "edit&reply=%7B%7D&__err=x&__path=y",
+                "{\"a\":1}"
+            ),
+            "/entity/a/b?edit&reply=%7B%22a%22%3A1%7D"
+        );
+        assert_eq!(
+            super::with_reply("/catalog/s", "", "{}"),
+            "/catalog/s?reply=%7B%7D"
+        );
     }
 }
 

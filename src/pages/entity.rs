@@ -8,6 +8,7 @@ use crate::components::badge::TeamChip;
 use crate::components::error::{ErrorView, Loading};
 use crate::components::icon::Icon;
 use crate::components::value::{local_time, PropertyValue};
+use crate::model::form::FormReply;
 use crate::model::url::encode_component;
 use crate::model::{AppError, AuditEntry, EntityPageData};
 use leptos::prelude::*;
@@ -350,11 +351,14 @@ pub fn EntityPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <Loading/> }>
             {move || Suspend::new(async move {
-                let editing = query.read().get("edit").is_some();
+                let (editing, reply) = {
+                    let query = query.read();
+                    (query.get("edit").is_some(), FormReply::from_query(query.get_str("reply")))
+                };
                 match data.await {
                     Ok(data) => {
                         let form = if editing && data.abilities.may_edit_something() {
-                            Some(entity_form(data.clone(), save).await)
+                            Some(entity_form(data.clone(), save, reply).await)
                         } else {
                             None
                         };

@@ -10,7 +10,7 @@
 
 use crate::components::error::ErrorView;
 use crate::model::deferred::Deferred;
-use crate::model::form::{input_kind, text_of, FormOutcome, InputKind};
+use crate::model::form::{input_kind, text_of, FormOutcome, FormReply, InputKind};
 use crate::model::url::encode_component;
 use crate::model::validate::FieldError;
 use crate::model::{AppError, Blueprint, CatalogEditing, EntityPageData, PropertySchema};
@@ -41,6 +41,11 @@ pub async fn save_entity(
             ))
         })?),
     };
+    let mut posted = posted_fields(title.as_deref(), &properties, &relations, &team);
+    posted.insert("version".into(), version.to_string());
+    if teams_offered {
+        posted.insert("teams_offered".into(), "true".into());
+    }
     let form = crate::model::form::EntityForm {
         blueprint,
         identifier,
@@ -57,7 +62,53 @@ pub async fn save_entity(
         crate::pages::context::store()?,
         crate::pages::context::subject().await?,
     );
-    crate::services::entities::save_form(&store, &subject, form).await
+    let outcome = crate::services::entities::save_form(&store, &subject, form).await?;
+    answer_plain_form(&outcome, posted);
+    Ok(outcome)
+}
+
+/// Every field of an entity form as posted, by input name (see
+/// [`FormReply`](crate::model::form::FormReply)).
+#[cfg(feature = "ssr")]
+fn posted_fields(
+    title: Option<&str>,
+    properties: &BTreeMap<String, String>,
+    relations: &BTreeMap<String, String>,
+    team: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let named = |prefix: &str, map: &BTreeMap<String, String>| {
+        map.iter()
+            .map(|(key, value)| (format!("{prefix}[{key}]"), value.clone()))
+            .collect::<Vec<_>>()
+    };
+    title
+        .map(|t| ("title".to_string(), t.to_string()))
+        .into_iter()
+        .chain(named("properties", properties))
+        .chain(named("relations", relations))
+        .chain(named("team", team))
+        .collect()
+}
+
+/// Where a form posted without JavaScript goes next: the saved entity's
+/// page, or back to the form with what was typed and the field messages.
+/// (Refusals that are errors, a conflict or a permission, go back through
+/// Leptos's own `__err` and show above the form.)
+#[cfg(feature = "ssr")]
+fn answer_plain_form(outcome: &FormOutcome, fields: BTreeMap<String, String>) {
+    match outcome {
+        FormOutcome::Saved(entity) => crate::pages::context::redirect_plain_form_to(&format!(
+            "/entity/{}/{}",
+            encode_component(&entity.blueprint),
+            encode_component(&entity.identifier)
+        )),
+        FormOutcome::Invalid(errors) => {
+            crate::pages::context::reply_to_plain_form(&crate::model::form::FormReply {
+                errors: errors.clone(),
+                fields,
+            })
+        }
+    }
 }
 
 /// Creates an entity from a catalog page's form: `team[<name>]` for each
@@ -71,6 +122,8 @@ pub async fn create_entity(
     #[server(default)] properties: BTreeMap<String, String>,
     #[server(default)] relations: BTreeMap<String, String>,
 ) -> Result<FormOutcome, AppError> {
+    let mut posted = posted_fields(title.as_deref(), &properties, &relations, &team);
+    posted.insert("identifier".into(), identifier.clone());
     let form = crate::model::form::EntityForm {
         blueprint,
         identifier,
@@ -85,7 +138,9 @@ pub async fn create_entity(
         crate::pages::context::store()?,
         crate::pages::context::subject().await?,
     );
-    crate::services::entities::create_form(&store, &subject, form).await
+    let outcome = crate::services::entities::create_form(&store, &subject, form).await?;
+    answer_plain_form(&outcome, posted);
+    Ok(outcome)
 }
 
 /// Entities of `blueprint` a relation picker offers for `text` (in title
@@ -159,9 +214,9 @@ where
 }
 
 /// Submit (disabled, with `busy` as its label, while the action runs) and
-/// Cancel. Submit waits for hydration too: posted natively, the form
-/// could not show the answer's field messages, and what was typed would be
-/// lost with them.
+/// Cancel. Before hydration the form posts natively, and the server sends
+/// it back with what was typed and the field messages if it refuses
+/// (`FormReply`).
 fn form_actions<A>(
     action: ServerAction<A>,
     idle: &'static str,
@@ -177,12 +232,11 @@ where
 {
     // Read without panicking once disposed (see `field_errors`): the
     // server's `dry_resolve` may call these after the form's owner is gone.
-    let hydrated = crate::components::hydration::use_hydrated();
     let pending = action.pending();
     let saving = move || pending.try_get().unwrap_or(false);
     view! {
         <div class="form-actions">
-            <button type="submit" class="button primary" disabled=move || !hydrated.try_get().unwrap_or(false) || saving()>
+            <button type="submit" class="button primary" disabled=saving>
                 {move || if saving() { busy } else { idle }}
             </button>
             <a class="button" href=cancel>"Cancel"</a>
@@ -199,7 +253,7 @@ where
 /// The action itself may be gone by then too (the page that made it was
 /// left while the server still rendered): it reads as no answer, where
 /// `action.value()` panicked ("already disposed", seen in the e2e logs).
-fn field_errors<A>(action: ServerAction<A>) -> ArcSignal<Vec<FieldError>>
+fn field_errors<A>(action: ServerAction<A>, reply: Option<&FormReply>) -> ArcSignal<Vec<FieldError>>
 where
     A: leptos::server_fn::ServerFn<Output = FormOutcome, Error = AppError>
         + Clone
@@ -208,9 +262,13 @@ where
         + 'static,
 {
     let answer = action.value();
+    // Until the form is sent again from this page, the messages of the
+    // plain post that brought it back.
+    let replied = reply.map(|r| r.errors.clone()).unwrap_or_default();
     ArcSignal::derive(move || match answer.try_get().flatten() {
         Some(Ok(FormOutcome::Invalid(errors))) => errors,
-        _ => Vec::new(),
+        Some(_) => Vec::new(),
+        None => replied.clone(),
     })
 }
 
@@ -231,6 +289,7 @@ fn field_error(errors: &ArcSignal<Vec<FieldError>>, field: String) -> impl Fn() 
 fn form_alert<A>(
     action: ServerAction<A>,
     reload_href: Option<String>,
+    reply: Option<&FormReply>,
 ) -> impl Fn() -> Option<AnyView>
 where
     A: leptos::server_fn::ServerFn<Output = FormOutcome, Error = AppError>
@@ -241,8 +300,13 @@ where
 {
     // Read as in `field_errors`: a disposed action is no answer.
     let answer = action.value();
+    let replied = reply.is_some_and(|r| !r.errors.is_empty());
     move || {
         match answer.try_get().flatten() {
+        None if replied => Some(
+            view! { <div class="form-alert" role="alert"><p>"Some fields need fixing; see the messages next to them."</p></div> }
+                .into_any(),
+        ),
         Some(Err(AppError::Conflict(message))) => Some(
             view! {
                 <div class="form-alert" role="alert">
@@ -372,6 +436,7 @@ fn property_fields(
     values: &Map<String, Value>,
     editable: impl Fn(&str) -> bool,
     errors: &ArcSignal<Vec<FieldError>>,
+    reply: Option<&FormReply>,
 ) -> AnyView {
     blueprint
         .schema
@@ -381,7 +446,8 @@ fn property_fields(
             let editable = editable(key);
             let required = blueprint.schema.required.contains(key);
             let label = schema.title.clone().unwrap_or_else(|| key.clone());
-            let text = text_of(schema, values.get(key));
+            let shown = text_of(schema, values.get(key));
+            let text = FormReply::text_or(reply, &format!("properties[{key}]"), shown);
             labelled_field(
                 format!("field-{key}"),
                 label,
@@ -503,6 +569,7 @@ fn relation_fields(
     values: &Map<String, Value>,
     editable: impl Fn(&str) -> bool,
     errors: &ArcSignal<Vec<FieldError>>,
+    reply: Option<&FormReply>,
 ) -> AnyView {
     blueprint
         .relations
@@ -510,7 +577,8 @@ fn relation_fields(
         .map(|(key, relation)| {
             let editable = editable(key);
             let label = relation.title.clone().unwrap_or_else(|| key.clone());
-            let text = related_text(values.get(key));
+            let shown = related_text(values.get(key));
+            let text = FormReply::text_or(reply, &format!("relations[{key}]"), shown);
             labelled_field(
                 format!("field-rel-{key}"),
                 label,
@@ -523,14 +591,15 @@ fn relation_fields(
         .into_any()
 }
 
-/// Team checkboxes (`team[<name>]`), those in `chosen` ticked.
-fn team_field(choices: &[String], chosen: &[String]) -> AnyView {
+/// Team checkboxes (`team[<name>]`), those in `chosen` ticked (or, posted
+/// back, those ticked then).
+fn team_field(choices: &[String], chosen: &[String], reply: Option<&FormReply>) -> AnyView {
     let boxes = choices
         .iter()
         .map(|team| {
             let id = format!("team-{team}");
             let name = format!("team[{team}]");
-            let checked = chosen.contains(team);
+            let checked = FormReply::ticked_or(reply, &name, chosen.contains(team));
             view! {
                 <label class="team-choice">
                     <input id=id type="checkbox" name=name value="on" checked=checked/>
@@ -552,9 +621,14 @@ fn team_field(choices: &[String], chosen: &[String]) -> AnyView {
 /// browser bundle (`#[lazy]`): only a page with `?edit` loads it (before
 /// hydrating, see [`preload_for_url`]).
 #[lazy]
-pub async fn entity_form(data: EntityPageData, save: ServerAction<SaveEntity>) -> AnyView {
+pub async fn entity_form(
+    data: EntityPageData,
+    save: ServerAction<SaveEntity>,
+    reply: Option<FormReply>,
+) -> AnyView {
     let (entity, blueprint, abilities) = (&data.entity, &data.blueprint, &data.abilities);
-    let errors = field_errors(save);
+    let reply = reply.as_ref();
+    let errors = field_errors(save, reply);
     let page_href = format!(
         "/entity/{}/{}",
         encode_component(&entity.blueprint),
@@ -566,19 +640,21 @@ pub async fn entity_form(data: EntityPageData, save: ServerAction<SaveEntity>) -
         &entity.properties,
         |key| abilities.update_all || abilities.properties.iter().any(|k| k == key),
         &errors,
+        reply,
     );
     let relations = relation_fields(
         blueprint,
         &entity.relations,
         |key| abilities.update_all || abilities.relations.iter().any(|k| k == key),
         &errors,
+        reply,
     );
     // Teams change only with the `update` grant; the marker tells the
     // server the form offered them (none ticked = no team).
     let teams = (!data.team_choices.is_empty()).then(|| {
         view! {
             <input type="hidden" name="teams_offered" value="true"/>
-            {team_field(&data.team_choices, &entity.team)}
+            {team_field(&data.team_choices, &entity.team, reply)}
         }
     });
     let title = entity.title.clone().unwrap_or_default();
@@ -601,12 +677,15 @@ pub async fn entity_form(data: EntityPageData, save: ServerAction<SaveEntity>) -
         team: Some(entity.team.clone()),
     };
     let original = serde_json::to_string(&original).unwrap_or_default();
-    let problem = form_alert(save, Some(reload_href));
+    let problem = form_alert(save, Some(reload_href), reply);
+    let title = FormReply::text_or(reply, "title", title);
     let heading = format!("Edit {}", entity.display_title());
+    // Posted back, the form keeps the version it was opened at: saving
+    // it still refuses to overwrite a change made since.
     let (blueprint_id, identifier, version) = (
         entity.blueprint.clone(),
         entity.identifier.clone(),
-        entity.version,
+        FormReply::text_or(reply, "version", entity.version.to_string()),
     );
     view! {
         <section class="panel" aria-labelledby="edit-heading">
@@ -642,25 +721,31 @@ pub async fn new_entity_form(
     editing: Deferred<CatalogEditing>,
     page_id: String,
     create: ServerAction<CreateEntity>,
+    reply: Option<FormReply>,
 ) -> AnyView {
     let data = match editing.decode() {
         Ok(editing) => editing,
         Err(error) => return view! { <ErrorView error/> }.into_any(),
     };
     let blueprint = &data.blueprint;
-    let errors = field_errors(create);
-    let fields = property_fields(blueprint, &Map::new(), |_| true, &errors);
+    let reply = reply.as_ref();
+    let errors = field_errors(create, reply);
+    let fields = property_fields(blueprint, &Map::new(), |_| true, &errors, reply);
     let identifier_error = field_error(&errors, "identifier".into());
     let identifier_invalid = {
         let error = field_error(&errors, "identifier".into());
         move || error().is_some().then_some("true")
     };
-    let teams = team_field(&data.assignable_teams, &[]);
-    let relations = relation_fields(blueprint, &Map::new(), |_| true, &errors);
+    let teams = team_field(&data.assignable_teams, &[], reply);
+    let relations = relation_fields(blueprint, &Map::new(), |_| true, &errors, reply);
+    let (identifier, title) = (
+        FormReply::text_or(reply, "identifier", String::new()),
+        FormReply::text_or(reply, "title", String::new()),
+    );
     let cancel = format!("/catalog/{}", encode_component(&page_id));
     let heading = format!("New {}", blueprint.title.to_ascii_lowercase());
     let blueprint_id = blueprint.identifier.clone();
-    let problem = form_alert(create, None);
+    let problem = form_alert(create, None, reply);
     view! {
         <section class="panel" aria-labelledby="new-heading">
             <h2 id="new-heading">{heading}</h2>
@@ -670,14 +755,14 @@ pub async fn new_entity_form(
                 <div class="form-field">
                     <label for="field-identifier">"Identifier" <span class="required" title="Required">" *"</span></label>
                     <div>
-                        <input id="field-identifier" type="text" name="identifier" aria-invalid=identifier_invalid aria-describedby="field-identifier-error"/>
+                        <input id="field-identifier" type="text" name="identifier" value=identifier aria-invalid=identifier_invalid aria-describedby="field-identifier-error"/>
                         <p class="field-hint">"Unique in this blueprint; letters, digits and @ _ . + : / = -"</p>
                         <p class="field-error" id="field-identifier-error" role="alert">{identifier_error}</p>
                     </div>
                 </div>
                 <div class="form-field">
                     <label for="field-title">"Title"</label>
-                    <div><input id="field-title" type="text" name="title"/></div>
+                    <div><input id="field-title" type="text" name="title" value=title/></div>
                 </div>
                 {teams}
                 {fields}

@@ -8,9 +8,10 @@
 
 use crate::components::error::ErrorView;
 use crate::model::deferred::Deferred;
+use crate::model::filter_draft::{filter_text, FilterDraft, OPEN};
 use crate::model::filter_input::{
-    describe_rule, filter_fields, input_of_rule, operator_label, rule_of_input, value_input,
-    FilterField, ValueInput, PRESET_CHOICES,
+    describe_rule, filter_fields, operator_label, rule_of_input, value_input, FilterField,
+    ValueInput, PRESET_CHOICES,
 };
 use crate::model::query::{Combinator, Operator, Query, Rule};
 use crate::model::CatalogEditing;
@@ -53,43 +54,60 @@ fn field_of(fields: &[FilterField], key: &str) -> Option<FilterField> {
     fields.iter().find(|f| f.key == key).cloned()
 }
 
-/// The builder, starting from `current`; `apply_label` names its button
-/// ("Apply filters", "Save initial filter"). Its code is its own part of
-/// the browser bundle (`#[lazy]`), loaded when a menu first opens it.
+/// Where a builder is sent as a plain GET form (before or without
+/// JavaScript; see `model::filter_draft`): the page's URL and the view's
+/// other parameters, kept in hidden inputs.
+#[derive(Clone, Debug, Default)]
+pub struct GetForm {
+    pub action: String,
+    pub hidden: Vec<(String, String)>,
+}
+
+/// The builder, starting from `draft` (the builder posted back in the URL)
+/// or else the filter in use; `apply_label` names its button ("Apply
+/// filters", "Save initial filter"). With `get_form` it also works as a
+/// plain form. Its code is its own part of the browser bundle (`#[lazy]`),
+/// loaded when a menu first opens it, or before hydration when the URL
+/// opens it.
 #[lazy]
 pub async fn filter_builder(
     editing: Deferred<CatalogEditing>,
     built: BuiltFilter,
     apply_label: &'static str,
     on_apply: OnApply,
+    draft: Option<FilterDraft>,
+    get_form: Option<GetForm>,
 ) -> AnyView {
     let editing = match editing.decode() {
         Ok(editing) => editing,
         Err(error) => return view! { <ErrorView error/> }.into_any(),
     };
     let fields = Arc::new(filter_fields(&editing.blueprint, &editing.teams));
-    let current = match built {
-        BuiltFilter::Table => editing.filter,
-        BuiltFilter::Initial => editing.dataset,
-    };
-    let current = current.unwrap_or_else(Query::all);
-    let combinator = RwSignal::new(current.combinator);
-    let mut editable = Vec::new();
-    let mut kept = Vec::new();
-    for rule in current.rules {
-        match input_of_rule(&rule).filter(|(key, _, _)| field_of(&fields, key).is_some()) {
-            Some((key, op, text)) => editable.push(Row::new(editable.len(), &key, op, &text)),
-            None => kept.push(rule),
-        }
-    }
+    let draft = draft.unwrap_or_else(|| {
+        let current = match built {
+            BuiltFilter::Table => editing.filter,
+            BuiltFilter::Initial => editing.dataset,
+        };
+        FilterDraft::of_query(current.unwrap_or_else(Query::all), &fields)
+    });
+    let combinator = RwSignal::new(draft.combinator);
+    let editable: Vec<Row> = draft
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(key, row)| Row::new(key, &row.property, row.operator, &row.text))
+        .collect();
     let next_key = StoredValue::new(editable.len());
     let rows = RwSignal::new(editable);
-    let kept = RwSignal::new(kept);
-    let errors = RwSignal::new(Vec::<String>::new());
+    let kept = RwSignal::new(draft.kept);
+    let errors = RwSignal::new(draft.errors);
 
+    // The buttons are submit buttons, so they work in a plain form; once
+    // the page is interactive they act here instead.
     let add = {
         let fields = fields.clone();
-        move |_| {
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
             let first = &fields[0];
             let key = next_key.get_value();
             next_key.set_value(key + 1);
@@ -99,7 +117,8 @@ pub async fn filter_builder(
     };
     let apply = {
         let fields = fields.clone();
-        move |_| {
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
             let mut problems = Vec::new();
             let mut rules: Vec<Rule> = Vec::new();
             for row in rows.get_untracked() {
@@ -119,24 +138,29 @@ pub async fn filter_builder(
             }
             errors.set(Vec::new());
             rules.extend(kept.get_untracked());
-            let query = Query {
+            on_apply(filter_text(&Query {
                 combinator: combinator.get_untracked(),
                 rules,
-            };
-            on_apply(if query.rules.is_empty() {
-                String::new()
-            } else {
-                query.to_json().to_string()
-            });
+            }));
         }
     };
     let row_fields = fields.clone();
     let kept_fields = fields.clone();
+    let form = get_form.unwrap_or_default();
+    let plain = !form.action.is_empty();
+    let hidden = form
+        .hidden
+        .into_iter()
+        .chain(plain.then(|| (OPEN.to_string(), "1".to_string())))
+        .map(|(name, value)| view! { <input type="hidden" name=name value=value/> })
+        .collect_view();
+    let action = plain.then_some(form.action);
     view! {
-        <div class="filter-builder" role="group" aria-label="Filters">
+        <form class="filter-builder" method="get" action=action role="group" aria-label="Filters" on:submit=apply>
+            {hidden}
             <label class="filter-combinator">
                 "Show entities matching "
-                <select on:change=move |ev| combinator.set(if event_target_value(&ev) == "or" { Combinator::Or } else { Combinator::And })>
+                <select name="fc" on:change=move |ev| combinator.set(if event_target_value(&ev) == "or" { Combinator::Or } else { Combinator::And })>
                     <option value="and" selected=move || combinator.get() == Combinator::And>"all"</option>
                     <option value="or" selected=move || combinator.get() == Combinator::Or>"any"</option>
                 </select>
@@ -148,11 +172,13 @@ pub async fn filter_builder(
                 </For>
                 {move || kept.get().into_iter().enumerate().map(|(i, rule)| {
                     let text = describe_rule(&rule, &kept_fields);
+                    let json = rule.to_json().to_string();
                     view! {
                         <li class="filter-row kept">
+                            <input type="hidden" name="fk" value=json/>
                             <span class="muted">{text}</span>
-                            <button type="button" class="icon-button" aria-label="Remove this rule"
-                                on:click=move |_| kept.update(|k| { k.remove(i); })>"×"</button>
+                            <button type="submit" name="fdropk" value=i.to_string() class="icon-button" aria-label="Remove this rule"
+                                on:click=move |ev| { ev.prevent_default(); kept.update(|k| { k.remove(i); }); }>"×"</button>
                         </li>
                     }
                 }).collect_view()}
@@ -166,12 +192,28 @@ pub async fn filter_builder(
                 })
             }}
             <div class="form-actions">
-                <button type="button" class="button" on:click=add>"+ Add rule"</button>
-                <button type="button" class="button primary" on:click=apply>{apply_label}</button>
+                <button type="submit" name="fadd" value="1" class="button" on:click=add>"+ Add rule"</button>
+                // Without JavaScript a changed property shows its own
+                // operators and values once the form comes back.
+                <button type="submit" name="fedit" value="1" class="button plain-only">"Update rules"</button>
+                <button type="submit" name="fapply" value="1" class="button primary">{apply_label}</button>
             </div>
-        </div>
+        </form>
     }
     .into_any()
+}
+
+/// Loads the builder's code before the page hydrates when the URL opens
+/// it (a builder sent as a plain form; see `entity_form::preload_for_url`).
+#[cfg(feature = "hydrate")]
+pub async fn preload_for_url(search: &str) {
+    let open = search
+        .trim_start_matches('?')
+        .split('&')
+        .any(|pair| pair.split('=').next() == Some(OPEN));
+    if open {
+        __preload_filter_builder().await;
+    }
 }
 
 fn row_view(fields: Arc<Vec<FilterField>>, row: Row, rows: RwSignal<Vec<Row>>) -> AnyView {
@@ -221,23 +263,31 @@ fn row_view(fields: Arc<Vec<FilterField>>, row: Row, rows: RwSignal<Vec<Row>>) -
             return ().into_any();
         };
         let op = Operator::parse(&row.operator.get()).unwrap_or(f.operators()[0]);
-        value_view(&f, value_input(&f, op), row.value)
+        value_view(&f, value_input(&f, op), row.value, format!("f{}v", row.key))
     };
+    let (property_name, operator_name) = (format!("f{}p", row.key), format!("f{}o", row.key));
     view! {
         <li class="filter-row">
-            <select aria-label="Property" on:change=on_property>{properties}</select>
-            <select aria-label="Operator" on:change=move |ev| { row.operator.set(event_target_value(&ev)); }>{operators}</select>
+            <select name=property_name aria-label="Property" on:change=on_property>{properties}</select>
+            <select name=operator_name aria-label="Operator" on:change=move |ev| { row.operator.set(event_target_value(&ev)); }>{operators}</select>
             <span class="filter-value">{value}</span>
-            <button type="button" class="icon-button" aria-label="Remove this rule"
-                on:click=move |_| rows.update(|r| r.retain(|x| x.key != row.key))>"×"</button>
+            <button type="submit" name="fdrop" value=row.key.to_string() class="icon-button" aria-label="Remove this rule"
+                on:click=move |ev| { ev.prevent_default(); rows.update(|r| r.retain(|x| x.key != row.key)); }>"×"</button>
         </li>
     }
     .into_any()
 }
 
-/// The input for a rule's value, bound to `value`.
-fn value_view(field: &FilterField, input: ValueInput, value: RwSignal<String>) -> AnyView {
+/// The input for a rule's value, bound to `value` and named `name`. The
+/// text is also written as the attribute, so the server's page shows it.
+fn value_view(
+    field: &FilterField,
+    input: ValueInput,
+    value: RwSignal<String>,
+    name: String,
+) -> AnyView {
     let on_input = move |ev| value.set(event_target_value(&ev));
+    let shown = value.get_untracked();
     let choice_options = |choices: Vec<(String, String)>| {
         choices
             .into_iter()
@@ -250,17 +300,17 @@ fn value_view(field: &FilterField, input: ValueInput, value: RwSignal<String>) -
     match input {
         ValueInput::None => ().into_any(),
         ValueInput::Number => view! {
-            <input type="number" step="any" aria-label="Value" prop:value=move || value.get() on:input=on_input/>
+            <input type="number" step="any" name=name aria-label="Value" value=shown prop:value=move || value.get() on:input=on_input/>
         }
         .into_any(),
         ValueInput::Date => view! {
-            <input type="date" aria-label="Value" prop:value=move || value.get() on:input=on_input/>
+            <input type="date" name=name aria-label="Value" value=shown prop:value=move || value.get() on:input=on_input/>
         }
         .into_any(),
         ValueInput::Text | ValueInput::List => {
             let hint = if input == ValueInput::List { "values, separated by commas" } else { "value" };
             view! {
-                <input type="text" aria-label="Value" placeholder=hint prop:value=move || value.get() on:input=on_input/>
+                <input type="text" name=name aria-label="Value" placeholder=hint value=shown prop:value=move || value.get() on:input=on_input/>
             }
             .into_any()
         }
@@ -270,7 +320,7 @@ fn value_view(field: &FilterField, input: ValueInput, value: RwSignal<String>) -
                 .map(|(wire, label)| (wire.to_string(), label.to_string()))
                 .collect();
             view! {
-                <select aria-label="Period" on:change=on_input>
+                <select name=name aria-label="Period" on:change=on_input>
                     <option value="">"Choose a period…"</option>
                     {choice_options(choices)}
                 </select>
@@ -280,7 +330,7 @@ fn value_view(field: &FilterField, input: ValueInput, value: RwSignal<String>) -
         ValueInput::Choice => {
             let choices = field.choices.iter().map(|c| (c.clone(), c.clone())).collect();
             view! {
-                <select aria-label="Value" on:change=on_input>
+                <select name=name aria-label="Value" on:change=on_input>
                     <option value="">"Choose…"</option>
                     {choice_options(choices)}
                 </select>
@@ -295,6 +345,8 @@ fn value_view(field: &FilterField, input: ValueInput, value: RwSignal<String>) -
                 .iter()
                 .map(|choice| {
                     let c = choice.clone();
+                    let ticked = split(&shown).contains(&c);
+                    let name = name.clone();
                     let checked = {
                         let c = c.clone();
                         move || split(&value.get()).contains(&c)
@@ -313,7 +365,7 @@ fn value_view(field: &FilterField, input: ValueInput, value: RwSignal<String>) -
                     };
                     view! {
                         <label class="check">
-                            <input type="checkbox" prop:checked=checked on:change=toggle/>
+                            <input type="checkbox" name=name value=choice.clone() checked=ticked prop:checked=checked on:change=toggle/>
                             {choice.clone()}
                         </label>
                     }

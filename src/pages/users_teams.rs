@@ -326,6 +326,7 @@ fn team_controls(team: &Team, users: &[User], actions: AdminActions) -> AnyView 
     let asking = move || actions.confirming.get().as_deref() == Some(confirm_name.as_str());
     let ask_name = name.clone();
     let (question, doomed) = (format!("Delete {name}?"), name.clone());
+    let group_label = format!("Delete the team {name}");
     view! {
         <div class="row-actions stack">
             {(!candidates.is_empty()).then(|| view! {
@@ -340,30 +341,27 @@ fn team_controls(team: &Team, users: &[User], actions: AdminActions) -> AnyView 
                     <button type="submit" class="button subtle">"Add"</button>
                 </ActionForm>
             })}
-            <Show
-                when=asking
-                fallback=move || {
-                    let ask_name = ask_name.clone();
-                    view! {
-                        <button type="button" class="button subtle danger"
-                            on:click=move |_| actions.confirming.set(Some(ask_name.clone()))>"Delete"</button>
+            // A native disclosure, so deleting asks first before (and
+            // without) JavaScript too; its open state also lives in a signal,
+            // so a reload of the table after another action keeps it open.
+            <details class="confirm-delete" prop:open=asking
+                on:toggle=move |ev| {
+                    let open = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
+                    if open {
+                        actions.confirming.set(Some(ask_name.clone()));
+                    } else if actions.confirming.get_untracked().as_deref() == Some(ask_name.as_str()) {
+                        actions.confirming.set(None);
                     }
-                }
-            >
-                {
-                    let (question, doomed) = (question.clone(), doomed.clone());
-                    view! {
-                        <span class="confirm">
-                            {question}
-                            <ActionForm action=actions.delete_team attr:class="inline-form">
-                                <input type="hidden" name="name" value=doomed/>
-                                <button type="submit" class="button subtle danger">"Delete team"</button>
-                            </ActionForm>
-                            <button type="button" class="button subtle" on:click=move |_| actions.confirming.set(None)>"Cancel"</button>
-                        </span>
-                    }
-                }
-            </Show>
+                }>
+                <summary class="button subtle danger">"Delete"</summary>
+                <div class="confirm-pop" role="group" aria-label=group_label>
+                    <p>{question}" Its members stay; entities it owns must be given to another team first."</p>
+                    <ActionForm action=actions.delete_team attr:class="inline-form">
+                        <input type="hidden" name="name" value=doomed/>
+                        <button type="submit" class="button danger">"Delete team"</button>
+                    </ActionForm>
+                </div>
+            </details>
         </div>
     }
     .into_any()

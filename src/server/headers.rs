@@ -48,7 +48,7 @@ pub struct HeaderPolicy {
 /// Files that are the same for everyone (the bundle, the favicon): the
 /// only responses a browser or a proxy may keep.
 fn is_public_file(path: &str) -> bool {
-    path.starts_with("/pkg/") || crate::auth::subject::STATIC_FILES.contains(&path)
+    crate::auth::subject::is_site_file(path)
 }
 
 /// Middleware: the security headers a handler did not set itself;
@@ -98,8 +98,9 @@ pub async fn security_headers(
     if policy.https {
         set(header::STRICT_TRANSPORT_SECURITY, HSTS);
     }
-    // The bundle's file names carry no hash, so a browser keeps them but
-    // asks each time whether they changed (a 304 when they did not).
+    // The plain paths of the bundle carry no version, so a browser keeps
+    // them but asks each time whether they changed (a 304 when they did
+    // not); the versioned ones set their own year (`server::assets`).
     set(
         header::CACHE_CONTROL,
         if public_file { "no-cache" } else { "no-store" },

@@ -1,5 +1,6 @@
 //! Wiring: settings, database, routes, layers, and the process lifecycle.
 
+mod assets;
 pub mod config;
 mod function_errors;
 mod headers;
@@ -60,10 +61,19 @@ fn leptos_options(settings: &Settings) -> LeptosOptions {
 /// The whole application: pages, server functions, REST API and static files.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
+    let site_root = std::path::PathBuf::from(state.leptos_options.site_root.as_ref());
+    let version = assets::version(&site_root);
+    let base = crate::model::site::AssetBase(
+        version
+            .as_ref()
+            .map(|v| format!("{}{v}", assets::VERSIONED))
+            .unwrap_or_default(),
+    );
     let (store, auth) = (state.store.clone(), state.auth.clone());
     let context = move || {
         provide_context(store.clone());
         provide_context(auth.clone());
+        provide_context(base.clone());
     };
     let options = state.leptos_options.clone();
     let pages = Router::new()
@@ -83,6 +93,7 @@ pub fn router(state: AppState) -> Router {
     let api =
         crate::api::router::<AppState>().layer(axum::extract::DefaultBodyLimit::max(MAX_BODY));
     Router::new()
+        .merge(assets::router(&site_root, version.as_deref()))
         .merge(api)
         .merge(crate::login::router())
         .merge(pages)
@@ -234,6 +245,9 @@ pub async fn main() -> ExitCode {
             "browser bundle not found: pages render but will not be interactive; build with `cargo leptos build --release`"
         );
     }
+    let site_root = std::path::PathBuf::from(leptos_options.site_root.as_ref());
+    assets::remove_stale_copies(&site_root);
+    assets::spawn_precompress(site_root);
     crate::auth::spawn_expired_session_cleanup(store.clone(), std::time::Duration::from_secs(3600));
 
     let mut state = AppState::new(leptos_options, store.clone());
