@@ -470,15 +470,18 @@ fn related_text(value: Option<&Value>) -> String {
 
 /// Suggestions of a relation picker: the target's readable entities whose
 /// title or identifier contains what was typed (asked from the browser
-/// only, once the page is interactive).
+/// only, once the page is interactive). Read before that, the browser-only
+/// resource would hold the server's rendering of the whole page back: on
+/// the server it never loads, and a page waits for what it reads.
 fn suggestions(list_id: String, target: String, typed: RwSignal<String>) -> AnyView {
     let choices = LocalResource::new(move || {
         let (target, text) = (target.clone(), typed.get());
         async move { find_related(target, text).await.unwrap_or_default() }
     });
+    let hydrated = crate::components::hydration::use_hydrated();
     view! {
         <datalist id=list_id>
-            {move || choices.try_get().flatten().map(|list| list.into_iter().map(|c| {
+            {move || hydrated.get().then(|| choices.try_get()).flatten().flatten().map(|list| list.into_iter().map(|c| {
                 let label = c.title.clone().unwrap_or_else(|| c.identifier.clone());
                 view! { <option value=c.identifier>{label}</option> }
             }).collect_view())}
