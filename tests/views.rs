@@ -207,6 +207,223 @@ both_databases!(
     }
 );
 
+/// The teams of a `$team` group's key, as the page labels it.
+fn team_label(key: &Value) -> String {
+    match key.as_str() {
+        Some(key) => key.split(';').collect::<Vec<_>>().join(", "),
+        None => "No team".into(),
+    }
+}
+
+both_databases!(
+    grouping_by_team_groups_whole_team_lists_and_counts_over_every_page,
+    |store, _url| {
+        portolan::services::demo::seed_if_empty(&store)
+            .await
+            .unwrap();
+        // Services of two teams (written in either order), of none, and of
+        // one, so the table runs over several pages.
+        let teams = [
+            json!(["platform", "payments"]),
+            json!(["payments", "platform"]),
+            json!([]),
+            json!(["checkout"]),
+            json!(["payments"]),
+        ];
+        let extra: Vec<Value> = (0..60)
+            .map(|i| {
+                json!({"identifier": format!("grouped-{i:02}"), "title": format!("Grouped {i:02}"),
+                    "team": teams[i % teams.len()],
+                    "properties": {"tier": "bronze", "lifecycle": "production"}})
+            })
+            .collect();
+        let bearer = support::admin_bearer(&store).await;
+        let (status, body) = support::api_call(
+            &store,
+            "POST",
+            "/v1/blueprints/service/entities/bulk",
+            Some(&bearer),
+            Some(json!({"entities": extra})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let member = person_cookie(&store, "t@views.test", UserRole::Member, &[], &[]).await;
+
+        // Every page of the grouped table, and the groups each one reports.
+        let mut rows: Vec<Value> = Vec::new();
+        let mut reported: Vec<Value> = Vec::new();
+        let mut pages = 0;
+        loop {
+            let (status, page) = catalog(
+                &store,
+                &member,
+                "services",
+                &[
+                    ("group", "$team".into()),
+                    ("offset", rows.len().to_string()),
+                ],
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            reported.push(page["groups"].clone());
+            let entities = page["list"]["entities"].as_array().unwrap().clone();
+            pages += 1;
+            if entities.is_empty() {
+                break;
+            }
+            rows.extend(entities);
+            if rows.len() as i64 >= page["list"]["total"].as_i64().unwrap() {
+                break;
+            }
+        }
+        assert!(pages >= 2, "the table should need several pages");
+        // Each page reports the sizes of the whole groups, not its own rows.
+        assert!(reported.windows(2).all(|w| w[0] == w[1]), "{reported:?}");
+        let groups = reported[0].as_array().unwrap();
+
+        // An entity's group is its whole team list, sorted: counted by hand
+        // over every row, it matches what the store counted.
+        let key_of = |e: &Value| {
+            let mut teams: Vec<String> = e["team"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap().to_string())
+                .collect();
+            teams.sort();
+            if teams.is_empty() {
+                Value::Null
+            } else {
+                Value::from(teams.join(";"))
+            }
+        };
+        let keys: Vec<Value> = rows.iter().map(key_of).collect();
+        let mut counted: std::collections::BTreeMap<String, i64> = Default::default();
+        for key in &keys {
+            *counted.entry(key.to_string()).or_default() += 1;
+        }
+        assert_eq!(groups.len(), counted.len(), "{groups:?} vs {counted:?}");
+        for g in groups {
+            assert_eq!(
+                Some(&g["count"].as_i64().unwrap()),
+                counted.get(&g["value"].to_string()),
+                "group {}",
+                g["value"]
+            );
+        }
+        let two_teams = groups
+            .iter()
+            .find(|g| g["value"] == "payments;platform")
+            .expect("one group for both orders of the same two teams");
+        assert_eq!(two_teams["count"], 24);
+        assert!(groups.iter().any(|g| g["value"].is_null()));
+
+        // Rows come group by group across the pages, in the groups' order,
+        // entities without a team last.
+        let mut seen: Vec<Value> = Vec::new();
+        for key in &keys {
+            if seen.last() != Some(key) {
+                assert!(!seen.contains(key), "group {key} came back: {keys:?}");
+                seen.push(key.clone());
+            }
+        }
+        assert_eq!(seen.last(), Some(&Value::Null), "{seen:?}");
+        let named: Vec<&Value> = seen.iter().filter(|k| !k.is_null()).collect();
+        let mut sorted = named.clone();
+        sorted.sort_by_key(|k| k.as_str().unwrap().to_string());
+        assert_eq!(named, sorted);
+
+        // The page's HTML: a collapsible header per group with its whole
+        // size, and the Group by menu offers the owning teams.
+        let last_offset = (rows.len() - 1) / 50 * 50;
+        let view = |offset: usize| {
+            let store = store.clone();
+            let member = member.clone();
+            async move {
+                let (status, view) = call(
+                    &store,
+                    &member,
+                    "get_catalog_view",
+                    &[
+                        ("page", "services".to_string()),
+                        ("params[sort]", String::new()),
+                        ("params[search]", String::new()),
+                        ("params[group]", "$team".into()),
+                        ("offset", offset.to_string()),
+                    ],
+                )
+                .await;
+                assert_eq!(status, StatusCode::OK, "{view}");
+                view
+            }
+        };
+        let first = view(0).await;
+        let table = first["html"]["table"].as_str().unwrap();
+        let first_key = &keys[0];
+        let first_size = groups.iter().find(|g| &g["value"] == first_key).unwrap()["count"]
+            .as_i64()
+            .unwrap();
+        assert!(
+            table.contains(&format!("{}<", team_label(first_key))),
+            "{table}"
+        );
+        assert!(table.contains(&format!("{first_size} entities")), "{table}");
+        assert!(table.contains("aria-expanded=\"true\""), "{table}");
+        assert!(table.contains("<tbody class=\"group\">"), "{table}");
+        let menus = first["html"]["menus"].as_str().unwrap();
+        let group_menu = &menus[menus.find("group-menu").expect("a Group by menu")..];
+        assert!(
+            group_menu.contains("href=\"/catalog/services?group=$team\" aria-current=\"true\""),
+            "{group_menu}"
+        );
+        assert!(
+            group_menu.contains("Grouped by Owning teams"),
+            "{group_menu}"
+        );
+        let last = view(last_offset).await;
+        let table = last["html"]["table"].as_str().unwrap();
+        let no_team = groups.iter().find(|g| g["value"].is_null()).unwrap()["count"]
+            .as_i64()
+            .unwrap();
+        assert!(table.contains("No team"), "{table}");
+        assert!(table.contains(&format!("{no_team} entities")), "{table}");
+
+        // The same holds for a property: a later page reports the whole
+        // groups, which add up to the total.
+        let tiers = |offset: usize| {
+            let store = store.clone();
+            let member = member.clone();
+            async move {
+                let (status, page) = catalog(
+                    &store,
+                    &member,
+                    "services",
+                    &[("group", "tier".into()), ("offset", offset.to_string())],
+                )
+                .await;
+                assert_eq!(status, StatusCode::OK, "{page}");
+                page
+            }
+        };
+        let (first, later) = (tiers(0).await, tiers(last_offset).await);
+        assert_eq!(first["groups"], later["groups"]);
+        let sum: i64 = later["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["count"].as_i64().unwrap())
+            .sum();
+        assert_eq!(sum, later["list"]["total"].as_i64().unwrap());
+        let bronze = later["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["value"] == "bronze")
+            .unwrap();
+        assert_eq!(bronze["count"], services_with_tier(&store, "bronze").await);
+    }
+);
+
 both_databases!(
     saved_views_are_personal_and_reopen_the_same_rows,
     |store, _url| {

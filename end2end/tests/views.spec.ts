@@ -1,4 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
+import { hydrated } from './hydrated';
 import { signInMember } from './members';
 
 /// Opens a toolbar menu (a <details>) unless it is open already: a menu
@@ -84,6 +85,84 @@ test('columns hide, show and move; grouping shows each group with its size', asy
   await expect(links.nth(1)).toBeFocused();
   await page.keyboard.press('End');
   await expect(links.last()).toBeFocused();
+});
+
+test('grouping by owning team: one group per team list, each with its whole size, collapsible', async ({ page }) => {
+  // A service of two teams (written in the other order) and one of none.
+  const made = [
+    { identifier: 'e2e-grouped-two', title: 'E2E grouped two teams', team: ['platform', 'payments'] },
+    { identifier: 'e2e-grouped-none', title: 'E2E grouped no team', team: [] },
+  ];
+  for (const e of made) {
+    await page.request.delete(`/v1/blueprints/service/entities/${e.identifier}`); // left over, if any
+    const created = await page.request.post('/v1/blueprints/service/entities', {
+      data: { ...e, properties: { tier: 'bronze', lifecycle: 'production' } },
+    });
+    expect([200, 201]).toContain(created.status());
+  }
+  try {
+    await page.goto('/catalog/services');
+    await hydrated(page);
+    await openMenu(page, 'group-menu');
+    await page.getByRole('group', { name: 'Group by' }).getByRole('link', { name: 'Owning teams' }).click();
+    await expect(page).toHaveURL(/group=(%24|\$)team/);
+    await expect(page.locator('summary', { hasText: 'Grouped by Owning teams' })).toBeVisible();
+
+    // Each group header gives the size of the whole group, over every page:
+    // the first group's size is the number of services of exactly that team.
+    const toggles = page.locator('tr.group-row button.group-toggle');
+    const first = toggles.first();
+    await expect(first).toContainText('Owning teams:');
+    const label = (await first.innerText()).replace(/\s+/g, ' ');
+    const [, team, size] = label.match(/Owning teams: (.+?) (\d+) entit/)!;
+    const res = await page.request.post('/v1/blueprints/service/entities/search', {
+      data: { query: { combinator: 'and', rules: [{ property: '$team', operator: 'containsAny', value: [team] }] }, limit: 1000 },
+    });
+    const owned = (await res.json()).entities.filter((e: { team: string[] }) => e.team.length === 1);
+    expect(Number(size)).toBe(owned.length);
+
+    // Two teams make one group of their own, in whichever order written;
+    // no team comes last.
+    await page.getByRole('searchbox').fill('e2e-grouped');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect(page).toHaveURL(/q=e2e-grouped/);
+    await expect(toggles).toHaveCount(2);
+    await expect(toggles.nth(0)).toContainText('Owning teams: payments, platform 1 entity');
+    await expect(toggles.nth(1)).toContainText('Owning teams: No team 1 entity');
+
+    // Collapsing a group takes its rows away; the arrow keys then skip it.
+    await page.goto('/catalog/services?group=$team');
+    await hydrated(page);
+    const groups = page.locator('tbody.group');
+    expect(await groups.count()).toBeGreaterThanOrEqual(3);
+    const second = groups.nth(1);
+    const secondRows = await second.locator('a.entity-link').count();
+    expect(secondRows).toBeGreaterThan(0);
+    const links = page.locator('a.entity-link');
+    const before = await links.count();
+    const toggle = second.getByRole('button');
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await expect(links).toHaveCount(before - secondRows);
+    await expect(second.locator('tr:not(.group-row)')).toHaveCount(0);
+    await groups.nth(0).locator('a.entity-link').last().focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(groups.nth(2).locator('a.entity-link').first()).toBeFocused();
+    // The keyboard opens it again (a real button: Enter and Space).
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    await expect(links).toHaveCount(before);
+    await expect(second.locator('a.entity-link')).toHaveCount(secondRows);
+    await groups.nth(0).getByRole('button').click();
+    await groups.nth(1).getByRole('button').click();
+    await page.mouse.move(0, 0);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.screenshot({ path: 'test-results/catalog-grouped-by-team.png' });
+  } finally {
+    for (const e of made) await page.request.delete(`/v1/blueprints/service/entities/${e.identifier}`);
+  }
 });
 
 test('a member cannot see or reach what a page initial filter leaves out', async ({ page, browser }) => {

@@ -23,11 +23,30 @@ pub struct CatalogView {
     /// Visible columns in order; `None` shows the blueprint's default set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
-    /// A property whose values group the rows.
+    /// A property whose values group the rows, or [`TEAM_GROUP`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_by: Option<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub mine: bool,
+}
+
+/// The group-by key that groups rows by their owning teams. An entity's
+/// group is its whole team list (`payments, platform` is one group, apart
+/// from `payments`), so every entity is in exactly one group and the
+/// groups' sizes add up to the table's total.
+pub const TEAM_GROUP: &str = "$team";
+
+/// The key of an entity's [`TEAM_GROUP`] group: its teams sorted by their
+/// bytes and joined by `;`, which no team name may hold (see
+/// `identifier::validate_team_name`), so two different lists never share a
+/// key; `None` for an entity without a team. Its SQL twin, which the group
+/// sizes are counted by, is `query::Dialect::push_team_group`: keep the two
+/// in step.
+pub fn team_group_key(teams: &[String]) -> Option<String> {
+    let mut teams: Vec<&str> = teams.iter().map(String::as_str).collect();
+    teams.sort_unstable();
+    teams.dedup();
+    (!teams.is_empty()).then(|| teams.join(";"))
 }
 
 /// The URL parameters of a view, exactly as the catalog page reads them.
@@ -187,6 +206,25 @@ pub fn view_href(page: &str, params: &ViewParams, offset: i64) -> String {
 mod tests {
     use super::*;
     use crate::model::SortOrder;
+
+    #[test]
+    fn a_team_group_is_the_whole_sorted_team_list() {
+        let key = |teams: &[&str]| {
+            team_group_key(&teams.iter().map(|t| t.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            key(&["platform", "payments"]),
+            Some("payments;platform".into())
+        );
+        assert_eq!(
+            key(&["payments", "platform"]),
+            key(&["platform", "payments"])
+        );
+        assert_eq!(key(&["payments"]), Some("payments".into()));
+        assert_eq!(key(&[]), None);
+        // A comma may be in a team name; `;` may not, so lists stay apart.
+        assert_ne!(key(&["a, b"]), key(&["a", "b"]));
+    }
 
     #[test]
     fn a_view_round_trips_through_url_parameters() {

@@ -13,8 +13,9 @@ use crate::model::deferred::Deferred;
 use crate::model::filter_input::{describe_rule, filter_fields};
 use crate::model::url::encode_component;
 use crate::model::{
-    plain_text, Blueprint, CatalogEditing, CatalogPageContext, CatalogPageData, CatalogPageHtml,
-    CatalogPageView, Entity, EntitySort, PropertyType, SortOrder, ViewParams,
+    plain_text, team_group_key, Blueprint, CatalogEditing, CatalogPageContext, CatalogPageData,
+    CatalogPageHtml, CatalogPageView, Entity, EntitySort, PropertyType, SortOrder, ViewParams,
+    TEAM_GROUP,
 };
 use leptos::prelude::*;
 
@@ -316,14 +317,42 @@ fn sort_header(page: &str, params: &ViewParams, sort: &EntitySort, column: &Colu
     .into_any()
 }
 
-/// The text a group row shows for an entity's value of the grouping
-/// property, and the key its size is found under.
+/// The title of a group-by key: the owning teams' column title, or the
+/// property's.
+fn group_key_title<'a>(blueprint: &'a Blueprint, key: &'a str) -> &'a str {
+    if key == TEAM_GROUP {
+        blueprint.teams_title()
+    } else {
+        blueprint.property_title(key)
+    }
+}
+
+/// The key of an entity's group (its size is found under it): the text of
+/// its value of the grouping property, or of its team list.
 fn group_of(entity: &Entity, key: &str) -> Option<String> {
+    if key == TEAM_GROUP {
+        return team_group_key(&entity.team);
+    }
     entity
         .properties
         .get(key)
         .filter(|v| !v.is_null())
         .map(plain_text)
+}
+
+/// What a group row says its group is.
+fn group_label(entity: &Entity, key: &str, group: &Option<String>) -> String {
+    match group {
+        None if key == TEAM_GROUP => "No team".into(),
+        None => "No value".into(),
+        Some(_) if key == TEAM_GROUP => {
+            let mut teams = entity.team.clone();
+            teams.sort_unstable();
+            teams.dedup();
+            teams.join(", ")
+        }
+        Some(value) => value.clone(),
+    }
 }
 
 /// The size of a group; the store's text of a number (`3.0`) and the
@@ -341,49 +370,84 @@ fn group_size(data: &CatalogPageData, value: &Option<String>) -> Option<i64> {
         .map(|g| g.count)
 }
 
-fn body_rows(data: &CatalogPageData, cols: &[Column], empty: AnyView) -> AnyView {
+/// What a group row's button does when clicked: collapse or expand the
+/// rows of its group (`<tbody>`). Collapsed rows are moved into the
+/// group's `<template>`, out of the document, rather than hidden, so the
+/// arrow keys (which walk the table's title links, see `catalog.rs`) and
+/// screen readers skip them without knowing about groups.
+///
+/// An inline handler rather than a Rust one: the table is server HTML put
+/// in the page as it is (see the module's note), so this works from the
+/// first paint, before the bundle has loaded, and costs it nothing. The
+/// CSP allows inline scripts (`server::headers`); should it ever stop,
+/// the groups simply stay expanded.
+const TOGGLE_GROUP: &str = "var g=this.closest('tbody'),t=g.querySelector('template'),\
+open=this.getAttribute('aria-expanded')==='true';\
+if(open){t.content.append(...g.querySelectorAll(':scope>tr:not(.group-row)'))}else{g.append(t.content)}\
+this.setAttribute('aria-expanded',String(!open))";
+
+/// A group's header row: a button that collapses and expands it, saying
+/// what the group holds and its whole size (over every page).
+fn group_header(span: &str, title: &str, label: String, size: Option<i64>) -> AnyView {
+    let size = size
+        .map(|n| format!("{n} {}", if n == 1 { "entity" } else { "entities" }))
+        .unwrap_or_default();
+    view! {
+        <tr class="group-row">
+            <th colspan=span.to_string() scope="rowgroup">
+                <button type="button" class="group-toggle" aria-expanded="true" onclick=TOGGLE_GROUP>
+                    <span class="group-chevron" aria-hidden="true"></span>
+                    <span class="muted">{format!("{title}: ")}</span>{label}" "
+                    <span class="group-size">{size}</span>
+                </button>
+            </th>
+        </tr>
+    }
+    .into_any()
+}
+
+/// The table's body: one `<tbody>`, or one per group (consecutive rows of
+/// the same group: the store sorts by the group first) under its header.
+fn table_bodies(data: &CatalogPageData, cols: &[Column], empty: AnyView) -> AnyView {
     let span = cols.len().to_string();
     if data.list.entities.is_empty() {
-        return view! { <tr><td class="empty-row" colspan=span>{empty}</td></tr> }.into_any();
+        return view! { <tbody><tr><td class="empty-row" colspan=span>{empty}</td></tr></tbody> }
+            .into_any();
     }
     let blueprint = &data.context.blueprint;
-    let group_key = data.context.view.group_by.clone();
-    let group_title = group_key
-        .as_deref()
-        .map(|k| blueprint.property_title(k).to_string())
-        .unwrap_or_default();
-    let mut previous: Option<Option<String>> = None;
-    let mut rows = Vec::new();
-    for entity in &data.list.entities {
-        if let Some(key) = &group_key {
-            let group = group_of(entity, key);
-            if previous.as_ref() != Some(&group) {
-                let size = group_size(data, &group)
-                    .map(|n| format!("{n} {}", if n == 1 { "entity" } else { "entities" }))
-                    .unwrap_or_default();
-                let label = group.clone().unwrap_or_else(|| "No value".into());
-                rows.push(
-                    view! {
-                        <tr class="group-row">
-                            <th colspan=span.clone() scope="rowgroup">
-                                <span class="muted">{format!("{group_title}: ")}</span>{label}
-                                <span class="group-size">{size}</span>
-                            </th>
-                        </tr>
-                    }
-                    .into_any(),
-                );
-                previous = Some(group);
-            }
+    let row = |entity: &Entity| {
+        view! {
+            <tr>{cols.iter().map(|c| view! { <td>{cell(blueprint, entity, c)}</td> }).collect_view()}</tr>
         }
-        rows.push(
-            view! {
-                <tr>{cols.iter().map(|c| view! { <td>{cell(blueprint, entity, c)}</td> }).collect_view()}</tr>
-            }
-            .into_any(),
-        );
+        .into_any()
+    };
+    let Some(key) = data.context.view.group_by.as_deref() else {
+        let rows = data.list.entities.iter().map(row).collect_view();
+        return view! { <tbody>{rows}</tbody> }.into_any();
+    };
+    let title = group_key_title(blueprint, key);
+    let mut groups: Vec<(Option<String>, Vec<&Entity>)> = Vec::new();
+    for entity in &data.list.entities {
+        let group = group_of(entity, key);
+        match groups.last_mut() {
+            Some((last, members)) if *last == group => members.push(entity),
+            _ => groups.push((group, vec![entity])),
+        }
     }
-    rows.collect_view().into_any()
+    groups
+        .into_iter()
+        .map(|(group, members)| {
+            let header = group_header(
+                &span,
+                title,
+                group_label(members[0], key, &group),
+                group_size(data, &group),
+            );
+            let rows = members.into_iter().map(row).collect_view();
+            view! { <tbody class="group">{header}<template></template>{rows}</tbody> }
+        })
+        .collect_view()
+        .into_any()
 }
 
 /// The count, the table and the pager.
@@ -422,13 +486,13 @@ fn catalog_table(page_id: &str, data: &CatalogPageData) -> AnyView {
         .iter()
         .map(|c| sort_header(page_id, &params, &context.view.sort, c))
         .collect_view();
-    let body = body_rows(data, &cols, empty);
+    let bodies = table_bodies(data, &cols, empty);
     view! {
         <p class="result-count" aria-live="polite">{count}</p>
         <div class="table-wrap">
             <table class="entity-table" aria-describedby="table-keys">
                 <thead><tr>{header}</tr></thead>
-                <tbody>{body}</tbody>
+                {bodies}
             </table>
         </div>
         <p id="table-keys" class="visually-hidden">"In the table, the arrow keys move between entities; Enter opens one."</p>
@@ -539,7 +603,8 @@ fn columns_menu(page_id: &str, data: &CatalogPageContext) -> AnyView {
     .into_any()
 }
 
-/// The Group by menu: string, number and boolean properties.
+/// The Group by menu: the owning teams, and string, number and boolean
+/// properties.
 fn group_menu(page_id: &str, data: &CatalogPageContext) -> AnyView {
     let params = data.view.to_params();
     let current = data.view.group_by.clone();
@@ -569,8 +634,9 @@ fn group_menu(page_id: &str, data: &CatalogPageContext) -> AnyView {
         .filter(|(_, p)| !matches!(p.format.as_deref(), Some("markdown") | Some("yaml")))
         .map(|(key, p)| link(Some(key), p.title.clone().unwrap_or_else(|| key.clone())))
         .collect_view();
+    let teams = link(Some(TEAM_GROUP), data.blueprint.teams_title().to_string());
     let label = match &current {
-        Some(key) => format!("Grouped by {}", data.blueprint.property_title(key)),
+        Some(key) => format!("Grouped by {}", group_key_title(&data.blueprint, key)),
         None => "Group by".to_string(),
     };
     view! {
@@ -579,6 +645,7 @@ fn group_menu(page_id: &str, data: &CatalogPageContext) -> AnyView {
             <div class="confirm-pop" role="group" aria-label="Group by">
                 <ul class="link-list">
                     {link(None, "No grouping".into())}
+                    {teams}
                     {options}
                 </ul>
             </div>

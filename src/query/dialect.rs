@@ -183,6 +183,25 @@ impl Dialect {
         }
     }
 
+    /// The key of the row's owning-teams group (`model::team_group_key`):
+    /// its teams sorted by their bytes (SQLite's BINARY collation,
+    /// PostgreSQL's "C") and joined by `;`; NULL for no team. Read from the
+    /// row's `teams` list, the one the table shows (inherited teams are
+    /// kept in it too).
+    pub fn push_team_group(&self, sql: &mut Sql) {
+        sql.push(match self {
+            // `group_concat(… ORDER BY …)` needs SQLite 3.44 (sqlx bundles
+            // a newer one).
+            Dialect::Sqlite => {
+                "(SELECT group_concat(t.value, ';' ORDER BY t.value) FROM json_each(e.teams) t)"
+            }
+            Dialect::Postgres => {
+                "((SELECT string_agg(t, ';' ORDER BY t COLLATE \"C\") \
+                 FROM jsonb_array_elements_text(e.teams) AS t) COLLATE \"C\")"
+            }
+        });
+    }
+
     /// A property as a number; NULL when absent or not a number.
     pub fn push_property_number(&self, sql: &mut Sql, key: &str) {
         match self {

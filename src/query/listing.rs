@@ -2,7 +2,7 @@
 //! property or a schema property, offset paging, and the matching total.
 
 use super::{Bind, Dialect, Sql};
-use crate::model::{EntitySort, SortOrder};
+use crate::model::{EntitySort, SortOrder, TEAM_GROUP};
 
 /// What a catalog table asks for.
 #[derive(Clone, Debug, PartialEq)]
@@ -16,8 +16,9 @@ pub struct EntityListing {
     /// A compiled condition every row must also meet: what the viewer may
     /// read of the blueprint (and a page's initial filter).
     pub restriction: Option<Sql>,
-    /// A schema property whose values group the rows: they sort by it
-    /// first (empty values last), then by `sort`.
+    /// A schema property whose values group the rows, or `$team` (the
+    /// owning teams, see `model::TEAM_GROUP`): they sort by it first (empty
+    /// values last), then by `sort`.
     pub group_by: Option<String>,
 }
 
@@ -70,13 +71,22 @@ pub fn compile_listing(
         SortOrder::Desc => " DESC",
     };
     rows.push(" ORDER BY ");
-    if let Some(key) = &listing.group_by {
-        // `IS NULL` first: both dialects then put the empty group last.
-        rows.push("(");
-        dialect.push_property(&mut rows, key);
-        rows.push(" IS NULL), ");
-        dialect.push_property(&mut rows, key);
-        rows.push(" ASC, ");
+    match listing.group_by.as_deref() {
+        // NULLS LAST (both dialects) rather than `IS NULL` first, which
+        // would compute each row's team list twice.
+        Some(TEAM_GROUP) => {
+            dialect.push_team_group(&mut rows);
+            rows.push(" ASC NULLS LAST, ");
+        }
+        Some(key) => {
+            // `IS NULL` first: both dialects then put the empty group last.
+            rows.push("(");
+            dialect.push_property(&mut rows, key);
+            rows.push(" IS NULL), ");
+            dialect.push_property(&mut rows, key);
+            rows.push(" ASC, ");
+        }
+        None => {}
     }
     match listing.sort.property.as_str() {
         "$identifier" => {
@@ -142,11 +152,16 @@ pub fn compile_blueprint_count(blueprint: &str) -> Sql {
 }
 
 /// How many rows of the listing (ignoring paging) hold each value of
-/// `key`, the value in its text form: the sizes of a grouped table's groups.
+/// `key`, the value in its text form (for `$team`, the team list's key):
+/// the sizes of a grouped table's groups.
 pub fn compile_group_counts(dialect: Dialect, listing: &EntityListing, key: &str) -> Sql {
     let mut sql = Sql::default();
     sql.push("SELECT v, COUNT(*) FROM (SELECT ");
-    dialect.push_property_as_text(&mut sql, key);
+    if key == TEAM_GROUP {
+        dialect.push_team_group(&mut sql);
+    } else {
+        dialect.push_property_as_text(&mut sql, key);
+    }
     sql.push(" AS v");
     push_filter(dialect, &mut sql, listing, None);
     sql.push(") grouped GROUP BY v ORDER BY COUNT(*) DESC, v");
@@ -197,6 +212,33 @@ mod tests {
         assert_eq!(q.rows.binds[0], Bind::Text("%50\\%%".into()));
         assert_eq!(q.rows.binds.len(), 4);
         assert_eq!(q.count.binds.len(), 2);
+    }
+
+    #[test]
+    fn team_groups_sort_by_the_team_list_with_no_team_last() {
+        let grouped = EntityListing {
+            group_by: Some(TEAM_GROUP.into()),
+            ..listing(None, "$title")
+        };
+        for dialect in [Dialect::Sqlite, Dialect::Postgres] {
+            let q = compile_listing(dialect, &grouped, None);
+            assert!(
+                q.rows
+                    .text
+                    .contains(" ASC NULLS LAST, e.title ASC, e.identifier ASC"),
+                "{}",
+                q.rows.text
+            );
+            assert!(q.rows.text.contains("e.teams"), "{}", q.rows.text);
+            let counts = compile_group_counts(dialect, &grouped, TEAM_GROUP);
+            assert!(counts.text.contains("e.teams"), "{}", counts.text);
+            // Not read as a property called `$team`.
+            assert!(!counts.text.contains("$.\"$team\""), "{}", counts.text);
+            assert!(!counts
+                .binds
+                .iter()
+                .any(|b| matches!(b, Bind::Text(t) if t.contains("$team"))));
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::authz::{may_configure_page, may_create_some};
 use crate::model::query::{Combinator, Meta, Operator, PropertyRef, Query, Rule, RuleValue};
 use crate::model::{
     ActiveView, AppError, Blueprint, CatalogPageContext, CatalogPageData, CatalogView, EntitySort,
-    GroupCount, PropertyType, Subject, ViewParams,
+    GroupCount, PropertyType, Subject, ViewParams, TEAM_GROUP,
 };
 use crate::query::{EntityListing, Sql};
 use crate::services::access;
@@ -237,21 +237,24 @@ pub fn view_of_params(params: &ViewParams) -> Result<CatalogView, AppError> {
     CatalogView::from_params(params).map_err(AppError::Invalid)
 }
 
-/// Checks a view's sort and group-by against the blueprint (its filter is
+/// Checks a view's sort and group-by (the owning teams, or a string,
+/// number or boolean property) against the blueprint (its filter is
 /// checked when compiled). Unknown columns are not an error: a saved view
 /// outlives a removed property, whose column simply no longer shows.
 pub fn check_view(blueprint: &Blueprint, view: &CatalogView) -> Result<(), AppError> {
     validate_sort(blueprint, &view.sort)?;
     if let Some(key) = &view.group_by {
-        let groupable = blueprint.schema.properties.get(key).is_some_and(|p| {
-            matches!(
-                p.kind,
-                PropertyType::String | PropertyType::Number | PropertyType::Boolean
-            )
-        });
+        // Every blueprint's entities have owning teams (direct or inherited).
+        let groupable = key == TEAM_GROUP
+            || blueprint.schema.properties.get(key).is_some_and(|p| {
+                matches!(
+                    p.kind,
+                    PropertyType::String | PropertyType::Number | PropertyType::Boolean
+                )
+            });
         if !groupable {
             return Err(AppError::Invalid(format!(
-                "cannot group by `{key}`: group by a string, number or boolean property of blueprint `{}`",
+                "cannot group by `{key}`: group by `{TEAM_GROUP}` (the owning teams) or a string, number or boolean property of blueprint `{}`",
                 blueprint.identifier
             )));
         }
