@@ -69,6 +69,21 @@ test.describe('hydration', () => {
     expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
   });
 
+  test('the sidebar draws Port icon names as icons, each on its own tint', async ({ page }) => {
+    await page.goto('/');
+    await hydrated(page);
+    const nav = page.getByRole('navigation', { name: 'Portal' });
+    for (const name of ['Home', 'Services', 'Deployments', 'Clusters', 'Users & teams', 'Builder']) {
+      const link = nav.getByRole('link', { name, exact: true });
+      await expect(link.locator('.icon svg path')).toHaveCount(1);
+    }
+    // Tints differ by name (Services is a Microservice, Clusters a Cluster).
+    const tint = (name: string) =>
+      nav.getByRole('link', { name, exact: true }).locator('.icon').evaluate((e) => getComputedStyle(e).backgroundColor);
+    expect(await tint('Services')).not.toBe(await tint('Clusters'));
+    await page.locator('.sidebar').screenshot({ path: 'test-results/sidebar-icons.png' });
+  });
+
   test('pages log no console errors', async ({ page }) => {
     const errors: string[] = [];
     page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
