@@ -165,6 +165,21 @@ test('grouping by owning team: one group per team list, each with its whole size
   }
 });
 
+test('groups collapse before the bundle has loaded', async ({ page }) => {
+  // The browser bundle never arrives: the page stays as the server sent it.
+  await page.route('**/*.wasm', (route) => route.abort());
+  await page.goto('/catalog/services?group=tier');
+  const group = page.locator('tbody.group').first();
+  const toggle = group.getByRole('button');
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(group.locator('a.entity-link')).toHaveCount(0);
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  expect(await group.locator('a.entity-link').count()).toBeGreaterThan(0);
+  expect(await page.evaluate(() => (window as any).__portolanHydrated)).toBeFalsy();
+});
+
 test('a member cannot see or reach what a page initial filter leaves out', async ({ page, browser }) => {
   const { context, member } = await signInMember(page, browser, 'gus@example.com');
   await member.goto('/catalog/gold-services');
