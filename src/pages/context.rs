@@ -70,6 +70,20 @@ fn with_reply(path: &str, query: &str, json: &str) -> String {
     out
 }
 
+/// The authentication settings, for server functions (the identity
+/// provider's name in messages).
+pub fn auth() -> Result<crate::auth::AuthState, AppError> {
+    leptos::prelude::use_context::<crate::auth::AuthState>().ok_or_else(|| {
+        AppError::Internal("the sign-in settings are not available to this request".into())
+    })
+}
+
+/// The store of the current request, for server functions.
+pub fn store() -> Result<Store, AppError> {
+    leptos::prelude::use_context::<Store>()
+        .ok_or_else(|| AppError::Internal("the database is not available to this request".into()))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -87,18 +101,4 @@ mod tests {
             "/catalog/s?reply=%7B%7D"
         );
     }
-}
-
-/// The authentication settings, for server functions (the identity
-/// provider's name in messages).
-pub fn auth() -> Result<crate::auth::AuthState, AppError> {
-    leptos::prelude::use_context::<crate::auth::AuthState>().ok_or_else(|| {
-        AppError::Internal("the sign-in settings are not available to this request".into())
-    })
-}
-
-/// The store of the current request, for server functions.
-pub fn store() -> Result<Store, AppError> {
-    leptos::prelude::use_context::<Store>()
-        .ok_or_else(|| AppError::Internal("the database is not available to this request".into()))
 }
