@@ -27,7 +27,7 @@ test.describe('server-side rendering', () => {
     await expect(page.locator('.result-count')).toHaveText(`Showing 51–${Math.min(total, 100)} of ${total}`);
 
     await page.getByRole('searchbox').fill('cart');
-    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
     await expect(page).toHaveURL(/q=cart/);
     await expect(page.locator('tbody tr')).toHaveCount(4);
   });

@@ -124,7 +124,7 @@ test('grouping by owning team: one group per team list, each with its whole size
     // Two teams make one group of their own, in whichever order written;
     // no team comes last.
     await page.getByRole('searchbox').fill('e2e-grouped');
-    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
     await expect(page).toHaveURL(/q=e2e-grouped/);
     await expect(toggles).toHaveCount(2);
     await expect(toggles.nth(0)).toContainText('Owning teams: payments, platform 1 entity');
