@@ -482,7 +482,6 @@ fn matrix() -> Vec<Row> {
         )
         .reset("DELETE", "/v1/users/fn-invited@matrix.test", None),
         server_fn("get_credentials", "", People),
-        server_fn("get_audit_log", "", Admins),
         server_fn("rotate_my_credentials", "", People),
         server_fn("create_machine_credential", "role=Member", Admins),
         server_fn("revoke_credential", "client_id=matrix-machine", Admins),
@@ -495,7 +494,6 @@ fn matrix() -> Vec<Row> {
         page("/users-teams", SignedIn),
         page("/builder", SignedIn),
         page("/credentials", People),
-        page("/audit-log", Admins),
     ]
 }
 
