@@ -2,6 +2,7 @@
 
 use crate::pages::layout::Layout;
 use crate::pages::{
+    audit_log::AuditLogPage,
     builder::BuilderPage,
     catalog::CatalogPage,
     credentials::CredentialsPage,
@@ -67,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/users-teams") view={Lazy::<UsersTeamsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/builder") view={Lazy::<BuilderRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/credentials") view={Lazy::<CredentialsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/audit-log") view={Lazy::<AuditLogRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>
@@ -101,3 +103,4 @@ lazy_page!(DashboardRoute, DashboardPage);
 lazy_page!(UsersTeamsRoute, UsersTeamsPage);
 lazy_page!(BuilderRoute, BuilderPage);
 lazy_page!(CredentialsRoute, CredentialsPage);
+lazy_page!(AuditLogRoute, AuditLogPage);

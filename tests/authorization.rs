@@ -482,6 +482,7 @@ fn matrix() -> Vec<Row> {
         )
         .reset("DELETE", "/v1/users/fn-invited@matrix.test", None),
         server_fn("get_credentials", "", People),
+        server_fn("get_audit_log", "", Admins),
         server_fn("rotate_my_credentials", "", People),
         server_fn("create_machine_credential", "role=Member", Admins),
         server_fn("revoke_credential", "client_id=matrix-machine", Admins),
@@ -494,6 +495,7 @@ fn matrix() -> Vec<Row> {
         page("/users-teams", SignedIn),
         page("/builder", SignedIn),
         page("/credentials", People),
+        page("/audit-log", Admins),
     ]
 }
 

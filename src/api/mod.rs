@@ -112,7 +112,7 @@ endpoints! {
     POST "/sidebars/catalog/folders" => sidebars::create_folder, "Create a sidebar folder" (sidebars::FolderBody) -> "folder": Value;
     PATCH "/sidebars/catalog/folders/{id}" => sidebars::patch_folder, "Rename a sidebar folder" (sidebars::FolderChange) -> "folder": Value;
     DELETE "/sidebars/catalog/folders/{id}" => sidebars::delete_folder, "Delete an empty sidebar folder";
-    GET "/audit-log" => audit::list, "Read the audit log, newest first" ["entity", "blueprint", "user", "action", "status", "resources", "from", "to", "limit"] -> "audits": Vec<Value>;
+    GET "/audit-log" => audit::list, "Read the audit log, newest first" ["entity", "blueprint", "user", "action", "status", "resources", "from", "to", "limit", "before"] -> "audits": Vec<Value>;
     GET "/users" => users::list, "List users" -> "users": Vec<Value>;
     POST "/users/invite" => users::invite, "Invite someone by e-mail" (users::InviteBody) -> "invitation": Value;
     GET "/users/{email}" => users::get, "Read one user" -> "user": Value;

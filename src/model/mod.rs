@@ -30,7 +30,7 @@ pub mod user;
 pub mod validate;
 pub mod widget;
 
-pub use audit::{AuditEntry, AuditFilter};
+pub use audit::{AuditEntry, AuditFilter, AuditLogPage, AuditRow, FieldChange};
 pub use blueprint::{
     Blueprint, BlueprintSchema, MirrorProperty, Ownership, PropertySchema, PropertyType,
     RelationSchema, TeamInheritance,

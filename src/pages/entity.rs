@@ -60,10 +60,18 @@ fn changed_fields(entry: &AuditEntry) -> String {
     changed.join(", ")
 }
 
-fn history_view(history: Vec<AuditEntry>) -> AnyView {
+fn history_view(history: Vec<AuditEntry>, blueprint: &str, identifier: &str) -> AnyView {
+    let all_history = format!(
+        "/audit-log?entity={}&blueprint={}",
+        encode_component(identifier),
+        encode_component(blueprint)
+    );
     view! {
         <section class="panel" aria-labelledby="history-heading">
-            <h2 id="history-heading">"History"</h2>
+            <div class="panel-heading">
+                <h2 id="history-heading">"History"</h2>
+                <a href=all_history>"All history"</a>
+            </div>
             {if history.is_empty() {
                 view! { <p class="muted">"No recorded changes yet."</p> }.into_any()
             } else {
@@ -319,7 +327,7 @@ fn entity_view(
                 }.into_any()
             }}
         </section>
-        {history_view(history)}
+        {history_view(history, &entity.blueprint, &entity.identifier)}
     }
 }
 

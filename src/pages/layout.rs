@@ -1,5 +1,6 @@
 //! The frame around every page: the sidebar with catalog pages, dashboards,
-//! users & teams, the builder and API credentials, and the top bar.
+//! users & teams, the builder, API credentials and (for admins) the audit
+//! log, and the top bar.
 
 use crate::components::error::Loading;
 use crate::components::icon::Icon;
@@ -254,6 +255,23 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     <span class="nav-label">"API credentials"</span>
                                 </A>
                             </li>
+                            // Only for those the policy lets read the whole log.
+                            <Suspense fallback=|| ()>
+                                {move || Suspend::new(async move {
+                                    let whole_log = matches!(
+                                        subject.await,
+                                        Ok(s) if crate::authz::may_read_audit_log(&s, false).allowed
+                                    );
+                                    whole_log.then(|| view! {
+                                        <li>
+                                            <A href="/audit-log">
+                                                <Icon name="History"/>
+                                                <span class="nav-label">"Audit log"</span>
+                                            </A>
+                                        </li>
+                                    })
+                                })}
+                            </Suspense>
                         </ul>
                     </div>
                 </nav>

@@ -3,6 +3,7 @@
 //! and renders with `components`. Every page reads fully before hydration:
 //! links and GET forms carry the state in the URL.
 
+pub mod audit_log;
 pub mod builder;
 pub mod catalog;
 #[cfg(feature = "ssr")]

@@ -119,6 +119,9 @@ impl Store {
         if let Some(to) = filter.to {
             sql.push(" AND at <= ").push_bind(Bind::Time(to));
         }
+        if let Some(before) = filter.before {
+            sql.push(" AND id < ").push_bind(Bind::Int(before));
+        }
         sql.push(" ORDER BY id DESC LIMIT ")
             .push_bind(Bind::Int(filter.limit));
         let rows: Vec<AuditRow> = with_pool!(self, pool => {
