@@ -69,7 +69,7 @@ export default defineConfig({
     { name: 'setup', testMatch: /admin\.setup\.ts/ },
     {
       name: 'portal',
-      testMatch: /(shell|users|permissions|export|create|nojs|views|ownership|iframe-widget|dashboards|audit)\.spec\.ts/,
+      testMatch: /(shell|users|permissions|export|create|nojs|views|ownership|iframe-widget|dashboards|audit|people)\.spec\.ts/,
       dependencies: ['setup'],
       use: { storageState: path.join(tmp, 'admin.json') },
     },

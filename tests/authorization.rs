@@ -476,6 +476,21 @@ fn matrix() -> Vec<Row> {
             Admins,
         ),
         server_fn(
+            "edit_user",
+            "email=target%40matrix.test&role=Member",
+            Admins,
+        ),
+        server_fn(
+            "edit_team",
+            "name=scratch-team&new_name=scratch-team&description=Scratch",
+            Admins,
+        ),
+        server_fn("delete_user", "email=fn-deleted%40matrix.test", Admins).reset(
+            "POST",
+            "/v1/users/invite",
+            Some(json!({"invitee": {"email": "fn-deleted@matrix.test"}})),
+        ),
+        server_fn(
             "invite_user",
             "email=fn-invited%40matrix.test&role=Member",
             Admins,

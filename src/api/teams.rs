@@ -70,6 +70,7 @@ pub async fn create(
     ApiJson(body): ApiJson<CreateBody>,
 ) -> Result<impl IntoResponse, super::ApiError> {
     let input = TeamInput {
+        name: None,
         description: Some(body.description),
         users: body.users,
     };
@@ -79,7 +80,8 @@ pub async fn create(
 
 #[derive(Deserialize, schemars::JsonSchema)]
 pub struct WriteBody {
-    /// Renaming is not supported: when given, it must be the path's name.
+    /// A new name renames the team, and everything that names it follows
+    /// (entities' teams, permission grants, `$team` filters).
     #[serde(default)]
     name: Option<String>,
     #[serde(default, deserialize_with = "present")]
@@ -87,17 +89,6 @@ pub struct WriteBody {
     description: Option<Option<String>>,
     #[serde(default)]
     users: Option<Vec<String>>,
-}
-
-fn same_name(path: &str, body: &WriteBody) -> Result<(), super::ApiError> {
-    match &body.name {
-        Some(name) if name != path => {
-            Err(super::ApiError(crate::model::AppError::Invalid(format!(
-                "name: teams cannot be renamed (`{path}` → `{name}`); create a new team instead"
-            ))))
-        }
-        _ => Ok(()),
-    }
 }
 
 /// `PUT /v1/teams/{name}`: replaces the description and the members
@@ -109,8 +100,8 @@ pub async fn put(
     Path(name): Path<String>,
     ApiJson(body): ApiJson<WriteBody>,
 ) -> ApiResult {
-    same_name(&name, &body)?;
     let input = TeamInput {
+        name: body.name,
         description: Some(body.description.flatten()),
         users: Some(body.users.unwrap_or_default()),
     };
@@ -126,8 +117,8 @@ pub async fn patch(
     Path(name): Path<String>,
     ApiJson(body): ApiJson<WriteBody>,
 ) -> ApiResult {
-    same_name(&name, &body)?;
     let input = TeamInput {
+        name: body.name,
         description: body.description,
         users: body.users,
     };

@@ -4,7 +4,7 @@
 use super::json::ApiJson;
 use super::ApiResult;
 use crate::auth::AuthState;
-use crate::model::{Subject, User, UserRole};
+use crate::model::{Subject, User};
 use crate::services::{credentials, directory};
 use crate::store::Store;
 use axum::extract::{Path, State};
@@ -88,24 +88,30 @@ pub struct InviteBody {
 #[derive(Deserialize, schemars::JsonSchema)]
 pub struct Invitee {
     email: String,
-    /// Port's role strings; `Admin` makes an admin, anything else a member.
+    /// Port's role strings (`Admin`, `Member`, `<blueprint>-moderator`),
+    /// read as `PATCH /v1/users/{email}` reads them; none means `Member`.
     #[serde(default)]
     roles: Vec<String>,
+    /// Teams made in Portolan that they join.
+    #[serde(default)]
+    teams: Vec<String>,
 }
 
 /// `POST /v1/users/invite`: Port answers `{ok}`; the one-time link is added
 /// (`invitation.link`), since Portolan sends no e-mail itself.
 pub async fn invite(
     State(store): State<Store>,
+    State(auth): State<AuthState>,
     subject: Subject,
     ApiJson(body): ApiJson<InviteBody>,
 ) -> ApiResult {
-    let role = if body.invitee.roles.iter().any(|r| r == "Admin") {
-        UserRole::Admin
-    } else {
-        UserRole::Member
-    };
-    let invitation = directory::invite(&store, &subject, &body.invitee.email, role).await?;
+    let Invitee {
+        email,
+        roles,
+        teams,
+    } = body.invitee;
+    let invitation =
+        directory::invite(&store, &subject, &email, &roles, &teams, &auth.idp_name()).await?;
     Ok(Json(json!({"ok": true, "invitation": invitation})))
 }
 

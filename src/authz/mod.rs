@@ -175,7 +175,8 @@ pub fn may_manage_credentials_of(subject: &Subject, owner: Option<&str>) -> Deci
     }
 }
 
-/// May a team's membership be edited, or the team deleted, in Portolan?
+/// May a team's membership be edited, or the team renamed or deleted, in
+/// Portolan?
 /// Not for a team synced from the identity provider `idp`: its groups are
 /// the source of truth, and the next sign-in would undo the edit.
 pub fn may_edit_team_membership(team: &Team, idp: &str) -> Decision {
@@ -187,7 +188,7 @@ pub fn may_edit_team_membership(team: &Team, idp: &str) -> Decision {
         TeamProvider::Sso => Decision {
             allowed: false,
             reason: format!(
-                "team `{}` is synced from {idp}: its members come from the identity provider's groups, so change them there (Portolan updates them at each sign-in); it cannot be deleted here either",
+                "team `{}` is synced from {idp}: its members come from the identity provider's groups, so change them there (Portolan updates them at each sign-in); it cannot be renamed or deleted here either",
                 team.name
             ),
         },

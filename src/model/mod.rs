@@ -11,6 +11,7 @@ pub mod catalog_view;
 pub mod credential;
 pub mod dashboard;
 pub mod deferred;
+pub mod directory;
 pub mod entity;
 pub mod error;
 pub mod filter_draft;

@@ -271,6 +271,14 @@ pub struct UsersAndTeams {
     pub teams: Vec<Team>,
     /// The SSO provider's name, for teams synced from it.
     pub identity_provider: String,
+    /// What each team owns, per catalog page the reader may see (the
+    /// teams tab; empty where not asked for).
+    #[serde(default)]
+    pub owned: Vec<super::directory::TeamEntities>,
+    /// `(identifier, title)` of every blueprint, for moderator roles (the
+    /// users tab; empty where not asked for).
+    #[serde(default)]
+    pub blueprints: Vec<(String, String)>,
 }
 
 /// An entity page: the entity, its blueprint, and the entities it relates to

@@ -28,9 +28,11 @@ async fn recorded(
     )
     .await
 }
+use crate::model::directory::{team_catalog_href, RoleNames, TeamEntities};
 use crate::model::identifier::validate_team_name;
 use crate::model::{
-    AppError, Invitation, Subject, Team, TeamProvider, User, UserRole, UserStatus, UsersAndTeams,
+    AppError, Invitation, PageType, Subject, Team, TeamProvider, User, UserRole, UserStatus,
+    UsersAndTeams,
 };
 use crate::store::{NewInvitation, Store, TeamChange, UserChange};
 
@@ -42,7 +44,37 @@ pub async fn users_and_teams(store: &Store, idp: &str) -> Result<UsersAndTeams, 
         users: store.list_users().await?,
         teams: store.list_teams().await?,
         identity_provider: idp.to_string(),
+        owned: Vec::new(),
+        blueprints: Vec::new(),
     })
+}
+
+/// What each team owns, counted per blueprint whose catalog page `subject`
+/// may read, each count linking to that page filtered by the team.
+pub async fn team_ownership(
+    store: &Store,
+    subject: &Subject,
+) -> Result<Vec<TeamEntities>, AppError> {
+    let pages = crate::services::pages::readable_pages(store, subject).await?;
+    let catalog_page = |blueprint: &str| {
+        pages.iter().find(|p| {
+            p.kind == PageType::BlueprintEntities && p.blueprint.as_deref() == Some(blueprint)
+        })
+    };
+    Ok(store
+        .team_entity_counts()
+        .await?
+        .into_iter()
+        .filter_map(|(team, blueprint, count)| {
+            let page = catalog_page(&blueprint)?;
+            Some(TeamEntities {
+                href: team_catalog_href(&page.identifier, &team),
+                title: page.title.clone(),
+                team,
+                count,
+            })
+        })
+        .collect())
 }
 
 pub async fn list_users(store: &Store) -> Result<Vec<User>, AppError> {
@@ -67,6 +99,8 @@ pub async fn get_team(store: &Store, name: &str) -> Result<Team, AppError> {
 /// (`None` = unchanged).
 #[derive(Clone, Debug, Default)]
 pub struct TeamInput {
+    /// A new name (PATCH and PUT; the path names the team).
+    pub name: Option<String>,
     pub description: Option<Option<String>>,
     pub users: Option<Vec<String>>,
 }
@@ -163,7 +197,24 @@ pub async fn change_team(
         )
         .await?;
     }
+    let name = match input.name.as_deref().map(str::trim) {
+        Some(new) if new != team.name => {
+            validate_team_name(new).map_err(|m| AppError::Invalid(format!("name: {m}")))?;
+            recorded(
+                store,
+                subject,
+                may_edit_team_membership(&team, idp),
+                "team",
+                "UPDATE",
+                name,
+            )
+            .await?;
+            Some(new.to_string())
+        }
+        _ => None,
+    };
     let change = TeamChange {
+        name,
         description: input
             .description
             .map(|d| d.filter(|d| !d.trim().is_empty())),
@@ -223,42 +274,18 @@ pub struct UserEdit {
     pub status: Option<String>,
 }
 
-/// Turns Port's role strings into a role and moderated blueprints.
+/// Turns Port's role strings into a role and moderated blueprints, each
+/// of which must exist (the same reading for the API, the users tab and
+/// invitations).
 async fn parse_roles(store: &Store, roles: &[String]) -> Result<(UserRole, Vec<String>), AppError> {
-    if roles.is_empty() {
-        return Err(AppError::Invalid(
-            "roles: give at least one role (`Admin`, `Member` or `<blueprint>-moderator`)".into(),
-        ));
+    let names = RoleNames::parse(roles).map_err(AppError::Invalid)?;
+    let known = store.existing_blueprints(&names.moderated).await?;
+    if let Some(missing) = names.moderated.iter().find(|bp| !known.contains(bp)) {
+        return Err(AppError::Invalid(format!(
+            "roles: `{missing}-moderator` names blueprint `{missing}`, which does not exist"
+        )));
     }
-    let mut admin = false;
-    let mut moderated = Vec::new();
-    for role in roles {
-        match role.as_str() {
-            "Admin" => admin = true,
-            "Member" => {}
-            other => match other.strip_suffix("-moderator") {
-                Some(bp) if store.get_blueprint(bp).await?.is_some() => moderated.push(bp.to_string()),
-                Some(bp) => {
-                    return Err(AppError::Invalid(format!(
-                        "roles: `{other}` names blueprint `{bp}`, which does not exist"
-                    )))
-                }
-                None => {
-                    return Err(AppError::Invalid(format!(
-                        "roles: unknown role `{other}`; roles are `Admin`, `Member` and `<blueprint>-moderator`"
-                    )))
-                }
-            },
-        }
-    }
-    moderated.sort();
-    moderated.dedup();
-    let role = match (admin, moderated.is_empty()) {
-        (true, _) => UserRole::Admin,
-        (false, false) => UserRole::Moderator,
-        (false, true) => UserRole::Member,
-    };
-    Ok((role, moderated))
+    Ok((names.role(), names.moderated))
 }
 
 /// Refuses an edit that would leave the portal without an active admin.
@@ -349,7 +376,8 @@ pub async fn set_role(
 }
 
 /// Adds (`member`) or removes one member of a team made in Portolan (the
-/// teams tab); the team's other members stay.
+/// teams tab). The store changes that one membership, so two admins adding
+/// different people at once both land.
 pub async fn set_team_member(
     store: &Store,
     subject: &Subject,
@@ -358,16 +386,33 @@ pub async fn set_team_member(
     member: bool,
     idp: &str,
 ) -> Result<Team, AppError> {
-    let mut users = get_team(store, team).await?.users;
-    users.retain(|u| u != email);
-    if member {
-        users.push(email.to_string());
-    }
-    let input = TeamInput {
-        description: None,
-        users: Some(users),
+    recorded(
+        store,
+        subject,
+        may_manage_users(subject),
+        "team",
+        "UPDATE",
+        team,
+    )
+    .await?;
+    let current = get_team(store, team).await?;
+    recorded(
+        store,
+        subject,
+        may_edit_team_membership(&current, idp),
+        "team",
+        "UPDATE",
+        team,
+    )
+    .await?;
+    let email = match member {
+        true => known_users(store, &[email.to_string()]).await?.remove(0),
+        false => crate::model::user::normalize_email(email),
     };
-    change_team(store, subject, team, input, idp).await
+    store
+        .set_membership(team, &email, member, &subject.audit_name())
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("team `{team}` not found")))
 }
 
 /// Checks a user's new team list: every team exists, and SSO-synced teams
@@ -431,13 +476,16 @@ pub async fn delete_user(store: &Store, subject: &Subject, email: &str) -> Resul
     Ok(())
 }
 
-/// Invites `email` with `role`; answers the one-time link, which is shown
-/// to the inviting admin only (it is stored as a hash).
+/// Invites `email` with Port's role strings and teams (read as a user
+/// edit reads them); answers the one-time link, which is shown to the
+/// inviting admin only (it is stored as a hash).
 pub async fn invite(
     store: &Store,
     subject: &Subject,
     email: &str,
-    role: UserRole,
+    roles: &[String],
+    teams: &[String],
+    idp: &str,
 ) -> Result<Invitation, AppError> {
     recorded(
         store,
@@ -454,12 +502,33 @@ pub async fn invite(
             "email: `{email}` is not an e-mail address"
         )));
     }
+    let roles = match roles.is_empty() {
+        true => vec!["Member".to_string()],
+        false => roles.to_vec(),
+    };
+    let (role, moderated) = parse_roles(store, &roles).await?;
+    let invitee = User {
+        email: email.clone(),
+        first_name: String::new(),
+        last_name: String::new(),
+        picture: None,
+        role,
+        moderated_blueprints: moderated.clone(),
+        status: UserStatus::Invited,
+        teams: Vec::new(),
+        created_at: chrono::Utc::now(),
+        updated_at: chrono::Utc::now(),
+        last_login_at: None,
+    };
+    let teams = user_teams(store, subject, &invitee, teams, idp).await?;
     let token = random_token();
     let expires_at = chrono::Utc::now().timestamp() + INVITATION_SECONDS;
     store
         .invite(&NewInvitation {
             email: &email,
             role,
+            moderated_blueprints: &moderated,
+            teams: &teams,
             token_hash: &token_hash(&token),
             invited_by: &subject.audit_name(),
             expires_at,

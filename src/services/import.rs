@@ -166,6 +166,7 @@ impl<'a> Importer<'a> {
             return Ok(());
         }
         let input = crate::services::directory::TeamInput {
+            name: None,
             description: Some(
                 team.get("description")
                     .and_then(Value::as_str)

@@ -30,6 +30,15 @@ impl Store {
         Ok(row.map(|(Json(bp),)| bp))
     }
 
+    /// Which of `identifiers` are blueprints (one query).
+    pub async fn existing_blueprints(
+        &self,
+        identifiers: &[String],
+    ) -> Result<Vec<String>, StoreError> {
+        self.existing_keys("blueprints", "identifier", identifiers)
+            .await
+    }
+
     /// Inserts a new blueprint; an existing identifier is a conflict. With
     /// an `actor` (not the demo seed), the creation is recorded in the same
     /// transaction.

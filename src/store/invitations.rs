@@ -1,22 +1,29 @@
 //! Invitations: an Invited user and the hash of their one-time link.
 
+use super::audit::{insert_change, ChangeRecord};
 use super::{with_pool, Store, StoreError};
 use crate::model::{UserRole, UserStatus};
 use crate::store::BeginWrite;
 use chrono::Utc;
+use sqlx::types::Json;
 
 /// What an invitation creates.
 pub struct NewInvitation<'a> {
     pub email: &'a str,
     pub role: UserRole,
+    /// The blueprints they will moderate (`<blueprint>-moderator` roles).
+    pub moderated_blueprints: &'a [String],
+    /// The teams they join, existing teams made in Portolan.
+    pub teams: &'a [String],
     pub token_hash: &'a str,
     pub invited_by: &'a str,
     pub expires_at: i64,
 }
 
 impl Store {
-    /// Creates the user as Invited (or keeps an Invited/Staged one) and
-    /// stores a fresh link for them, in one transaction. Someone who already
+    /// Creates the user as Invited with the invitation's role and teams (or
+    /// gives an Invited/Staged one those) and stores a fresh link for them,
+    /// in one transaction. Someone who already
     /// has an Active or Disabled account is a conflict.
     pub async fn invite(&self, invitation: &NewInvitation<'_>) -> Result<(), StoreError> {
         let now = Utc::now();
@@ -33,19 +40,54 @@ impl Store {
                         invitation.email
                     )));
                 }
-                Some(_) => {}
+                Some(_) => {
+                    sqlx::query("UPDATE users SET role = $2, moderated_blueprints = $3, updated_at = $4 WHERE email = $1")
+                        .bind(invitation.email)
+                        .bind(invitation.role.as_str())
+                        .bind(Json(invitation.moderated_blueprints))
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("DELETE FROM memberships WHERE email = $1")
+                        .bind(invitation.email)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 None => {
                     sqlx::query(
-                        "INSERT INTO users (email, role, status, created_at, updated_at) \
-                         VALUES ($1, $2, 'Invited', $3, $3)",
+                        "INSERT INTO users (email, role, moderated_blueprints, status, created_at, updated_at) \
+                         VALUES ($1, $2, $3, 'Invited', $4, $4)",
                     )
                     .bind(invitation.email)
                     .bind(invitation.role.as_str())
+                    .bind(Json(invitation.moderated_blueprints))
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
                 }
             }
+            for team in invitation.teams {
+                sqlx::query("INSERT INTO memberships (team, email) VALUES ($1, $2)")
+                    .bind(team)
+                    .bind(invitation.email)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            insert_change!(&mut tx, &ChangeRecord {
+                actor: invitation.invited_by,
+                resource_type: "user",
+                action: "CREATE",
+                blueprint: "_user",
+                identifier: invitation.email,
+                before: serde_json::Value::Null,
+                after: serde_json::json!({
+                    "email": invitation.email,
+                    "role": invitation.role.as_str(),
+                    "moderatedBlueprints": invitation.moderated_blueprints,
+                    "teams": invitation.teams,
+                    "status": "Invited",
+                }),
+            });
             sqlx::query(
                 "INSERT INTO invitations (token_hash, email, invited_by, created_at, expires_at) \
                  VALUES ($1, $2, $3, $4, $5)",

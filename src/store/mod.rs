@@ -35,6 +35,7 @@ pub mod query_plans;
 mod search;
 pub mod sessions;
 mod statistics;
+mod team_rename;
 mod teams;
 pub use teams::TeamChange;
 mod views;

@@ -30,6 +30,9 @@ fn into_team(row: TeamRow, users: Vec<String>) -> Result<Team, StoreError> {
 #[derive(Clone, Debug, Default)]
 pub struct TeamChange {
     pub description: Option<Option<String>>,
+    /// A new name, carried to everything that names the team (see
+    /// `team_rename`).
+    pub name: Option<String>,
     /// The complete new member list (e-mails that exist).
     pub users: Option<Vec<String>>,
 }
@@ -179,6 +182,10 @@ impl Store {
         if let Some(description) = &change.description {
             after.description = description.clone();
         }
+        let renamed = change.name.as_ref().filter(|n| **n != before.name);
+        if let Some(name) = renamed {
+            after.name = name.clone();
+        }
         if let Some(users) = &change.users {
             let mut users = users.clone();
             users.sort();
@@ -188,6 +195,9 @@ impl Store {
         after.updated_at = Utc::now().trunc_subsecs(6);
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            if renamed.is_some() {
+                super::team_rename::rename_team!(tx, &before.name, &after.name);
+            }
             sqlx::query("UPDATE teams SET description = $2, updated_at = $3 WHERE name = $1")
                 .bind(&after.name)
                 .bind(&after.description)
@@ -219,6 +229,86 @@ impl Store {
             tx.commit().await?;
         });
         Ok(after)
+    }
+
+    /// Adds (`member`) or removes one member of `team`, leaving the other
+    /// members as they are now rather than as the caller once read them (two
+    /// admins editing at once both land), and records the change. Answers
+    /// the team after it, or `None` when there is no such team.
+    pub async fn set_membership(
+        &self,
+        team: &str,
+        email: &str,
+        member: bool,
+        actor: &str,
+    ) -> Result<Option<Team>, StoreError> {
+        Ok(with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let row: Option<TeamRow> = sqlx::query_as(&format!("SELECT {TEAM_COLUMNS} FROM teams WHERE name = $1"))
+                .bind(team)
+                .fetch_optional(&mut *tx)
+                .await?;
+            match row {
+                None => None,
+                Some(row) => {
+                    let changed = if member {
+                        sqlx::query("INSERT INTO memberships (team, email) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                    } else {
+                        sqlx::query("DELETE FROM memberships WHERE team = $1 AND email = $2")
+                    }
+                    .bind(team)
+                    .bind(email)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                        > 0;
+                    let users: Vec<(String,)> = sqlx::query_as("SELECT email FROM memberships WHERE team = $1 ORDER BY email")
+                        .bind(team)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                    let mut after = into_team(row, users.into_iter().map(|(e,)| e).collect())?;
+                    if changed {
+                        let mut before = after.clone();
+                        before.users.retain(|u| u != email);
+                        if !member {
+                            before.users.push(email.to_string());
+                            before.users.sort();
+                        }
+                        after.updated_at = Utc::now().trunc_subsecs(6);
+                        sqlx::query("UPDATE teams SET updated_at = $2 WHERE name = $1")
+                            .bind(team)
+                            .bind(after.updated_at)
+                            .execute(&mut *tx)
+                            .await?;
+                        insert_change!(&mut tx, &ChangeRecord {
+                            actor,
+                            resource_type: "team",
+                            action: "UPDATE",
+                            blueprint: "_team",
+                            identifier: team,
+                            before: serde_json::to_value(&before).unwrap_or_default(),
+                            after: serde_json::to_value(&after).unwrap_or_default(),
+                        });
+                    }
+                    tx.commit().await?;
+                    Some(after)
+                }
+            }
+        }))
+    }
+
+    /// How many entities each team owns, per blueprint: `(team, blueprint,
+    /// count)`, the effective (also inherited) teams `$team` filters use.
+    pub async fn team_entity_counts(&self) -> Result<Vec<(String, String, i64)>, StoreError> {
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT t.team, e.blueprint, COUNT(*) FROM entity_teams t \
+                 JOIN entities e ON e.id = t.entity_id GROUP BY t.team, e.blueprint \
+                 ORDER BY t.team, e.blueprint",
+            )
+            .fetch_all(pool)
+            .await?
+        }))
     }
 
     /// Deletes a team (its memberships go with it) and records it.
