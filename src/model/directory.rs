@@ -100,7 +100,7 @@ impl UserFilter {
             "Moderator" => !user.moderated_blueprints.is_empty(),
             _ => false,
         };
-        let team = self.team.is_empty() || user.teams.iter().any(|t| *t == self.team);
+        let team = self.team.is_empty() || user.teams.contains(&self.team);
         let status = self.status.is_empty() || UserStatus::parse(&self.status) == Some(user.status);
         text && role && team && status
     }
