@@ -103,6 +103,8 @@ test('an admin renames and describes a team, and follows what a team owns into t
   await expect(page.locator('tbody tr', { hasText: 'people-crew' })).toHaveCount(0);
 
   // A taken name is refused in words, and nothing changes.
+  await page.reload();
+  await hydrated(page);
   await renamed.getByText('Edit…').click();
   const again = renamed.getByRole('group', { name: 'Edit the team people-renamed' });
   await again.getByLabel('Name').fill('payments');
@@ -142,7 +144,7 @@ test.describe('without JavaScript', () => {
     await filters.getByLabel('Role').selectOption('Admin');
     await filters.getByRole('button', { name: 'Filter' }).click();
     await expect(page).toHaveURL(/role=Admin/);
-    await expect(page.getByLabel('Role')).toHaveValue('Admin');
+    await expect(filters.getByLabel('Role')).toHaveValue('Admin');
     const rows = page.locator('tbody tr');
     await expect(rows.first()).toContainText('Admin');
     for (const text of await page.locator('tbody tr td:nth-child(3)').allTextContents()) {
